@@ -1,0 +1,75 @@
+# callscope — two commands:
+#   make run    install what is missing, build, and serve at http://127.0.0.1:3000
+#   make test   fmt, clippy (ssr + wasm), unit, Postgres integration and browser tests
+#
+# Nothing is needed beforehand but the Rust toolchain: scripts/ensure-tools.sh
+# installs the rest (wasm32 target, wasm-bindgen-cli, PostgreSQL, Chromium,
+# Playwright) at pinned versions, skipping what is already there.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+# Builds never need a database: queries are checked against .sqlx/.
+export SQLX_OFFLINE ?= true
+
+SITE  := $(CARGO_TARGET_DIR)/site
+BIN   := $(CARGO_TARGET_DIR)/debug/callscope
+WASM  := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm-release/callscope.wasm
+export LEPTOS_SITE_ROOT := $(SITE)
+
+WASM_BUILD := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
+
+.PHONY: help run test tools test-tools build server site fmt clippy unit lifecycle e2e sqlx-prepare clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+run: build ## build and serve (Ctrl-C stops the server and its private PostgreSQL)
+	$(BIN) serve
+
+test: ## run every check and test, then print a summary
+	@scripts/test.sh
+
+tools: ## install the build tools that are missing
+	@scripts/ensure-tools.sh build
+
+test-tools: ## install the build and test tools that are missing
+	@scripts/ensure-tools.sh test
+
+build: tools site server ## build the browser bundle and the server
+
+server: ## build the server binary
+	cargo build --features ssr --bin callscope
+
+site: ## build the hydrated browser bundle into $(SITE)
+	cargo build $(WASM_BUILD) --profile wasm-release
+	mkdir -p $(SITE)/pkg
+	wasm-bindgen --target web --no-typescript --out-dir $(SITE)/pkg --out-name callscope $(WASM)
+	cp style/main.css $(SITE)/pkg/callscope.css
+	cp -r public/. $(SITE)/
+
+fmt: ## check formatting
+	cargo fmt --check
+
+clippy: ## lint the server and the browser builds
+	cargo clippy --features ssr --all-targets -- -D warnings
+	cargo clippy $(WASM_BUILD) -- -D warnings
+
+unit: server ## unit and Postgres integration tests (DATABASE_URL, else a private cluster)
+	$(BIN) --data-dir $(CARGO_TARGET_DIR)/test-db db exec -- cargo nextest run --features ssr $(T)
+
+lifecycle: server ## start/stop the real binary: no orphaned postgres, data kept
+	scripts/lifecycle-test.sh $(BIN)
+
+e2e: build test-tools ## Playwright in Chromium, JavaScript on and off
+	rm -rf $(CARGO_TARGET_DIR)/e2e-db
+	cd end2end && CALLSCOPE_BIN=$(BIN) CALLSCOPE_E2E_DATA_DIR=$(CARGO_TARGET_DIR)/e2e-db npx playwright test
+
+sqlx-prepare: ## regenerate .sqlx/ after changing a query (needs DATABASE_URL of a migrated database)
+	rm -rf .sqlx && mkdir .sqlx
+	SQLX_OFFLINE=false SQLX_OFFLINE_DIR=$(CURDIR)/.sqlx cargo check --features ssr --all-targets
+	@test -n "$$(ls .sqlx)" || { echo "no query data written: is DATABASE_URL set?"; exit 1; }
+
+clean: ## remove build output (keeps .callscope/, the local data)
+	cargo clean

@@ -1,0 +1,30 @@
+// Test accounts created by global-setup.ts (through the callscope CLI) and
+// used by the specs. Passwords are test-only and satisfy a 12+ character rule.
+
+export type Role = 'admin' | 'engineer' | 'support';
+
+export interface TestUser {
+  email: string;
+  password: string;
+  role: Role;
+}
+
+export const admin: TestUser = {
+  email: 'admin@e2e.test',
+  password: 'e2e-admin-Passw0rd!',
+  role: 'admin',
+};
+
+export const engineer: TestUser = {
+  email: 'engineer@e2e.test',
+  password: 'e2e-engineer-Passw0rd!',
+  role: 'engineer',
+};
+
+export const support: TestUser = {
+  email: 'support@e2e.test',
+  password: 'e2e-support-Passw0rd!',
+  role: 'support',
+};
+
+export const allUsers: TestUser[] = [admin, engineer, support];

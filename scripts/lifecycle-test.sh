@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Starts and stops the real binary on a private cluster, as `make run` does,
+# and checks what a user relies on: the first admin is printed once, the CLI
+# works beside a running server and without one, Ctrl-C/SIGTERM leave no
+# postgres behind, and data survives a restart. Prints TAP-style lines.
+set -uo pipefail
+bin=$(realpath "${1:?usage: lifecycle-test.sh BIN}")
+cd "$(dirname "$0")/.."
+
+work=$(mktemp -d /tmp/callscope-life.XXXXXX)
+data="$work/data"
+n=0 failures=0
+check() { # check "description" command...
+  n=$((n + 1))
+  if "${@:2}"; then echo "ok $n - $1"; else echo "not ok $n - $1"; failures=$((failures + 1)); fi
+}
+no_postgres_left() { ! pgrep -f -- "$data/pg" >/dev/null; }
+cleanup() {
+  [ -n "${pid:-}" ] && kill -TERM "$pid" 2>/dev/null
+  pkill -INT -f -- "$data/pg" 2>/dev/null
+  sleep 1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+start() { # start LOG: runs the server on a free port, sets $pid and $addr
+  "$bin" --data-dir "$data" --addr 127.0.0.1:0 serve >"$1" 2>"$1.err" &
+  pid=$!
+  addr=""
+  for _ in $(seq 1 600); do
+    addr=$(grep -oE 'listening on http://[0-9.:]+' "$1" | head -n1 | sed 's#.*http://##')
+    [ -n "$addr" ] && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "# server did not start:"; sed 's/^/#   /' "$1.err" | tail -n 20
+  return 1
+}
+stop() { # stop SIGNAL: signals the server and waits; true if it exited 0
+  kill -"$1" "$pid" && wait "$pid"
+  local status=$?
+  pid=""
+  return $status
+}
+healthy() { curl -fsS "http://$addr/healthz" | grep -q '"database":"ok"'; }
+prints_first_admin() { grep -q 'password: ' "$work/first.log"; }
+no_second_admin() { ! grep -q 'password: ' "$work/second.log"; }
+create_user() { echo 'lifecycle-password' | "$bin" --data-dir "$data" user create --email life@example.com --role support --json | grep -q '"email":"life@example.com"'; }
+user_listed() { "$bin" --data-dir "$data" user list --json | grep -q '"email":"life@example.com"'; }
+
+check "first start serves" start "$work/first.log"
+check "the database is healthy" healthy
+check "the first start prints an admin login" prints_first_admin
+check "the CLI creates a user beside the running server" create_user
+check "Ctrl-C (SIGINT) stops the server cleanly" stop INT
+check "no postgres is left after Ctrl-C" no_postgres_left
+check "second start serves" start "$work/second.log"
+check "the second start prints no new admin" no_second_admin
+check "users created before the restart are kept" user_listed
+check "SIGTERM stops the server cleanly" stop TERM
+check "no postgres is left after SIGTERM" no_postgres_left
+check "the CLI works with the server stopped" user_listed
+check "the CLI leaves no postgres behind" no_postgres_left
+
+echo "1..$n"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,58 @@
+//! Server-side sessions: the cookie holds a random token, the database
+//! holds its SHA-256, so a leaked table does not leak live sessions.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::server::{AppError, AppState, db};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "callscope_session";
+
+/// A fresh random session token (hex of 32 bytes) and its hash.
+pub(super) fn new_token() -> (String, Vec<u8>) {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+/// What the database stores for a token.
+pub(super) fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// The session cookie carrying `token`: HttpOnly, SameSite=Lax (a shared
+/// link opened from chat still arrives signed in; cross-site POSTs do not).
+pub(super) fn session_cookie(token: String, state: &AppState) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies)
+        .path("/")
+        .build()
+}
+
+/// Middleware: resolves the session cookie to a
+/// [`CurrentUser`](crate::api::CurrentUser) in the request extensions.
+/// It decides nothing; guards and server functions do.
+pub async fn load_session(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        let hash = token_hash(cookie.value());
+        if let Some(user) = db::sessions::touch(&state.pool, &hash, state.config.session_ttl).await? {
+            request.extensions_mut().insert(user);
+        }
+    }
+    Ok(next.run(request).await)
+}

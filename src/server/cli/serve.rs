@@ -1,0 +1,56 @@
+//! `callscope serve`.
+
+use std::process::ExitCode;
+
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::open;
+use crate::domain::{Email, Role};
+use crate::server::app::shutdown_signal;
+use crate::server::auth::password;
+use crate::server::{Application, Config, db};
+
+/// Email of the admin created on the first start.
+const FIRST_ADMIN_EMAIL: &str = "admin@localhost";
+
+/// Migrates, creates the first admin on an empty store, serves until
+/// SIGINT/SIGTERM, then drains in-flight requests.
+pub async fn run(config: Config, database_url: &str) -> anyhow::Result<ExitCode> {
+    let pool = open(database_url).await?;
+    create_first_admin(&pool).await?;
+    let app = Application::build(config, pool.clone()).await?;
+    let addr = app.addr()?;
+    tracing::info!(%addr, "callscope is listening");
+    println!("callscope is listening on http://{addr} (sign in at http://{addr}/login)");
+    app.run_until(shutdown_signal()).await?;
+    pool.close().await;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// On a store without users, creates an admin with a random password and
+/// prints it, once. Serialised by a lock so two instances starting
+/// together create one admin.
+async fn create_first_admin(pool: &sqlx::PgPool) -> anyhow::Result<()> {
+    let mut tx = pool.begin().await?;
+    db::lock_first_start(&mut *tx).await?;
+    if db::users::any_exist(&mut *tx).await? {
+        return Ok(());
+    }
+    let secret: String = rand::rng().sample_iter(Alphanumeric).take(20).map(char::from).collect();
+    let secret = SecretString::from(secret);
+    let hash = password::hash(secret.clone()).await?;
+    let email = Email::parse(FIRST_ADMIN_EMAIL)?;
+    db::users::create(&mut *tx, &email, Role::Admin, &hash).await?;
+    tx.commit().await?;
+    // Printed once, to the operator's terminal; never logged.
+    println!();
+    println!("  First start: created an admin user. Sign in with");
+    println!("    email:    {email}");
+    println!("    password: {}", secret.expose_secret());
+    println!("  This password is not shown again.");
+    println!();
+    Ok(())
+}

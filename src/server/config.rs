@@ -1,0 +1,118 @@
+//! Typed configuration: environment variables (or the matching flags) plus
+//! the site options of `Leptos.toml`. Resolved once at start.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use leptos::config::LeptosOptions;
+use secrecy::SecretString;
+
+/// Settings shared by every subcommand. Each has an environment variable;
+/// the README lists them all.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConfigArgs {
+    /// PostgreSQL to use. Unset: start a private cluster in the data directory.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    pub database_url: Option<String>,
+
+    /// Where the private cluster and the generated master key live.
+    #[arg(long, env = "CALLSCOPE_DATA_DIR", default_value = ".callscope", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Directory holding `initdb` and `postgres`; found automatically when unset.
+    #[arg(long, env = "CALLSCOPE_PG_BIN", global = true)]
+    pub pg_bin: Option<PathBuf>,
+
+    /// Key (64 hex digits) that encrypts app secrets at rest. Unset: generated
+    /// once and kept in the data directory.
+    #[arg(long, env = "CALLSCOPE_MASTER_KEY", hide_env_values = true, global = true)]
+    pub master_key: Option<String>,
+
+    /// The Leptos site options file.
+    #[arg(long, env = "CALLSCOPE_LEPTOS_TOML", default_value = "Leptos.toml", global = true)]
+    pub leptos_toml: PathBuf,
+
+    /// Address to listen on; defaults to `site-addr` in Leptos.toml.
+    #[arg(long, env = "CALLSCOPE_ADDR", global = true)]
+    pub addr: Option<SocketAddr>,
+
+    /// Seconds a request may take before it is answered with 408.
+    #[arg(long, env = "CALLSCOPE_REQUEST_TIMEOUT_SECS", default_value_t = 30, global = true)]
+    pub request_timeout_secs: u64,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "CALLSCOPE_BODY_LIMIT_BYTES", default_value_t = 1024 * 1024, global = true)]
+    pub body_limit_bytes: usize,
+
+    /// Mark the session cookie `Secure` (serve over HTTPS, e.g. behind a proxy).
+    #[arg(long, env = "CALLSCOPE_SECURE_COOKIES", default_value_t = false, global = true)]
+    pub secure_cookies: bool,
+
+    /// Hours a dashboard session stays valid without use.
+    #[arg(long, env = "CALLSCOPE_SESSION_HOURS", default_value_t = 12, global = true)]
+    pub session_hours: u32,
+}
+
+/// Where the store lives.
+#[derive(Debug, Clone)]
+pub enum DatabaseSource {
+    /// A server given by `DATABASE_URL`.
+    Url(SecretString),
+    /// The private cluster in the data directory.
+    Embedded,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the store lives.
+    pub database: DatabaseSource,
+    /// Data directory (private cluster, master key).
+    pub data_dir: PathBuf,
+    /// Directory with the PostgreSQL server binaries, if given.
+    pub pg_bin: Option<PathBuf>,
+    /// The master key as configured; `None` means "use the one in the data directory".
+    pub master_key: Option<SecretString>,
+    /// Address to listen on.
+    pub addr: SocketAddr,
+    /// Leptos site options (site root, pkg dir, output name).
+    pub leptos: LeptosOptions,
+    /// Per-request timeout.
+    pub request_timeout: Duration,
+    /// Largest accepted request body.
+    pub body_limit_bytes: usize,
+    /// Whether cookies carry `Secure`.
+    pub secure_cookies: bool,
+    /// Session lifetime without use.
+    pub session_ttl: Duration,
+}
+
+impl Config {
+    /// Resolves the arguments and reads the Leptos site options.
+    pub fn load(args: &ConfigArgs) -> anyhow::Result<Self> {
+        let leptos_toml = args.leptos_toml.to_str().context("Leptos.toml path is not UTF-8")?;
+        let mut leptos = leptos::config::get_configuration(Some(leptos_toml))
+            .with_context(|| format!("reading site options from {leptos_toml}"))?
+            .leptos_options;
+        if let Some(addr) = args.addr {
+            leptos.site_addr = addr;
+        }
+        Ok(Config {
+            database: match &args.database_url {
+                Some(url) if !url.is_empty() => DatabaseSource::Url(SecretString::from(url.clone())),
+                _ => DatabaseSource::Embedded,
+            },
+            data_dir: args.data_dir.clone(),
+            pg_bin: args.pg_bin.clone(),
+            master_key: args.master_key.clone().map(SecretString::from),
+            addr: leptos.site_addr,
+            leptos,
+            request_timeout: Duration::from_secs(args.request_timeout_secs),
+            body_limit_bytes: args.body_limit_bytes,
+            secure_cookies: args.secure_cookies,
+            session_ttl: Duration::from_secs(u64::from(args.session_hours) * 3600),
+        })
+    }
+}

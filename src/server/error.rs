@@ -1,0 +1,114 @@
+//! The one error type of the server.
+//!
+//! Every layer returns [`AppError`]: the database layer maps constraint
+//! violations to client variants by constraint *name*, handlers turn it
+//! into an HTTP response with [`IntoResponse`], and server functions into
+//! an [`ApiError`] for the browser. [`AppError::Internal`] carries the whole
+//! cause chain to the log, once, and never to the client.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::api::ApiError;
+use crate::domain::InvalidField;
+
+/// What went wrong while serving a request or running a command.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No valid session or token.
+    #[error("sign in first")]
+    Unauthorized,
+    /// Authenticated, but not allowed.
+    #[error("forbidden")]
+    Forbidden,
+    /// Nothing by that name visible to the caller.
+    #[error("not found")]
+    NotFound,
+    /// A field broke a rule.
+    #[error("{field}: {message}")]
+    Validation {
+        /// The field's name as the client knows it.
+        field: String,
+        /// The rule it broke.
+        message: String,
+    },
+    /// The request conflicts with what is stored.
+    #[error("{0}")]
+    Conflict(String),
+    /// The body is larger than the configured limit.
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// Anything else; logged with its cause chain, never shown.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// The HTTP status for this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn log_if_internal(&self) {
+        if let AppError::Internal(error) = self {
+            tracing::error!(error = format!("{error:#}"), "internal error");
+        }
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
+impl From<InvalidField> for AppError {
+    fn from(error: InvalidField) -> Self {
+        AppError::Validation { field: error.field.to_owned(), message: error.message }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log_if_internal();
+        let message = match &self {
+            AppError::Internal(_) => "internal server error".to_owned(),
+            other => other.to_string(),
+        };
+        let body = match &self {
+            AppError::Validation { field, .. } => json!({ "status": "error", "field": field, "msg": message }),
+            _ => json!({ "status": "error", "msg": message }),
+        };
+        (self.status(), Json(body)).into_response()
+    }
+}
+
+/// Server functions answer with [`ApiError`]; converting also sets the
+/// HTTP status of the server-function response, or of the page being
+/// rendered when the function was called during server-side rendering.
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        error.log_if_internal();
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(error.status());
+        }
+        match error {
+            AppError::Unauthorized => ApiError::Unauthorized,
+            AppError::Forbidden => ApiError::Forbidden,
+            AppError::NotFound => ApiError::NotFound,
+            AppError::Validation { field, message } => ApiError::Validation { field, message },
+            AppError::Conflict(message) => ApiError::Conflict(message),
+            AppError::PayloadTooLarge | AppError::Internal(_) => ApiError::Internal,
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! Everything that only runs on the server: HTTP, database, auth, workers.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod embedded_pg;
+pub mod error;
+pub mod health;
+pub mod state;
+pub mod telemetry;
+
+pub use app::Application;
+pub use config::Config;
+pub use error::AppError;
+pub use state::AppState;

@@ -1,0 +1,7 @@
+//! The Leptos app: the HTML shell, the routes and their pages.
+
+mod app;
+mod components;
+mod pages;
+
+pub use app::{App, shell};

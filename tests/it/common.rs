@@ -1,0 +1,89 @@
+//! Shared helpers: a real server on port 0 over a fresh, migrated database.
+
+use std::path::PathBuf;
+
+use callscope::domain::{Email, Role};
+use callscope::server::auth::password;
+use callscope::server::config::ConfigArgs;
+use callscope::server::{Application, Config, db};
+use secrecy::SecretString;
+use sqlx::PgPool;
+
+/// A running server and a client that keeps cookies but never follows redirects.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub pool: PgPool,
+}
+
+/// Configuration as the binary would resolve it with no environment set,
+/// listening on a free port.
+pub fn test_config() -> Config {
+    let args = ConfigArgs {
+        database_url: None,
+        data_dir: PathBuf::from(".callscope-test"),
+        pg_bin: None,
+        master_key: None,
+        leptos_toml: PathBuf::from("Leptos.toml"),
+        addr: Some("127.0.0.1:0".parse().expect("address")),
+        request_timeout_secs: 30,
+        body_limit_bytes: 64 * 1024,
+        secure_cookies: false,
+        session_hours: 12,
+    };
+    Config::load(&args).expect("config")
+}
+
+impl TestApp {
+    /// Spawns the real application over `pool` (already migrated by `sqlx::test`).
+    pub async fn spawn(pool: PgPool) -> Self {
+        callscope::server::telemetry::init();
+        let app = Application::build(test_config(), pool.clone()).await.expect("build app");
+        let addr = app.addr().expect("addr");
+        tokio::spawn(app.run_until(std::future::pending()));
+        Self { base: format!("http://{addr}"), client: client(), pool }
+    }
+
+    /// A fresh client (no cookies) for the same server.
+    pub fn new_client(&self) -> reqwest::Client {
+        client()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Creates a user straight in the store.
+    pub async fn create_user(&self, email: &str, role: Role, secret: &str) {
+        let hash = password::hash(SecretString::from(secret.to_owned())).await.expect("hash");
+        db::users::create(&self.pool, &Email::parse(email).expect("email"), role, &hash).await.expect("create user");
+    }
+
+    /// Signs `client` in; panics unless the server accepted the password.
+    pub async fn sign_in(&self, client: &reqwest::Client, email: &str, secret: &str) {
+        let response = self.post_login(client, email, secret).await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(location(&response), "/search", "sign-in for {email} was refused");
+    }
+
+    pub async fn post_login(&self, client: &reqwest::Client, email: &str, secret: &str) -> reqwest::Response {
+        client
+            .post(self.url("/login"))
+            .form(&[("email", email), ("password", secret), ("next", "")])
+            .send()
+            .await
+            .expect("POST /login")
+    }
+
+    pub async fn session_count(&self) -> i64 {
+        sqlx::query_scalar("select count(*) from sessions").fetch_one(&self.pool).await.expect("count sessions")
+    }
+}
+
+pub fn location(response: &reqwest::Response) -> &str {
+    response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default()
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}

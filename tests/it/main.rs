@@ -1,0 +1,8 @@
+//! Integration tests: the real server over real PostgreSQL, one binary so
+//! the helpers in `common` are shared and linking happens once.
+
+mod auth;
+mod common;
+mod embedded_pg;
+mod migrations;
+mod server;
