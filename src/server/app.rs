@@ -20,6 +20,7 @@ use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use super::master_key::MasterKey;
 use super::{AppState, Config, auth, health};
 use crate::ui::{App, shell};
 
@@ -34,7 +35,8 @@ impl Application {
     /// Binds `config.addr` and assembles the router over `pool`.
     pub async fn build(config: Config, pool: PgPool) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
-        let state = AppState { pool, config: Arc::new(config) };
+        let master_key = Arc::new(MasterKey::load(config.master_key.as_ref(), &config.data_dir)?);
+        let state = AppState { pool, config: Arc::new(config), master_key };
         Ok(Self { listener, router: router(state) })
     }
 
@@ -64,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), render_shell.clone())
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(from_fn(auth::redirect_signed_out_pages))
         .layer(from_fn_with_state(state.clone(), auth::load_session))
         .layer(from_fn(auth::same_origin_writes));
 

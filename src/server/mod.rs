@@ -8,6 +8,7 @@ pub mod db;
 pub mod embedded_pg;
 pub mod error;
 pub mod health;
+pub mod master_key;
 pub mod state;
 pub mod telemetry;
 

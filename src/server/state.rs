@@ -6,15 +6,18 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
+use super::master_key::MasterKey;
 use super::{AppError, Config};
 
-/// What every handler and server function shares: the pool and the config.
+/// What every handler and server function shares: the pool, the config and the master key.
 #[derive(Clone)]
 pub struct AppState {
     /// Connections to the store.
     pub pool: PgPool,
     /// The resolved configuration.
     pub config: Arc<Config>,
+    /// Encrypts app secrets at rest.
+    pub master_key: Arc<MasterKey>,
 }
 
 impl AppState {

@@ -54,7 +54,7 @@ async fn signing_in_sets_an_http_only_same_site_cookie_backed_by_a_stored_sessio
         .expect("query");
     assert_eq!(stored, 0);
 
-    let page = app.client.get(app.url("/search")).send().await.expect("search");
+    let page = app.page(&app.client, "/search").await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.expect("body").contains("Ada@Example.com"));
 }
@@ -63,9 +63,9 @@ async fn signing_in_sets_an_http_only_same_site_cookie_backed_by_a_stored_sessio
 async fn pages_redirect_to_login_and_server_functions_answer_401_without_a_session(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
 
-    let page = app.client.get(app.url("/search")).send().await.expect("search");
-    assert!(page.status().is_redirection(), "{}", page.status());
-    assert!(location(&page).starts_with("/login"));
+    let page = app.page(&app.client, "/search").await;
+    assert_eq!(page.status(), 303);
+    assert_eq!(location(&page), "/login?next=%2Fsearch");
 
     let api = app.client.post(app.url("/api/get_current_user")).send().await.expect("api");
     assert_eq!(api.status(), 401);
@@ -79,7 +79,7 @@ async fn engineers_and_support_get_403_from_the_admin_page_and_its_server_functi
         let client = app.new_client();
         app.sign_in(&client, email, PASSWORD).await;
 
-        let page = client.get(app.url("/admin")).send().await.expect("admin page");
+        let page = app.page(&client, "/admin").await;
         assert_eq!(page.status(), 403, "{role} on /admin");
         let body = page.text().await.expect("body");
         assert!(body.contains("Forbidden"));
@@ -97,7 +97,7 @@ async fn admins_see_the_admin_page_with_every_user(pool: PgPool) {
     app.create_user("eng@example.com", Role::Engineer, PASSWORD).await;
     app.sign_in(&app.client, "boss@example.com", PASSWORD).await;
 
-    let page = app.client.get(app.url("/admin")).send().await.expect("admin page");
+    let page = app.page(&app.client, "/admin").await;
     assert_eq!(page.status(), 200);
     let body = page.text().await.expect("body");
     assert!(body.contains("eng@example.com"));
@@ -109,7 +109,7 @@ async fn the_admin_link_is_not_shown_to_engineers(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     app.create_user("eng@example.com", Role::Engineer, PASSWORD).await;
     app.sign_in(&app.client, "eng@example.com", PASSWORD).await;
-    let body = app.client.get(app.url("/search")).send().await.expect("search").text().await.expect("body");
+    let body = app.page(&app.client, "/search").await.text().await.expect("body");
     assert!(body.contains(r#"href="/search""#));
     assert!(!body.contains(r#"href="/admin""#));
 }
@@ -125,7 +125,7 @@ async fn signing_out_deletes_the_session(pool: PgPool) {
 
     assert_eq!(location(&response), "/login");
     assert_eq!(app.session_count().await, 0);
-    let page = app.client.get(app.url("/search")).send().await.expect("search");
+    let page = app.page(&app.client, "/search").await;
     assert!(location(&page).starts_with("/login"));
 }
 
@@ -136,7 +136,7 @@ async fn a_disabled_user_loses_their_session_at_once(pool: PgPool) {
     app.sign_in(&app.client, "ada@example.com", PASSWORD).await;
     sqlx::query("update users set disabled_at = now()").execute(&app.pool).await.expect("disable");
 
-    let page = app.client.get(app.url("/search")).send().await.expect("search");
+    let page = app.page(&app.client, "/search").await;
     assert!(location(&page).starts_with("/login"));
 }
 

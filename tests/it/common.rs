@@ -21,7 +21,7 @@ pub struct TestApp {
 pub fn test_config() -> Config {
     let args = ConfigArgs {
         database_url: None,
-        data_dir: PathBuf::from(".callscope-test"),
+        data_dir: std::env::temp_dir().join("callscope-it"),
         pg_bin: None,
         master_key: None,
         leptos_toml: PathBuf::from("Leptos.toml"),
@@ -73,6 +73,11 @@ impl TestApp {
             .send()
             .await
             .expect("POST /login")
+    }
+
+    /// GETs a page as a browser does (`Accept: text/html`).
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(self.url(path)).header("accept", "text/html,*/*;q=0.8").send().await.expect("GET page")
     }
 
     pub async fn session_count(&self) -> i64 {

@@ -6,7 +6,7 @@ use sqlx::PgPool;
 #[sqlx::test]
 async fn healthz_reports_the_database(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let response = app.client.get(app.url("/healthz")).send().await.expect("healthz");
+    let response = app.page(&app.client, "/healthz").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.expect("body"), r#"{"database":"ok","status":"ok"}"#);
 }
@@ -15,14 +15,16 @@ async fn healthz_reports_the_database(pool: PgPool) {
 async fn healthz_answers_503_when_the_database_is_gone(pool: PgPool) {
     let app = TestApp::spawn(pool.clone()).await;
     pool.close().await;
-    let response = app.client.get(app.url("/healthz")).send().await.expect("healthz");
+    let response = app.page(&app.client, "/healthz").await;
     assert_eq!(response.status(), 503);
 }
 
 #[sqlx::test]
 async fn unknown_pages_get_a_404_page(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let response = app.client.get(app.url("/no/such/page")).send().await.expect("page");
+    app.create_user("ada@example.com", callscope::domain::Role::Support, "a long enough password").await;
+    app.sign_in(&app.client, "ada@example.com", "a long enough password").await;
+    let response = app.page(&app.client, "/no/such/page").await;
     assert_eq!(response.status(), 404);
     assert!(response.text().await.expect("body").contains("Page not found"));
 }
@@ -45,7 +47,7 @@ async fn a_body_over_the_limit_is_refused_with_413(pool: PgPool) {
 #[sqlx::test]
 async fn the_login_page_is_served_without_a_session(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let response = app.client.get(app.url("/login")).send().await.expect("login");
+    let response = app.page(&app.client, "/login").await;
     assert_eq!(response.status(), 200);
     let body = response.text().await.expect("body");
     assert!(body.contains(r#"action="/login""#));

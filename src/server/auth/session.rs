@@ -3,7 +3,7 @@
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use rand::RngCore;
@@ -55,4 +55,25 @@ pub async fn load_session(
         }
     }
     Ok(next.run(request).await)
+}
+
+/// Middleware: a signed-out browser asking for a page (GET, `Accept:
+/// text/html`) is sent to `/login`, remembering where it wanted to go.
+/// Static files, server functions and the sign-in page itself pass; the
+/// data behind every page is guarded again by its server function.
+pub async fn redirect_signed_out_pages(request: Request, next: Next) -> Response {
+    let wants_page = request.method() == axum::http::Method::GET
+        && request
+            .headers()
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    let public = matches!(request.uri().path(), "/login" | "/logout");
+    if wants_page && !public && request.extensions().get::<crate::api::CurrentUser>().is_none() {
+        let wanted = request.uri().path_and_query().map_or("/", |p| p.as_str());
+        let target =
+            format!("/login?next={}", url::form_urlencoded::byte_serialize(wanted.as_bytes()).collect::<String>());
+        return axum::response::Redirect::to(&target).into_response();
+    }
+    next.run(request).await
 }
