@@ -18,6 +18,11 @@ BIN   := $(CARGO_TARGET_DIR)/debug/callscope
 WASM  := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm-release/callscope.wasm
 export LEPTOS_SITE_ROOT := $(SITE)
 
+# Scratch data directories of the test runs. Outside the target directory:
+# when run as root the private cluster runs as `postgres`, which must be able
+# to reach it (a target dir under /root would not do).
+TEST_DATA ?= /tmp/callscope-test-$(shell id -u)
+
 WASM_BUILD := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
 .PHONY: help run test tools test-tools build server site fmt clippy unit lifecycle e2e sqlx-prepare clean
@@ -57,14 +62,14 @@ clippy: ## lint the server and the browser builds
 	cargo clippy $(WASM_BUILD) -- -D warnings
 
 unit: server ## unit and Postgres integration tests (DATABASE_URL, else a private cluster)
-	$(BIN) --data-dir $(CARGO_TARGET_DIR)/test-db db exec -- cargo nextest run --features ssr $(T)
+	$(BIN) --data-dir $(TEST_DATA)/unit db exec -- cargo nextest run --features ssr $(T)
 
 lifecycle: server ## start/stop the real binary: no orphaned postgres, data kept
 	scripts/lifecycle-test.sh $(BIN)
 
 e2e: build test-tools ## Playwright in Chromium, JavaScript on and off
-	rm -rf $(CARGO_TARGET_DIR)/e2e-db
-	cd end2end && CALLSCOPE_BIN=$(BIN) CALLSCOPE_E2E_DATA_DIR=$(CARGO_TARGET_DIR)/e2e-db npx playwright test
+	rm -rf $(TEST_DATA)/e2e
+	cd end2end && CALLSCOPE_BIN=$(BIN) CALLSCOPE_E2E_DATA_DIR=$(TEST_DATA)/e2e npx playwright test
 
 sqlx-prepare: ## regenerate .sqlx/ after changing a query (needs DATABASE_URL of a migrated database)
 	rm -rf .sqlx && mkdir .sqlx

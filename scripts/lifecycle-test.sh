@@ -8,6 +8,8 @@ bin=$(realpath "${1:?usage: lifecycle-test.sh BIN}")
 cd "$(dirname "$0")/.."
 
 work=$(mktemp -d /tmp/callscope-life.XXXXXX)
+# When run as root the cluster runs as `postgres`, which must pass through.
+chmod 0711 "$work"
 data="$work/data"
 n=0 failures=0
 check() { # check "description" command...

@@ -194,6 +194,10 @@ fn prepare_dirs(data_dir: &Path, socket_dir: &Path, owner: &ClusterOwner) -> any
             socket_dir.as_os_str().len()
         );
     }
+    // Parents get the usual permissions; only the data directory is private.
+    if let Some(parent) = data_dir.parent() {
+        fs::create_dir_all(parent)?;
+    }
     fs::DirBuilder::new().recursive(true).mode(0o700).create(data_dir)?;
     if owner.switch_to.is_some() {
         // The cluster's user must be able to pass through (not list) the data dir.
@@ -221,7 +225,12 @@ fn init_cluster(bin: &Path, data_dir: &Path, pg_data: &Path, owner: &ClusterOwne
     owner.apply(&mut command);
     let output = command.output().context("running initdb")?;
     if !output.status.success() {
-        bail!("initdb failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+        let hint = if owner.switch_to.is_some() {
+            " (the cluster runs as the `postgres` user: every parent directory of the data directory must let it pass, mode o+x)"
+        } else {
+            ""
+        };
+        bail!("initdb failed: {}{hint}", String::from_utf8_lossy(&output.stderr).trim());
     }
     fs::rename(&scratch, pg_data)?;
     tracing::info!(dir = %pg_data.display(), "created the private PostgreSQL cluster");

@@ -2,6 +2,7 @@
 //! holds its SHA-256, so a leaked table does not leak live sessions.
 
 use axum::extract::{Request, State};
+use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
@@ -62,10 +63,10 @@ pub async fn load_session(
 /// Static files, server functions and the sign-in page itself pass; the
 /// data behind every page is guarded again by its server function.
 pub async fn redirect_signed_out_pages(request: Request, next: Next) -> Response {
-    let wants_page = request.method() == axum::http::Method::GET
+    let wants_page = request.method() == Method::GET
         && request
             .headers()
-            .get(axum::http::header::ACCEPT)
+            .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"));
     let public = matches!(request.uri().path(), "/login" | "/logout");
