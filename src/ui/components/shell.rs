@@ -1,14 +1,24 @@
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::hooks::use_location;
+use leptos_router::location::Url;
 
 use super::ErrorView;
 use crate::api::{ApiError, CurrentUser, get_current_user};
 
 /// The signed-in frame: header with navigation and the user's menu, then the
-/// page. Without a session it sends the browser to `/login`.
+/// page. Without a session (it ended while the page was open) it sends the
+/// browser to `/login`, which brings the user back here afterwards.
 #[component]
 pub fn Shell() -> impl IntoView {
     let user = Resource::new(|| (), |_| get_current_user());
+    let location = use_location();
+    let login_then_back = move || {
+        let (path, search) = (location.pathname.get_untracked(), location.search.get_untracked());
+        let search = search.trim_start_matches('?');
+        let here = if search.is_empty() { path } else { format!("{path}?{search}") };
+        format!("/login?next={}", Url::escape(&here))
+    };
 
     view! {
         <Suspense>
@@ -19,7 +29,7 @@ pub fn Shell() -> impl IntoView {
                         provide_context(user_for_context);
                         view! { <Header user/> <main class="page"><Outlet/></main> }.into_any()
                     }
-                    Err(ApiError::Unauthorized) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(ApiError::Unauthorized) => view! { <Redirect path=login_then_back()/> }.into_any(),
                     Err(error) => view! { <main class="page"><ErrorView error/></main> }.into_any(),
                 }
             })}
