@@ -48,6 +48,12 @@ healthy() { curl -fsS "http://$addr/healthz" | grep -q '"database":"ok"'; }
 prints_first_admin() { grep -q 'password: ' "$work/first.log"; }
 no_second_admin() { ! grep -q 'password: ' "$work/second.log"; }
 create_user() { echo 'lifecycle-password' | "$bin" --data-dir "$data" user create --email life@example.com --role support --json | grep -q '"email":"life@example.com"'; }
+# The binary given DATABASE_URL (here: the private cluster's, from `db exec`)
+# uses that server and starts no cluster in its own data directory.
+uses_database_url() {
+  "$bin" --data-dir "$data" db exec -- "$bin" --data-dir "$work/other" user list --json |
+    grep -q '"email":"life@example.com"' && [ ! -e "$work/other/pg" ]
+}
 user_listed() { "$bin" --data-dir "$data" user list --json | grep -q '"email":"life@example.com"'; }
 
 check "first start serves" start "$work/first.log"
@@ -63,6 +69,8 @@ check "SIGTERM stops the server cleanly" stop TERM
 check "no postgres is left after SIGTERM" no_postgres_left
 check "the CLI works with the server stopped" user_listed
 check "the CLI leaves no postgres behind" no_postgres_left
+check "with DATABASE_URL set the binary uses that server, no cluster of its own" uses_database_url
+check "db exec leaves no postgres behind" no_postgres_left
 
 echo "1..$n"
 [ "$failures" -eq 0 ]

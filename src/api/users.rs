@@ -24,7 +24,7 @@ pub struct UserRow {
 #[server(endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<UserRow>, ApiError> {
     use crate::server::{auth, db};
-    let state = crate::server::AppState::from_context()?;
     auth::require_role(Role::Admin)?;
+    let state = crate::server::AppState::from_context()?;
     Ok(db::users::list(&state.pool).await?)
 }

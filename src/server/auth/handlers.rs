@@ -46,8 +46,7 @@ async fn login(
     let verified = password::verify(form.password, stored_hash).await?;
     let Some(user_id) = user_id.filter(|_| verified) else {
         tracing::info!("sign-in refused: wrong email or password");
-        let back = format!("/login?error=credentials&next={}", urlencode(next));
-        return Ok(Redirect::to(&back).into_response());
+        return Ok(Redirect::to(&login_path(next, Some("credentials"))).into_response());
     };
     let (token, hash) = new_token();
     db::sessions::create(&state.pool, &hash, user_id, state.config.session_ttl).await?;
@@ -69,13 +68,24 @@ fn safe_next(next: &str) -> &str {
     if local && next != "/login" { next } else { "/search" }
 }
 
-fn urlencode(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+/// The sign-in page, returning to `next` afterwards, optionally with an error.
+pub(super) fn login_path(next: &str, error: Option<&str>) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(error) = error {
+        query.append_pair("error", error);
+    }
+    format!("/login?{}", query.append_pair("next", next).finish())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{login_path, safe_next};
+
+    #[test]
+    fn the_login_path_carries_the_error_and_the_encoded_next_path() {
+        assert_eq!(login_path("/search", None), "/login?next=%2Fsearch");
+        assert_eq!(login_path("/a?b=c d", Some("credentials")), "/login?error=credentials&next=%2Fa%3Fb%3Dc+d");
+    }
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {

@@ -4,12 +4,14 @@
 use axum::extract::{Request, State};
 use axum::http::{Method, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use super::handlers::login_path;
+use crate::api::CurrentUser;
 use crate::server::{AppError, AppState, db};
 
 /// Name of the session cookie.
@@ -40,8 +42,8 @@ pub(super) fn session_cookie(token: String, state: &AppState) -> Cookie<'static>
         .build()
 }
 
-/// Middleware: resolves the session cookie to a
-/// [`CurrentUser`](crate::api::CurrentUser) in the request extensions.
+/// Middleware: resolves the session cookie to a [`CurrentUser`] in the
+/// request extensions.
 /// It decides nothing; guards and server functions do.
 pub async fn load_session(
     State(state): State<AppState>,
@@ -69,12 +71,10 @@ pub async fn redirect_signed_out_pages(request: Request, next: Next) -> Response
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"));
-    let public = matches!(request.uri().path(), "/login" | "/logout");
-    if wants_page && !public && request.extensions().get::<crate::api::CurrentUser>().is_none() {
+    let signed_out = request.extensions().get::<CurrentUser>().is_none();
+    if wants_page && signed_out && request.uri().path() != "/login" {
         let wanted = request.uri().path_and_query().map_or("/", |p| p.as_str());
-        let target =
-            format!("/login?next={}", url::form_urlencoded::byte_serialize(wanted.as_bytes()).collect::<String>());
-        return axum::response::Redirect::to(&target).into_response();
+        return Redirect::to(&login_path(wanted, None)).into_response();
     }
     next.run(request).await
 }

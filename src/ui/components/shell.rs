@@ -24,11 +24,7 @@ pub fn Shell() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(user) => {
-                        let user_for_context = user.clone();
-                        provide_context(user_for_context);
-                        view! { <Header user/> <main class="page"><Outlet/></main> }.into_any()
-                    }
+                    Ok(user) => view! { <Header user/> <main class="page"><Outlet/></main> }.into_any(),
                     Err(ApiError::Unauthorized) => view! { <Redirect path=login_then_back()/> }.into_any(),
                     Err(error) => view! { <main class="page"><ErrorView error/></main> }.into_any(),
                 }
