@@ -2,6 +2,7 @@
 //! enums and their validation rules. Nothing here does I/O.
 
 mod email;
+pub mod limits;
 mod role;
 
 pub use email::Email;

@@ -3,7 +3,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
@@ -20,8 +19,7 @@ use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::master_key::MasterKey;
-use super::{AppState, Config, auth, health};
+use super::{AppState, Config, auth, collector, health};
 use crate::ui::{App, shell};
 
 /// A bound, not yet running server. Binding first lets callers (and tests,
@@ -35,8 +33,7 @@ impl Application {
     /// Binds `config.addr` and assembles the router over `pool`.
     pub async fn build(config: Config, pool: PgPool) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
-        let master_key = Arc::new(MasterKey::load(config.master_key.as_ref(), &config.data_dir)?);
-        let state = AppState { pool, config: Arc::new(config), master_key };
+        let state = AppState::new(config, pool)?;
         Ok(Self { listener, router: router(state) })
     }
 
@@ -68,14 +65,16 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(from_fn(auth::redirect_signed_out_pages))
         .layer(from_fn_with_state(state.clone(), auth::load_session))
-        .layer(from_fn(auth::same_origin_writes));
+        .layer(from_fn(auth::same_origin_writes))
+        // Server functions read bodies without the extractor limit.
+        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes));
 
     Router::new()
         .route("/healthz", get(health::healthz))
         .nest_service("/pkg", ServeDir::new(site_pkg))
+        .merge(collector::router(state.clone()))
         .merge(dashboard)
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
-        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -20,6 +20,21 @@ pub enum AppError {
     /// No valid session or token.
     #[error("sign in first")]
     Unauthorized,
+    /// The collector's bearer token is missing, invalid or for something else.
+    #[error("{0}")]
+    InvalidToken(String),
+    /// `/authenticate` refused to issue a token; answered in the OAuth2
+    /// error shape of the callstats API.
+    #[error("{reason}")]
+    AuthenticationFailed {
+        /// OAuth2 error code (`invalid_request`, `invalid_client`, `invalid_grant`, ...).
+        error: &'static str,
+        /// Why, for a person.
+        reason: String,
+    },
+    /// The request itself is malformed (not JSON, not UTF-8, bad path).
+    #[error("{0}")]
+    BadRequest(String),
     /// Authenticated, but not allowed.
     #[error("forbidden")]
     Forbidden,
@@ -40,6 +55,9 @@ pub enum AppError {
     /// The body is larger than the configured limit.
     #[error("request body too large")]
     PayloadTooLarge,
+    /// The store is unreachable or saturated; the client should retry.
+    #[error("service unavailable, retry later")]
+    ServiceUnavailable,
     /// Anything else; logged with its cause chain, never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -49,12 +67,14 @@ impl AppError {
     /// The HTTP status for this error.
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::InvalidToken(_) => StatusCode::UNAUTHORIZED,
+            AppError::AuthenticationFailed { .. } | AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -68,7 +88,13 @@ impl AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        AppError::Internal(error.into())
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
+                tracing::warn!(%error, "the store is not answering");
+                AppError::ServiceUnavailable
+            }
+            error => AppError::Internal(error.into()),
+        }
     }
 }
 
@@ -86,6 +112,15 @@ impl IntoResponse for AppError {
             other => other.to_string(),
         };
         let body = match &self {
+            AppError::AuthenticationFailed { error, reason } => json!({
+                "error": error,
+                "errorReason": reason,
+                // A bad grant (expired, replayed, wrongly signed token) is
+                // cured by a new token; anything else needs a person.
+                "urn:x-callstats:auth:errorActions": [
+                    { "action": if *error == "invalid_grant" { "retryWithNewToken" } else { "reportError" } }
+                ],
+            }),
             AppError::Validation { field, .. } => json!({ "status": "error", "field": field, "msg": message }),
             _ => json!({ "status": "error", "msg": message }),
         };
@@ -103,12 +138,15 @@ impl From<AppError> for ApiError {
             response.set_status(error.status());
         }
         match error {
-            AppError::Unauthorized => ApiError::Unauthorized,
+            AppError::Unauthorized | AppError::InvalidToken(_) | AppError::AuthenticationFailed { .. } => {
+                ApiError::Unauthorized
+            }
+            AppError::BadRequest(message) => ApiError::Validation { field: String::new(), message },
             AppError::Forbidden => ApiError::Forbidden,
             AppError::NotFound => ApiError::NotFound,
             AppError::Validation { field, message } => ApiError::Validation { field, message },
             AppError::Conflict(message) => ApiError::Conflict(message),
-            AppError::PayloadTooLarge | AppError::Internal(_) => ApiError::Internal,
+            AppError::PayloadTooLarge | AppError::ServiceUnavailable | AppError::Internal(_) => ApiError::Internal,
         }
     }
 }

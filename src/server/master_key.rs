@@ -10,9 +10,13 @@ use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
-use anyhow::{Context, bail};
+use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
+use aes_gcm::{Aes256Gcm, Nonce};
+use anyhow::{Context, anyhow, bail};
+use hmac::{Hmac, Mac};
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
+use sha2::Sha256;
 
 /// File name of the generated key inside the data directory.
 pub const FILE_NAME: &str = "master.key";
@@ -41,9 +45,39 @@ impl MasterKey {
         }
     }
 
-    /// The key's bytes, for the cipher.
+    /// The key's bytes.
     pub fn expose(&self) -> &[u8; 32] {
         self.0.expose_secret()
+    }
+
+    /// Encrypts `plaintext` with AES-256-GCM under a fresh random nonce;
+    /// returns `(ciphertext, nonce)`.
+    pub fn encrypt(&self, plaintext: &[u8]) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
+        let cipher = Aes256Gcm::new(self.expose().into());
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let ciphertext = cipher.encrypt(&nonce, plaintext).map_err(|_| anyhow!("encryption failed"))?;
+        Ok((ciphertext, nonce.to_vec()))
+    }
+
+    /// Decrypts what [`MasterKey::encrypt`] produced. Fails when the data
+    /// was altered or encrypted under another key.
+    pub fn decrypt(&self, ciphertext: &[u8], nonce: &[u8]) -> anyhow::Result<SecretBox<[u8]>> {
+        if nonce.len() != 12 {
+            bail!("stored nonce has {} bytes, expected 12", nonce.len());
+        }
+        let cipher = Aes256Gcm::new(self.expose().into());
+        let plaintext = cipher
+            .decrypt(Nonce::from_slice(nonce), ciphertext)
+            .map_err(|_| anyhow!("cannot decrypt: the data was altered or the master key changed"))?;
+        Ok(SecretBox::new(plaintext.into_boxed_slice()))
+    }
+
+    /// A sub-key for one purpose (HMAC-SHA-256 of `purpose` under the master
+    /// key), so no two uses ever share key material.
+    pub fn derive(&self, purpose: &str) -> SecretBox<[u8; 32]> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.expose()).expect("HMAC takes any key length");
+        mac.update(purpose.as_bytes());
+        SecretBox::new(Box::new(mac.finalize().into_bytes().into()))
     }
 
     fn parse(hex_key: &str) -> anyhow::Result<Self> {
@@ -108,6 +142,29 @@ mod tests {
         assert!(!dir.exists(), "a configured key writes nothing");
         assert!(MasterKey::load(Some(&SecretString::from("abc")), &dir).is_err());
         assert!(MasterKey::load(Some(&SecretString::from("zz".repeat(32))), &dir).is_err());
+    }
+
+    #[test]
+    fn encryption_round_trips_and_detects_tampering_and_other_keys() {
+        let key = MasterKey::parse(&"ab".repeat(32)).expect("key");
+        let (mut ciphertext, nonce) = key.encrypt(b"app secret").expect("encrypt");
+        assert!(!ciphertext.windows(10).any(|w| w == b"app secret"));
+        assert_eq!(key.decrypt(&ciphertext, &nonce).expect("decrypt").expose_secret(), b"app secret");
+        let (again, other_nonce) = key.encrypt(b"app secret").expect("encrypt");
+        assert_ne!((&again, &other_nonce), (&ciphertext, &nonce), "a fresh nonce every time");
+        let other = MasterKey::parse(&"cd".repeat(32)).expect("key");
+        assert!(other.decrypt(&ciphertext, &nonce).is_err());
+        ciphertext[0] ^= 1;
+        assert!(key.decrypt(&ciphertext, &nonce).is_err());
+    }
+
+    #[test]
+    fn derived_keys_differ_by_purpose_and_from_the_master_key() {
+        let key = MasterKey::parse(&"ab".repeat(32)).expect("key");
+        let a = key.derive("access tokens");
+        assert_eq!(a.expose_secret(), key.derive("access tokens").expose_secret());
+        assert_ne!(a.expose_secret(), key.derive("something else").expose_secret());
+        assert_ne!(a.expose_secret(), key.expose());
     }
 
     #[test]

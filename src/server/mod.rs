@@ -1,14 +1,17 @@
 //! Everything that only runs on the server: HTTP, database, auth, workers.
 
 pub mod app;
+pub mod apps;
 pub mod auth;
 pub mod cli;
+pub mod collector;
 pub mod config;
 pub mod db;
 pub mod embedded_pg;
 pub mod error;
 pub mod health;
 pub mod master_key;
+pub mod progress;
 pub mod state;
 pub mod telemetry;
 

@@ -6,7 +6,9 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
+use super::collector::TokenKeys;
 use super::master_key::MasterKey;
+use super::progress::Progress;
 use super::{AppError, Config};
 
 /// What every handler and server function shares: the pool, the config and the master key.
@@ -18,9 +20,25 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Encrypts app secrets at rest.
     pub master_key: Arc<MasterKey>,
+    /// Signs and checks the collector's access tokens.
+    pub tokens: Arc<TokenKeys>,
+    /// Integration progress, written off the hot path.
+    pub progress: Arc<Progress>,
 }
 
 impl AppState {
+    /// The state for `config` over `pool`, loading (or creating) the master key.
+    pub fn new(config: Config, pool: PgPool) -> anyhow::Result<Self> {
+        let master_key = MasterKey::load(config.master_key.as_ref(), &config.data_dir)?;
+        Ok(Self {
+            pool,
+            tokens: Arc::new(TokenKeys::new(&master_key)),
+            master_key: Arc::new(master_key),
+            config: Arc::new(config),
+            progress: Arc::default(),
+        })
+    }
+
     /// The state provided to server functions by the Leptos integration.
     pub fn from_context() -> Result<Self, AppError> {
         leptos::prelude::use_context::<AppState>()

@@ -2,6 +2,7 @@
 //! the helpers in `common` are shared and linking happens once.
 
 mod auth;
+mod collector;
 mod common;
 mod embedded_pg;
 mod migrations;

@@ -1,6 +1,7 @@
 //! The command line: `serve`, `migrate`, `user …`, `db exec`. Every command
 //! runs on the same code paths as the server.
 
+mod app;
 mod db_exec;
 mod serve;
 mod user;
@@ -14,6 +15,7 @@ use sqlx::PgPool;
 
 use super::config::{ConfigArgs, DatabaseSource};
 use super::embedded_pg::{self, EmbeddedPostgres};
+use super::master_key::MasterKey;
 use super::{Config, db};
 
 /// callscope: self-hosted WebRTC call-quality monitoring.
@@ -37,6 +39,9 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Manage apps, their secrets, origins and keys.
+    #[command(subcommand)]
+    App(app::AppCommand),
     /// Manage dashboard users.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -63,6 +68,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 db::migrate(&pool).await?;
                 report(cli.json, &serde_json::json!({ "migrated": true }), "migrations applied");
                 Ok(ExitCode::SUCCESS)
+            }
+            Command::App(command) => {
+                let key = MasterKey::load(config.master_key.as_ref(), &config.data_dir)?;
+                app::run(command, &open(&database_url).await?, &key, cli.json).await
             }
             Command::User(command) => user::run(command, &open(&database_url).await?, cli.json).await,
             Command::Db(command) => db_exec::run(command, &database_url).await,

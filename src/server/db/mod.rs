@@ -1,7 +1,14 @@
 //! The only place SQL lives: one module per aggregate. Queries are checked
 //! at compile time against the migrations (`.sqlx/` holds the offline data).
 
+pub mod apps;
+pub mod conferences;
+pub mod events;
+pub mod fabrics;
+pub mod idempotency;
+pub mod progress;
 pub mod sessions;
+pub mod stats;
 pub mod users;
 
 use std::time::Duration;

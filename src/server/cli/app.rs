@@ -1,0 +1,206 @@
+//! `callscope app …`: apps, their secrets, whitelisted origins and keys.
+//! The same code paths as the admin pages ([`crate::server::apps`]).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use serde_json::json;
+use sqlx::PgPool;
+
+use super::report;
+use crate::server::apps;
+use crate::server::master_key::MasterKey;
+
+/// App commands.
+#[derive(Debug, clap::Subcommand)]
+pub enum AppCommand {
+    /// Create an app; prints its appID and first secret (shown only now).
+    Create {
+        /// Display name.
+        #[arg(long)]
+        name: String,
+    },
+    /// List every app.
+    List,
+    /// App secrets (HS256 client tokens).
+    #[command(subcommand)]
+    Secret(SecretCommand),
+    /// Whitelisted origins.
+    #[command(subcommand)]
+    Origin(OriginCommand),
+    /// ES256 public keys for third-party JWTs.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+/// `app secret …`
+#[derive(Debug, clap::Subcommand)]
+pub enum SecretCommand {
+    /// Add a new secret (shown only now); the old one keeps working until revoked.
+    Rotate {
+        /// The appID.
+        #[arg(long)]
+        app: String,
+        /// A label to tell secrets apart.
+        #[arg(long, default_value = "rotated secret")]
+        label: String,
+    },
+    /// Revoke a secret at once.
+    Revoke {
+        /// The appID.
+        #[arg(long)]
+        app: String,
+        /// Which secret (from `app secret list`).
+        #[arg(long)]
+        secret_id: i64,
+    },
+    /// List the app's secrets (never their values).
+    List {
+        /// The appID.
+        #[arg(long)]
+        app: String,
+    },
+}
+
+/// `app origin …`
+#[derive(Debug, clap::Subcommand)]
+pub enum OriginCommand {
+    /// Whitelist an origin (scheme://host[:port]).
+    Add {
+        /// The appID.
+        #[arg(long)]
+        app: String,
+        /// The origin.
+        origin: String,
+    },
+    /// Remove an origin from the whitelist.
+    Remove {
+        /// The appID.
+        #[arg(long)]
+        app: String,
+        /// The origin.
+        origin: String,
+    },
+}
+
+/// `app key …`
+#[derive(Debug, clap::Subcommand)]
+pub enum KeyCommand {
+    /// Add an EC P-256 public key (PEM) under a keyID.
+    Add {
+        /// The appID.
+        #[arg(long)]
+        app: String,
+        /// The keyID claim that names this key.
+        #[arg(long)]
+        key_id: String,
+        /// File holding the public key PEM.
+        #[arg(long)]
+        pem: PathBuf,
+    },
+    /// Revoke a key at once.
+    Revoke {
+        /// The appID.
+        #[arg(long)]
+        app: String,
+        /// The keyID.
+        #[arg(long)]
+        key_id: String,
+    },
+}
+
+/// Runs an app command.
+pub async fn run(command: AppCommand, pool: &PgPool, key: &MasterKey, json: bool) -> anyhow::Result<ExitCode> {
+    match command {
+        AppCommand::Create { name } => {
+            let (app, secret) = apps::create(pool, key, &name).await?;
+            report(
+                json,
+                &json!({ "appID": app.public_id, "name": app.name, "secretID": secret.secret_id, "secret": secret.secret.expose_secret() }),
+                &format!(
+                    "created app {} ({})\nappID:  {}\nsecret: {}\nThe secret is shown only now; keep it safe.",
+                    app.name,
+                    app.public_id,
+                    app.public_id,
+                    secret.secret.expose_secret()
+                ),
+            );
+        }
+        AppCommand::List => {
+            let apps = crate::server::db::apps::list(pool).await?;
+            let value =
+                apps.iter().map(|app| json!({ "appID": app.public_id, "name": app.name, "disabled": app.disabled }));
+            let text = apps.iter().map(|app| format!("{}\t{}", app.public_id, app.name)).collect::<Vec<_>>().join("\n");
+            report(json, &value.collect(), &text);
+        }
+        AppCommand::Secret(SecretCommand::Rotate { app, label }) => {
+            let secret = apps::rotate_secret(pool, key, &app, &label).await?;
+            report(
+                json,
+                &serde_json::to_value(&secret)?,
+                &format!(
+                    "new secret {} for app {app}: {}\nRevoke the old one once every client uses this.",
+                    secret.secret_id,
+                    secret.secret.expose_secret()
+                ),
+            );
+        }
+        AppCommand::Secret(SecretCommand::Revoke { app, secret_id }) => {
+            apps::revoke_secret(pool, &app, secret_id)
+                .await
+                .with_context(|| format!("no active secret {secret_id} in app {app}"))?;
+            report(
+                json,
+                &json!({ "appID": app, "secretID": secret_id, "revoked": true }),
+                &format!("revoked secret {secret_id}"),
+            );
+        }
+        AppCommand::Secret(SecretCommand::List { app }) => {
+            let secrets = apps::secrets(pool, &app).await?;
+            let text = secrets
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}\t…{}\t{}\t{}",
+                        s.id,
+                        s.last4,
+                        s.label,
+                        if s.revoked_at.is_some() { "revoked" } else { "active" }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            report(json, &serde_json::to_value(&secrets)?, &text);
+        }
+        AppCommand::Origin(OriginCommand::Add { app, origin }) => {
+            let origin = apps::add_origin(pool, &app, &origin).await?;
+            report(json, &json!({ "appID": app, "origin": origin }), &format!("whitelisted {origin}"));
+        }
+        AppCommand::Origin(OriginCommand::Remove { app, origin }) => {
+            let origin = apps::remove_origin(pool, &app, &origin)
+                .await
+                .with_context(|| format!("{origin} is not whitelisted"))?;
+            report(json, &json!({ "appID": app, "origin": origin, "removed": true }), &format!("removed {origin}"));
+        }
+        AppCommand::Key(KeyCommand::Add { app, key_id, pem }) => {
+            let pem = std::fs::read_to_string(&pem).with_context(|| format!("reading {}", pem.display()))?;
+            let fingerprint = apps::add_key(pool, &app, &key_id, &pem).await?;
+            report(
+                json,
+                &json!({ "appID": app, "keyID": key_id, "fingerprint": fingerprint }),
+                &format!("added key {key_id:?} (sha256 {fingerprint})"),
+            );
+        }
+        AppCommand::Key(KeyCommand::Revoke { app, key_id }) => {
+            apps::revoke_key(pool, &app, &key_id).await.with_context(|| format!("no active key {key_id:?}"))?;
+            report(
+                json,
+                &json!({ "appID": app, "keyID": key_id, "revoked": true }),
+                &format!("revoked key {key_id:?}"),
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,221 @@
+//! One ingestion request from start to acknowledgement: the transaction
+//! that stores it, the endpoint it is about, and its `Idempotency-Key`.
+//! The answer is sent only after the commit, so anything acknowledged is
+//! on disk; a retry with the same key gets the first answer again.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+
+use std::sync::Arc;
+
+use super::token::Caller;
+use super::wire::{Millis, Validate, Wire};
+use crate::server::db::{conferences, idempotency};
+use crate::server::progress::Progress;
+use crate::server::{AppError, AppState};
+
+/// The header a client sets to make a retry safe.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// Path of every per-endpoint route.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct EndpointPath {
+    /// The appID.
+    #[serde(rename = "appID")]
+    #[param(rename = "appID")]
+    pub app_id: String,
+    /// The conferenceID, exactly as the client knows it (percent-encoded in the URL).
+    #[serde(rename = "confID")]
+    #[param(rename = "confID")]
+    pub conf_id: String,
+    /// The ucID returned by user joined.
+    #[serde(rename = "ucID")]
+    #[param(rename = "ucID")]
+    pub uc_id: String,
+}
+
+/// The endpoint a request is about, checked against the token and the path.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint {
+    /// The ucID.
+    pub id: Uuid,
+    /// Its conference instance.
+    pub instance_id: i64,
+    /// Its app (internal id).
+    pub app_id: i64,
+}
+
+/// Implemented by every body: the fields all v1 bodies start with.
+pub trait Envelope {
+    /// The wire localID.
+    fn local_id(&self) -> &str;
+    /// The wire timestamp, already validated.
+    fn timestamp(&self) -> Millis;
+}
+
+/// A request about one endpoint (ucID), extracted in the order that gives
+/// the right status: token (401), path app (401), body (400/422), then the
+/// ucID (400/401) inside the transaction that will store the request.
+pub struct EndpointRequest<T> {
+    /// Stores the request and answers it.
+    pub ingest: Ingest,
+    /// The endpoint the path names.
+    pub endpoint: Endpoint,
+    /// The validated body.
+    pub body: T,
+    /// The body's timestamp.
+    pub at: DateTime<Utc>,
+}
+
+impl<T> FromRequest<AppState> for EndpointRequest<T>
+where
+    T: DeserializeOwned + Validate + Envelope + Send,
+{
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let caller = Caller::from_request_parts(&mut parts, state).await?;
+        let Path(path) = Path::<EndpointPath>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+        caller.check_app(&path.app_id)?;
+        let Wire { body, raw } = Wire::<T>::from_request(Request::from_parts(parts.clone(), body), state).await?;
+        caller.check_user(body.local_id())?;
+        let at = body.timestamp().to_datetime("timestamp")?;
+        let mut ingest = Ingest::begin(state, &caller, &parts.headers, parts.uri.path(), &raw).await?;
+        let endpoint = ingest.endpoint(&caller, &path).await?;
+        conferences::touch_instance(ingest.conn(), endpoint.instance_id, at).await?;
+        Ok(Self { ingest, endpoint, body, at })
+    }
+}
+
+/// An ingestion request in progress.
+pub struct Ingest {
+    pool: PgPool,
+    progress: Arc<Progress>,
+    tx: Transaction<'static, Postgres>,
+    app_id: i64,
+    key: Option<String>,
+    fingerprint: [u8; 32],
+}
+
+impl Ingest {
+    /// Opens the transaction for a request of `caller` with body `raw`.
+    pub async fn begin(
+        state: &AppState,
+        caller: &Caller,
+        headers: &HeaderMap,
+        path: &str,
+        raw: &Bytes,
+    ) -> Result<Self, AppError> {
+        let key = idempotency_key(headers)?;
+        let mut hasher = Sha256::new();
+        hasher.update(b"POST ");
+        hasher.update(path.as_bytes());
+        hasher.update([0]);
+        hasher.update(raw);
+        let tx = state.pool.begin().await?;
+        Ok(Self {
+            pool: state.pool.clone(),
+            progress: state.progress.clone(),
+            tx,
+            app_id: caller.app_id,
+            key,
+            fingerprint: hasher.finalize().into(),
+        })
+    }
+
+    /// Resolves the path's ucID; refuses one of another conference, app or user.
+    async fn endpoint(&mut self, caller: &Caller, path: &EndpointPath) -> Result<Endpoint, AppError> {
+        let id = Uuid::parse_str(&path.uc_id).map_err(|_| {
+            AppError::BadRequest(format!("ucID {:?} is not a ucID returned by user joined", path.uc_id))
+        })?;
+        let row = conferences::endpoint(&mut self.tx, id).await?.filter(|row| row.app_id == caller.app_id);
+        let Some(row) = row else {
+            return Err(AppError::BadRequest(format!("unknown ucID {id} for app {}", path.app_id)));
+        };
+        if row.conference_id != path.conf_id {
+            return Err(AppError::BadRequest(format!("ucID {id} belongs to another conference")));
+        }
+        if row.app_disabled {
+            return Err(AppError::InvalidToken(format!("app {} is disabled", path.app_id)));
+        }
+        caller.check_user(&row.user_id)?;
+        Ok(Endpoint { id, instance_id: row.instance_id, app_id: row.app_id })
+    }
+
+    /// The transaction's connection, for the db layer.
+    pub fn conn(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+
+    /// Commits and answers `200 {"status":"success","msg":"<step> received"}`;
+    /// `step` is also recorded as integration progress.
+    pub async fn done(self, step: &'static str) -> Result<Response, AppError> {
+        self.finish(step, serde_json::json!({ "status": "success", "msg": format!("{step} received") })).await
+    }
+
+    /// Commits and answers 200 with `body`; under an idempotency key that
+    /// was already used, rolls back and answers as the first time.
+    pub async fn finish(mut self, step: &'static str, body: serde_json::Value) -> Result<Response, AppError> {
+        let bytes = serde_json::to_vec(&body).map_err(anyhow::Error::from)?;
+        if let Some(key) = &self.key {
+            let claimed = idempotency::claim(&mut self.tx, self.app_id, key, &self.fingerprint, 200, &bytes).await?;
+            if !claimed {
+                self.tx.rollback().await?;
+                return replay(&self.pool, self.app_id, key, &self.fingerprint).await;
+            }
+        }
+        self.tx.commit().await?;
+        self.progress.seen(&self.pool, self.app_id, step);
+        Ok(json_response(StatusCode::OK, bytes))
+    }
+}
+
+/// The first answer given under `key`, or 422 when the key was used for a
+/// different request. The first request committed before our claim
+/// returned, so its row is visible.
+async fn replay(pool: &PgPool, app_id: i64, key: &str, fingerprint: &[u8]) -> Result<Response, AppError> {
+    let stored = idempotency::stored(pool, app_id, key)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("idempotency key vanished between claim and replay")))?;
+    if stored.fingerprint != fingerprint {
+        return Err(AppError::Validation {
+            field: "Idempotency-Key".to_owned(),
+            message: "this key was already used for a different request; use a new key per request".to_owned(),
+        });
+    }
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    Ok(json_response(status, stored.body))
+}
+
+fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY) else { return Ok(None) };
+    let key = value
+        .to_str()
+        .ok()
+        .filter(|key| (1..=255).contains(&key.len()) && key.bytes().all(|b| (b'!'..=b'~').contains(&b)));
+    match key {
+        Some(key) => Ok(Some(key.to_owned())),
+        None => Err(AppError::BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".to_owned())),
+    }
+}

@@ -1,0 +1,258 @@
+//! Stats submission: one `getStats()` poll of one fabric. Every object is
+//! stored as sent; the figures the charts plot are also extracted into
+//! columns, from the standard `RTCStats` names (seconds converted to ms).
+
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+use super::ingest::{EndpointPath, EndpointRequest};
+use super::responses::EventResponses;
+use super::user::envelope;
+use super::wire::{self, Millis, Validate};
+use crate::domain::InvalidField;
+use crate::domain::limits::{self, ID_BYTES};
+use crate::server::AppError;
+use crate::server::db::stats::Sample;
+use crate::server::db::{fabrics, stats};
+
+/// At most this many objects in one submission.
+pub const MAX_OBJECTS: usize = 2000;
+
+/// Body of a stats submission (`statsData`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StatsBody {
+    /// The endpoint's localID.
+    #[serde(rename = "localID")]
+    pub local_id: String,
+    /// The device it runs on.
+    #[serde(rename = "deviceID")]
+    pub device_id: String,
+    /// The fabric: the client's name for this peer connection.
+    #[serde(rename = "connectionID")]
+    pub connection_id: String,
+    /// When the stats were sent.
+    pub timestamp: Millis,
+    /// The remote user of the fabric.
+    #[serde(rename = "remoteID")]
+    pub remote_id: String,
+    /// The reports.
+    pub stats: StatsObject,
+}
+
+/// The reports of one poll. `tracks` and `candidatePairs` are required.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StatsObject {
+    /// RTP streams: `inbound-rtp`, `outbound-rtp`, `remote-inbound-rtp`, ... with
+    /// `ssrc`, `kind`, `roundTripTime` (s), `jitter` (s), `packetsLost`,
+    /// `packetsReceived`, `packetsSent`, `fractionLost`, `bitrate` (bps),
+    /// `framesPerSecond`, `frameWidth`, `frameHeight`.
+    pub tracks: Vec<Map<String, Value>>,
+    /// ICE candidate pairs (`currentRoundTripTime` in s).
+    pub candidate_pairs: Vec<Map<String, Value>>,
+    /// Transports.
+    #[serde(default)]
+    pub transports: Vec<Map<String, Value>>,
+    /// Media stream tracks.
+    #[serde(default)]
+    pub msts: Vec<Map<String, Value>>,
+    /// Data channels.
+    #[serde(default)]
+    pub data_channels: Vec<Map<String, Value>>,
+    /// Codecs.
+    #[serde(default)]
+    pub codecs: Vec<Map<String, Value>>,
+    /// When the stats were measured (ms); the body's timestamp when absent.
+    pub timestamp: Option<Millis>,
+}
+
+envelope!(StatsBody);
+
+impl Validate for StatsBody {
+    fn validate(&self) -> Result<(), InvalidField> {
+        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
+        limits::identifier("connectionID", &self.connection_id, ID_BYTES)?;
+        limits::max_bytes("remoteID", &self.remote_id, ID_BYTES)?;
+        if let Some(timestamp) = self.stats.timestamp {
+            timestamp.to_datetime("stats.timestamp")?;
+        }
+        if self.stats.arrays().map(|(_, _, objects)| objects.len()).sum::<usize>() > MAX_OBJECTS {
+            return Err(InvalidField::new("stats", format!("at most {MAX_OBJECTS} objects per submission")));
+        }
+        Ok(())
+    }
+}
+
+impl StatsObject {
+    fn arrays(&self) -> impl Iterator<Item = (&'static str, &'static str, &Vec<Map<String, Value>>)> {
+        [
+            ("tracks", "track", &self.tracks),
+            ("candidatePairs", "candidatePair", &self.candidate_pairs),
+            ("transports", "transport", &self.transports),
+            ("msts", "mst", &self.msts),
+            ("dataChannels", "dataChannel", &self.data_channels),
+            ("codecs", "codec", &self.codecs),
+        ]
+        .into_iter()
+    }
+
+    /// Every object as a sample row, or the first ill-typed figure.
+    fn samples(&self) -> Result<Vec<Sample>, AppError> {
+        let mut samples = Vec::new();
+        for (array, report_type, objects) in self.arrays() {
+            for (index, object) in objects.iter().enumerate() {
+                let read = Reader { object, array, index };
+                samples.push(read.sample(report_type)?);
+            }
+        }
+        Ok(samples)
+    }
+}
+
+/// Reads one stats object, naming `array[index].field` in errors.
+struct Reader<'a> {
+    object: &'a Map<String, Value>,
+    array: &'static str,
+    index: usize,
+}
+
+impl Reader<'_> {
+    fn invalid(&self, field: &str, rule: &str) -> AppError {
+        AppError::Validation {
+            field: format!("stats.{}[{}].{field}", self.array, self.index),
+            message: rule.to_owned(),
+        }
+    }
+
+    fn text(&self, field: &str) -> Option<&str> {
+        self.object.get(field).and_then(Value::as_str)
+    }
+
+    /// A non-negative number, or null when absent.
+    fn number(&self, field: &str) -> Result<Option<f64>, AppError> {
+        match self.object.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => match value.as_f64() {
+                Some(number) if number.is_finite() && number >= 0.0 => Ok(Some(number)),
+                _ => Err(self.invalid(field, "must be a non-negative number")),
+            },
+        }
+    }
+
+    fn first_number(&self, fields: &[&str]) -> Result<Option<f64>, AppError> {
+        for field in fields {
+            if let Some(number) = self.number(field)? {
+                return Ok(Some(number));
+            }
+        }
+        Ok(None)
+    }
+
+    fn integer(&self, field: &str) -> Result<Option<i64>, AppError> {
+        match self.object.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => value.as_i64().map(Some).ok_or_else(|| self.invalid(field, "must be an integer")),
+        }
+    }
+
+    fn count(&self, field: &str) -> Result<Option<i64>, AppError> {
+        match self.integer(field)? {
+            Some(count) if count < 0 => Err(self.invalid(field, "must not be negative")),
+            count => Ok(count),
+        }
+    }
+
+    fn pixels(&self, field: &str) -> Result<Option<i32>, AppError> {
+        self.count(field)?
+            .map(|pixels| i32::try_from(pixels).map_err(|_| self.invalid(field, "is too large")))
+            .transpose()
+    }
+
+    fn ssrc(&self) -> Result<Option<i64>, AppError> {
+        let ssrc = match self.object.get("ssrc") {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::String(text)) => text.parse::<i64>().ok(),
+            Some(value) => value.as_i64(),
+        };
+        match ssrc {
+            Some(ssrc) if (0..=i64::from(u32::MAX)).contains(&ssrc) => Ok(Some(ssrc)),
+            _ => Err(self.invalid("ssrc", "must be an unsigned 32-bit number")),
+        }
+    }
+
+    fn sample(&self, report_type: &'static str) -> Result<Sample, AppError> {
+        let kind = self.text("type").unwrap_or_default();
+        let direction = match (self.text("reportType"), kind) {
+            (Some("inbound"), _) | (None, "inbound-rtp" | "remote-outbound-rtp") => Some("inbound"),
+            (Some("outbound"), _) | (None, "outbound-rtp" | "remote-inbound-rtp") => Some("outbound"),
+            _ => None,
+        };
+        let media_kind = match self.text("kind").or_else(|| self.text("mediaType")) {
+            Some("audio") => Some("audio"),
+            Some("video") => Some("video"),
+            _ => None,
+        };
+        let ssrc = self.ssrc()?;
+        let stat_key = match self.text("id") {
+            Some(id) if !id.is_empty() => {
+                if id.len() > ID_BYTES {
+                    return Err(self.invalid("id", "must be at most 256 bytes"));
+                }
+                id.to_owned()
+            }
+            _ => format!("{report_type}:{kind}:{}:{}", ssrc.map_or(String::new(), |ssrc| ssrc.to_string()), self.index),
+        };
+        let seconds_to_ms = |seconds: Option<f64>| seconds.map(|seconds| seconds * 1000.0);
+        let rtt_ms = match self.number("rtt")? {
+            Some(ms) => Some(ms),
+            None => seconds_to_ms(self.first_number(&["roundTripTime", "currentRoundTripTime"])?),
+        };
+        let fraction_lost = self.first_number(&["fractionLost", "fractionLoss"])?;
+        if fraction_lost.is_some_and(|fraction| fraction > 1.0) {
+            return Err(self.invalid("fractionLost", "must be between 0 and 1"));
+        }
+        Ok(Sample {
+            stat_key,
+            report_type,
+            direction,
+            media_kind,
+            ssrc,
+            rtt_ms,
+            jitter_ms: seconds_to_ms(self.number("jitter")?),
+            packets_lost: self.integer("packetsLost")?,
+            packets_received: self.count("packetsReceived")?,
+            packets_sent: self.count("packetsSent")?,
+            fraction_lost,
+            bitrate_bps: self.number("bitrate")?,
+            frame_rate: self.number("framesPerSecond")?,
+            frame_width: self.pixels("frameWidth")?,
+            frame_height: self.pixels("frameHeight")?,
+            raw: Value::Object(self.object.clone()),
+        })
+    }
+}
+
+/// Stats submission: stores every report of one poll of one fabric.
+#[utoipa::path(
+    post, path = "/v1/apps/{appID}/conferences/{confID}/{ucID}/stats", tag = "Stats submission",
+    params(EndpointPath), request_body = StatsBody, responses(EventResponses),
+    security(("bearer" = []))
+)]
+pub async fn submit(request: EndpointRequest<StatsBody>) -> Result<Response, AppError> {
+    let EndpointRequest { mut ingest, endpoint, body, at } = request;
+    let samples = body.stats.samples()?;
+    let sampled_at = match body.stats.timestamp {
+        Some(timestamp) => timestamp.to_datetime("stats.timestamp")?,
+        None => at,
+    };
+    // A client clock far ahead would file rows under a future day.
+    let sampled_at = sampled_at.min(chrono::Utc::now() + chrono::Duration::minutes(1));
+    let fabric_id =
+        fabrics::resolve(ingest.conn(), endpoint.id, endpoint.instance_id, &body.connection_id, &body.remote_id, at)
+            .await?;
+    stats::insert(ingest.conn(), fabric_id, endpoint.app_id, sampled_at, &samples).await?;
+    ingest.done("stats").await
+}

@@ -1,0 +1,171 @@
+//! Conference instances and their endpoints, as the collector writes them.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::server::AppError;
+
+/// An endpoint (ucID) and where it belongs, for checking a request.
+pub struct EndpointRow {
+    /// Conference instance it is part of.
+    pub instance_id: i64,
+    /// Internal app id.
+    pub app_id: i64,
+    /// The exact conferenceID of the instance.
+    pub conference_id: String,
+    /// The endpoint's localID.
+    pub user_id: String,
+    /// Whether the app is disabled.
+    pub app_disabled: bool,
+}
+
+/// What a user joined message records about the endpoint.
+pub struct NewEndpoint<'a> {
+    /// The wire localID.
+    pub user_id: &'a str,
+    /// The wire deviceID.
+    pub device_id: &'a str,
+    /// endpointInfo as sent.
+    pub endpoint_info: &'a Value,
+    /// When the user joined (client clock).
+    pub joined_at: DateTime<Utc>,
+}
+
+/// Adds an endpoint to the live instance of `conference_id`, starting a new
+/// instance when none is live (first join, or reuse after the last ended).
+/// Returns the ucID, or `None` when the app is disabled.
+pub async fn join(
+    conn: &mut PgConnection,
+    app_id: i64,
+    conference_id: &str,
+    endpoint: &NewEndpoint<'_>,
+) -> Result<Option<Uuid>, AppError> {
+    let instance_id = sqlx::query_scalar!(
+        r#"insert into conference_instances (app_id, conference_id, started_at, last_activity_at)
+           select id, $2, $3, $3 from apps where id = $1 and disabled_at is null
+           on conflict (app_id, conference_id) where status = 'live'
+           do update set last_activity_at = greatest(conference_instances.last_activity_at, excluded.last_activity_at)
+           returning id"#,
+        app_id,
+        conference_id,
+        endpoint.joined_at,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(instance_id) = instance_id else { return Ok(None) };
+    let uc_id = sqlx::query_scalar!(
+        r#"insert into endpoints (instance_id, app_id, user_id, device_id, endpoint_info, joined_at, last_alive_at)
+           values ($1, $2, $3, $4, $5, $6, $6)
+           returning id"#,
+        instance_id,
+        app_id,
+        endpoint.user_id,
+        endpoint.device_id,
+        endpoint.endpoint_info,
+        endpoint.joined_at,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(Some(uc_id))
+}
+
+/// The endpoint named by a ucID, if it exists.
+pub async fn endpoint(conn: &mut PgConnection, uc_id: Uuid) -> Result<Option<EndpointRow>, AppError> {
+    Ok(sqlx::query_as!(
+        EndpointRow,
+        r#"select e.instance_id, ci.app_id, ci.conference_id, e.user_id,
+                  a.disabled_at is not null as "app_disabled!"
+           from endpoints e
+           join conference_instances ci on ci.id = e.instance_id
+           join apps a on a.id = ci.app_id
+           where e.id = $1"#,
+        uc_id,
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Notes activity in an instance. Written at most every 5 s per instance so
+/// the hot path rarely rewrites the row.
+pub async fn touch_instance(conn: &mut PgConnection, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
+    sqlx::query!(
+        r#"update conference_instances set last_activity_at = $2
+           where id = $1 and last_activity_at < $2::timestamptz - interval '5 seconds'"#,
+        instance_id,
+        at,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// userAlive: the endpoint is still there.
+pub async fn alive(conn: &mut PgConnection, uc_id: Uuid, at: DateTime<Utc>) -> Result<(), AppError> {
+    sqlx::query!("update endpoints set last_alive_at = greatest(last_alive_at, $2) where id = $1", uc_id, at,)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// userLeft: the endpoint left; when it was the last one present, the
+/// instance ends (a later join of the conferenceID starts a new instance).
+pub async fn left(conn: &mut PgConnection, uc_id: Uuid, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
+    sqlx::query!(
+        r#"update endpoints set left_at = greatest($2, joined_at), left_reason = 'userLeft'
+           where id = $1 and left_at is null"#,
+        uc_id,
+        at,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        r#"update conference_instances
+           set status = 'ended', ended_at = greatest($2, started_at), end_reason = 'allLeft'
+           where id = $1 and status = 'live'
+             and not exists (select 1 from endpoints where instance_id = $1 and left_at is null)"#,
+        instance_id,
+        at,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The user details of the callstats.js API: the userID object and configParams.
+pub struct UserDetails<'a> {
+    /// userID object fields, when an object was given.
+    pub user_name: Option<&'a str>,
+    /// aliasName.
+    pub alias_name: Option<&'a str>,
+    /// loginID.
+    pub login_id: Option<&'a str>,
+    /// configParams as sent.
+    pub config_params: &'a Value,
+    /// configParams.applicationVersion.
+    pub application_version: Option<&'a str>,
+    /// configParams.siteID.
+    pub site_id: Option<&'a str>,
+}
+
+/// Records the user details of an endpoint (replacing earlier ones).
+pub async fn set_user_details(conn: &mut PgConnection, uc_id: Uuid, details: &UserDetails<'_>) -> Result<(), AppError> {
+    sqlx::query!(
+        r#"update endpoints
+           set user_name = coalesce($2, user_name), alias_name = coalesce($3, alias_name),
+               login_id = coalesce($4, login_id), config_params = $5,
+               application_version = $6, site_id = $7
+           where id = $1"#,
+        uc_id,
+        details.user_name,
+        details.alias_name,
+        details.login_id,
+        details.config_params,
+        details.application_version,
+        details.site_id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

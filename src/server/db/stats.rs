@@ -1,0 +1,105 @@
+//! Stats samples: the bulk of the data, one row per measured object per
+//! submission, inserted in one statement per submission.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+
+use crate::server::AppError;
+
+/// One measured object of a submission.
+#[derive(Debug, Default)]
+pub struct Sample {
+    /// Identity of the object within the submission.
+    pub stat_key: String,
+    /// Which array it came from: track, candidatePair, transport, mst, dataChannel, codec.
+    pub report_type: &'static str,
+    /// inbound / outbound, for tracks.
+    pub direction: Option<&'static str>,
+    /// audio / video.
+    pub media_kind: Option<&'static str>,
+    /// RTP SSRC.
+    pub ssrc: Option<i64>,
+    /// Round-trip time, ms.
+    pub rtt_ms: Option<f64>,
+    /// Jitter, ms.
+    pub jitter_ms: Option<f64>,
+    /// Cumulative packets lost.
+    pub packets_lost: Option<i64>,
+    /// Cumulative packets received.
+    pub packets_received: Option<i64>,
+    /// Cumulative packets sent.
+    pub packets_sent: Option<i64>,
+    /// Fraction lost, 0..1.
+    pub fraction_lost: Option<f64>,
+    /// Bitrate, bits per second.
+    pub bitrate_bps: Option<f64>,
+    /// Frames per second.
+    pub frame_rate: Option<f64>,
+    /// Frame width, pixels.
+    pub frame_width: Option<i32>,
+    /// Frame height, pixels.
+    pub frame_height: Option<i32>,
+    /// The object as sent.
+    pub raw: serde_json::Value,
+}
+
+/// Stores the samples of one submission; a retried submission (same
+/// fabric, time and keys) is stored once.
+pub async fn insert(
+    conn: &mut PgConnection,
+    fabric_id: i64,
+    app_id: i64,
+    sampled_at: DateTime<Utc>,
+    samples: &[Sample],
+) -> Result<(), AppError> {
+    macro_rules! column {
+        ($field:ident) => {
+            samples.iter().map(|sample| sample.$field.clone()).collect::<Vec<_>>()
+        };
+    }
+    let report_types: Vec<&str> = samples.iter().map(|sample| sample.report_type).collect();
+    sqlx::query!(
+        r#"insert into stats_samples (
+               sampled_at, fabric_id, app_id, stat_key, report_type, direction, media_kind, ssrc,
+               rtt_ms, jitter_ms, packets_lost, packets_received, packets_sent, fraction_lost,
+               bitrate_bps, frame_rate, frame_width, frame_height, raw)
+           select $1, $2, $3, * from unnest(
+               $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
+               $9::float8[], $10::float8[], $11::bigint[], $12::bigint[], $13::bigint[], $14::float8[],
+               $15::float8[], $16::float8[], $17::int[], $18::int[], $19::jsonb[])
+           on conflict do nothing"#,
+        sampled_at,
+        fabric_id,
+        app_id,
+        &column!(stat_key) as &[String],
+        &report_types as &[&str],
+        &column!(direction) as &[Option<&str>],
+        &column!(media_kind) as &[Option<&str>],
+        &column!(ssrc) as &[Option<i64>],
+        &column!(rtt_ms) as &[Option<f64>],
+        &column!(jitter_ms) as &[Option<f64>],
+        &column!(packets_lost) as &[Option<i64>],
+        &column!(packets_received) as &[Option<i64>],
+        &column!(packets_sent) as &[Option<i64>],
+        &column!(fraction_lost) as &[Option<f64>],
+        &column!(bitrate_bps) as &[Option<f64>],
+        &column!(frame_rate) as &[Option<f64>],
+        &column!(frame_width) as &[Option<i32>],
+        &column!(frame_height) as &[Option<i32>],
+        &column!(raw) as &[serde_json::Value],
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Creates the daily partitions for today and the next `days - 1` days.
+pub async fn ensure_partitions(pool: &sqlx::PgPool, days: i32) -> Result<i32, AppError> {
+    let created = sqlx::query_scalar!(
+        r#"select ensure_stats_partitions((now() at time zone 'UTC')::date, $1) as "created!""#,
+        days
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(created)
+}
