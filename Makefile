@@ -25,7 +25,7 @@ TEST_DATA ?= /tmp/callscope-test-$(shell id -u)
 
 WASM_BUILD := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
-.PHONY: help run test tools test-tools build server site fmt clippy unit lifecycle e2e sqlx-prepare clean
+.PHONY: help run test tools test-tools build server site fmt clippy unit lifecycle e2e bench-ingest sqlx-prepare clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ clippy: ## lint the server and the browser builds
 
 unit: server ## unit and Postgres integration tests (DATABASE_URL, else a private cluster)
 	$(BIN) --data-dir $(TEST_DATA)/unit db exec -- cargo nextest run --features ssr $(T)
+
+bench-ingest: server ## stats ingestion rate and latency, release build (DATABASE_URL, else a private cluster; ARGS=)
+	$(BIN) --data-dir $(TEST_DATA)/bench db exec -- cargo bench --features ssr --bench ingest -- $(ARGS)
 
 lifecycle: server ## start/stop the real binary: no orphaned postgres, data kept
 	scripts/lifecycle-test.sh $(BIN)

@@ -54,12 +54,23 @@ uses_database_url() {
   "$bin" --data-dir "$data" db exec -- "$bin" --data-dir "$work/other" user list --json |
     grep -q '"email":"life@example.com"' && [ ! -e "$work/other/pg" ]
 }
+# docs/collector.md, run as written (scripts/collector-example.sh) against
+# an app made by the CLI beside the running server.
+collector_walkthrough() {
+  local app app_id secret out
+  app=$("$bin" --data-dir "$data" --json app create --name Walkthrough) || return 1
+  app_id=$(sed -n 's/.*"appID":"\([0-9]*\)".*/\1/p' <<<"$app")
+  secret=$(sed -n 's/.*"secret":"\([^"]*\)".*/\1/p' <<<"$app")
+  out=$(scripts/collector-example.sh "http://$addr" "$app_id" "$secret") || { echo "# $out"; return 1; }
+  [ "$(grep -c '"status":"success"' <<<"$out")" -eq 3 ]
+}
 user_listed() { "$bin" --data-dir "$data" user list --json | grep -q '"email":"life@example.com"'; }
 
 check "first start serves" start "$work/first.log"
 check "the database is healthy" healthy
 check "the first start prints an admin login" prints_first_admin
 check "the CLI creates a user beside the running server" create_user
+check "the collector walk-through of docs/collector.md works" collector_walkthrough
 check "Ctrl-C (SIGINT) stops the server cleanly" stop INT
 check "no postgres is left after Ctrl-C" no_postgres_left
 check "second start serves" start "$work/second.log"

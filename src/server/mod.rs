@@ -7,6 +7,7 @@ pub mod cli;
 pub mod collector;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod embedded_pg;
 pub mod error;
 pub mod health;
@@ -14,6 +15,7 @@ pub mod master_key;
 pub mod progress;
 pub mod state;
 pub mod telemetry;
+pub mod upkeep;
 
 pub use app::Application;
 pub use config::Config;

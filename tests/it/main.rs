@@ -4,6 +4,9 @@
 mod auth;
 mod collector;
 mod common;
+mod demo;
+mod durability;
 mod embedded_pg;
 mod migrations;
 mod server;
+mod upkeep;

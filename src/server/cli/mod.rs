@@ -3,6 +3,7 @@
 
 mod app;
 mod db_exec;
+mod demo;
 mod serve;
 mod user;
 
@@ -48,6 +49,8 @@ enum Command {
     /// Database utilities.
     #[command(subcommand)]
     Db(db_exec::DbCommand),
+    /// Fill the store with realistic demo conferences, sent through the collector over HTTP.
+    Demo(demo::DemoArgs),
 }
 
 /// Runs the command line. The private cluster, when used, is started on
@@ -75,6 +78,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Command::User(command) => user::run(command, &open(&database_url).await?, cli.json).await,
             Command::Db(command) => db_exec::run(command, &database_url).await,
+            Command::Demo(args) => demo::run(args, config, &database_url, cli.json).await,
         }
     });
     // Close every connection before the cluster stops.

@@ -96,8 +96,7 @@ where
         caller.check_user(body.local_id())?;
         let at = body.timestamp().to_datetime("timestamp")?;
         let mut ingest = Ingest::begin(state, &caller, &parts.headers, parts.uri.path(), &raw).await?;
-        let endpoint = ingest.endpoint(&caller, &path).await?;
-        conferences::touch_instance(ingest.conn(), endpoint.instance_id, at).await?;
+        let endpoint = ingest.endpoint(&caller, &path, at).await?;
         Ok(Self { ingest, endpoint, body, at })
     }
 }
@@ -138,12 +137,18 @@ impl Ingest {
         })
     }
 
-    /// Resolves the path's ucID; refuses one of another conference, app or user.
-    async fn endpoint(&mut self, caller: &Caller, path: &EndpointPath) -> Result<Endpoint, AppError> {
+    /// Resolves the path's ucID, noting activity at `at`; refuses one of
+    /// another conference, app or user.
+    async fn endpoint(
+        &mut self,
+        caller: &Caller,
+        path: &EndpointPath,
+        at: DateTime<Utc>,
+    ) -> Result<Endpoint, AppError> {
         let id = Uuid::parse_str(&path.uc_id).map_err(|_| {
             AppError::BadRequest(format!("ucID {:?} is not a ucID returned by user joined", path.uc_id))
         })?;
-        let row = conferences::endpoint(&mut self.tx, id).await?.filter(|row| row.app_id == caller.app_id);
+        let row = conferences::endpoint_activity(&mut self.tx, id, at).await?.filter(|row| row.app_id == caller.app_id);
         let Some(row) = row else {
             return Err(AppError::BadRequest(format!("unknown ucID {id} for app {}", path.app_id)));
         };

@@ -4,6 +4,10 @@
 
 mod authenticate;
 mod cors;
+mod enums;
+mod events;
+mod extensions;
+mod fabric;
 mod ingest;
 mod openapi;
 mod responses;
@@ -12,29 +16,52 @@ mod token;
 mod user;
 mod wire;
 
-use axum::Router;
+use std::sync::Arc;
+
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use authenticate::{AccessToken, LEEWAY_SECONDS};
-pub use openapi::ApiDoc;
 pub use token::{Caller, LIFETIME_SECONDS, TokenKeys};
 
 use super::AppState;
+use extensions::{call_details, fabric_added, fabric_event, report_error};
+use openapi::ApiDoc;
 
-/// Path prefix of every per-endpoint route.
-const ENDPOINT: &str = "/v1/apps/{appID}/conferences/{confID}/{ucID}";
-
-/// Every collector route, with CORS.
+/// Every collector route, with CORS, and `/v1/openapi.json`. Routes are
+/// registered from their `#[utoipa::path]` annotations, so the router and
+/// the OpenAPI document cannot disagree.
 pub fn router(state: AppState) -> Router<AppState> {
-    let endpoint = |suffix: &str| format!("{ENDPOINT}{suffix}");
-    Router::new()
-        .route("/authenticate", post(authenticate::authenticate))
-        .route("/v1/openapi.json", get(openapi::document))
-        .route("/v1/apps/{appID}/conferences/{confID}", post(user::joined))
-        .route(&endpoint("/events/user/alive"), post(user::alive))
-        .route(&endpoint("/events/user/left"), post(user::left))
-        .route(&endpoint("/events/user/details"), post(user::user_details))
-        .route(&endpoint("/stats"), post(stats::submit))
+    let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(authenticate::authenticate))
+        .routes(routes!(user::joined))
+        .routes(routes!(user::alive))
+        .routes(routes!(user::left))
+        .routes(routes!(user::user_details))
+        .routes(routes!(stats::submit))
+        .routes(routes!(events::media::report_device_list))
+        .routes(routes!(events::media::report_media_action))
+        .routes(routes!(events::media::report_media_pipeline))
+        .routes(routes!(events::media::report_dominant_speaker))
+        .routes(routes!(events::feedback::submit_feedback))
+        .routes(routes!(events::status::submit_system_status))
+        .routes(routes!(fabric::lifecycle::report_fabric_event))
+        .routes(routes!(fabric::ice::report_ice_status))
+        .routes(routes!(fabric::ice::report_transport_change))
+        .routes(routes!(fabric::state::report_state_change))
+        .routes(routes!(fabric::ssrc::map_ssrcs))
+        .routes(routes!(fabric::sdp::submit_sdp))
+        .routes(routes!(fabric_added::add_fabric))
+        .routes(routes!(report_error::report_error))
+        .routes(routes!(fabric_event::send_fabric_event))
+        .routes(routes!(call_details::send_call_details))
+        .split_for_parts();
+    let document = Arc::new(document);
+    router
+        .route("/v1/openapi.json", get(move || std::future::ready(Json(document.clone()))))
         .layer(from_fn_with_state(state, cors::cors))
 }

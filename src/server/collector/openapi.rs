@@ -1,13 +1,11 @@
-//! The OpenAPI 3 document of the collector, generated from the handlers'
-//! annotations and the body types themselves.
+//! The OpenAPI 3 document of the collector: the frame (title, tags,
+//! security) is here; every path is added from its handler's annotation
+//! when the router registers it (see `router` in the module above).
 
-use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{authenticate, stats, user};
-
-/// Every collector endpoint, v1 and extensions.
+/// The frame of the collector's OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -17,18 +15,14 @@ use super::{authenticate, stats, user};
                        may carry an `Idempotency-Key` header: a retry with the same key is stored once and answered \
                        as the first time."
     ),
-    paths(
-        authenticate::authenticate,
-        user::joined,
-        user::alive,
-        user::left,
-        user::user_details,
-        stats::submit,
-    ),
     modifiers(&BearerAuth),
     tags(
         (name = "Authentication", description = "OAuth2 token request with an HS256 (app secret) or ES256 (keyID) JWT"),
         (name = "User Action Events", description = "Joining and leaving conferences"),
+        (name = "User Media Events", description = "Device lists, media actions and media playback of an endpoint"),
+        (name = "Fabric Events", description = "A fabric (peer connection) set up, failed or terminated"),
+        (name = "ICE Events", description = "ICE connection disruptions, restarts and failures"),
+        (name = "special events", description = "Feedback, dominant speaker, transport and state changes, SSRC maps, SDPs"),
         (name = "Stats submission", description = "getStats() results of one fabric"),
         (name = "callstats.js extensions", description = "What callstats.js sends that REST API v1 lacks"),
     )
@@ -45,9 +39,4 @@ impl Modify for BearerAuth {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
     }
-}
-
-/// `GET /v1/openapi.json`.
-pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
 }

@@ -93,13 +93,28 @@ impl Validate for EndpointInfo {
 }
 
 /// A userID: a plain string, or an object with a real name and an alias.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum UserId {
     /// The plain userID.
     Plain(String),
     /// `{userName, aliasName, loginID?}`; userName is shown only to support staff.
     Object(UserIdObject),
+}
+
+/// Reads either form, with errors that name the object's own fields (an
+/// untagged enum would only say that no variant matched).
+impl<'de> Deserialize<'de> for UserId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(id) => Ok(UserId::Plain(id)),
+            object @ serde_json::Value::Object(_) => {
+                serde_json::from_value(object).map(UserId::Object).map_err(D::Error::custom)
+            }
+            _ => Err(D::Error::custom("must be a string or an object {userName, aliasName, loginID?}")),
+        }
+    }
 }
 
 /// The object form of a userID (callstats.js 3.14+).

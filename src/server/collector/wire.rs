@@ -2,6 +2,7 @@
 //! that is not UTF-8 or not JSON is 400; well-formed JSON that breaks a
 //! rule (missing or ill-typed field, a limit) is 422 naming the field;
 //! a body over the size limit is 413. Nothing here panics on any input.
+//! Also the checks and payload helpers that many bodies share.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -9,6 +10,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, TimeZone, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::domain::InvalidField;
@@ -120,6 +122,40 @@ pub fn check_header(local_id: &str, device_id: &str, timestamp: Millis) -> Resul
     timestamp.to_datetime("timestamp")
 }
 
+/// At most this many items in one array of a body.
+pub const MAX_ITEMS: usize = 1000;
+/// Each SDP a body carries (events/sdp, reportError): 256 KiB.
+pub const SDP_BYTES: usize = 256 * 1024;
+
+/// An array field must hold at most [`MAX_ITEMS`] items.
+pub fn check_items<T>(field: &'static str, items: &[T]) -> Result<(), InvalidField> {
+    if items.len() > MAX_ITEMS {
+        return Err(InvalidField::new(field, format!("at most {MAX_ITEMS} items, got {}", items.len())));
+    }
+    Ok(())
+}
+
+/// An SSRC on the wire: the decimal string of an unsigned 32-bit number.
+pub fn parse_ssrc(field: &'static str, text: &str) -> Result<u32, InvalidField> {
+    let digits = !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit());
+    digits.then(|| text.parse().ok()).flatten().ok_or_else(|| {
+        InvalidField::new(field, "must be the decimal string of an unsigned 32-bit number (0 to 4294967295)")
+    })
+}
+
+/// `value` without its null members: absent fields stay absent in payloads.
+pub fn compact(mut value: Value) -> Value {
+    if let Value::Object(map) = &mut value {
+        map.retain(|_, member| !member.is_null());
+    }
+    value
+}
+
+/// `value` as a JSON value to store; a failure is ours (500), not the client's.
+pub fn to_json(value: &impl Serialize) -> Result<Value, AppError> {
+    Ok(serde_json::to_value(value).map_err(anyhow::Error::from)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +200,15 @@ mod tests {
             status_and_field(br#"{"localID":"a","inner":{}}"#),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("inner.count".into()))
         );
+    }
+
+    #[test]
+    fn ssrcs_are_decimal_strings_of_unsigned_32_bit_numbers() {
+        assert_eq!(parse_ssrc("ssrc", "0"), Ok(0));
+        assert_eq!(parse_ssrc("ssrc", "4294967295"), Ok(u32::MAX));
+        for bad in ["", "4294967296", "-1", "+1", " 1", "0x10", "1.0", "abc"] {
+            assert_eq!(parse_ssrc("ssrc", bad).expect_err(bad).field, "ssrc", "{bad:?}");
+        }
     }
 
     #[test]

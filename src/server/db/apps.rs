@@ -287,3 +287,11 @@ pub async fn origin_allowed_for(db: impl PgExecutor<'_>, public_id: &str, origin
     .await?;
     Ok(allowed.unwrap_or(false))
 }
+
+/// Forgets JWT IDs that expired more than `days` ago (kept that long for audit).
+pub async fn purge_used_jwt_ids(db: impl PgExecutor<'_>, days: i32) -> Result<u64, AppError> {
+    let done = sqlx::query!("delete from used_jwt_ids where expires_at < now() - make_interval(days => $1)", days)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected())
+}

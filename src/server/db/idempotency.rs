@@ -59,3 +59,12 @@ pub async fn stored(db: impl PgExecutor<'_>, app_id: i64, key: &str) -> Result<O
         body: row.body,
     }))
 }
+
+/// Forgets keys older than `hours`; returns how many.
+pub async fn purge_older_than(db: impl PgExecutor<'_>, hours: i32) -> Result<u64, AppError> {
+    let done =
+        sqlx::query!("delete from idempotency_keys where created_at < now() - make_interval(hours => $1)", hours,)
+            .execute(db)
+            .await?;
+    Ok(done.rows_affected())
+}

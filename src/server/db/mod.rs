@@ -5,10 +5,16 @@ pub mod apps;
 pub mod conferences;
 pub mod events;
 pub mod fabrics;
+pub mod feedback;
+pub mod ice;
 pub mod idempotency;
 pub mod progress;
+pub mod reports;
+pub mod sdps;
 pub mod sessions;
+pub mod ssrc;
 pub mod stats;
+pub mod system_status;
 pub mod users;
 
 use std::time::Duration;

@@ -52,3 +52,9 @@ pub async fn delete(pool: &PgPool, token_hash: &[u8]) -> Result<(), AppError> {
     sqlx::query!("delete from sessions where token_hash = $1", token_hash).execute(pool).await?;
     Ok(())
 }
+
+/// Deletes expired sessions; returns how many.
+pub async fn purge_expired(pool: &PgPool) -> Result<u64, AppError> {
+    let done = sqlx::query!("delete from sessions where expires_at < now()").execute(pool).await?;
+    Ok(done.rows_affected())
+}

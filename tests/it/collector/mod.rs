@@ -1,6 +1,9 @@
 //! The collector over real HTTP against real PostgreSQL.
 
 mod auth;
+mod events;
+mod extensions;
+mod wire;
 
 use callscope::server::apps;
 use callscope::server::master_key::MasterKey;

@@ -1,0 +1,77 @@
+//! Upkeep: stats partitions exist before the rows that need them.
+
+use sqlx::PgPool;
+
+#[sqlx::test]
+async fn startup_creates_todays_and_the_next_days_partitions(pool: PgPool) {
+    let task = callscope::server::upkeep::start(pool.clone()).await.expect("upkeep");
+    let partitions: Vec<String> = sqlx::query_scalar(
+        r#"select c.relname::text from pg_inherits i join pg_class c on c.oid = i.inhrelid
+           where i.inhparent = 'stats_samples'::regclass and c.relname <> 'stats_samples_default' order by 1"#,
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("partitions");
+    let today = chrono::Utc::now().date_naive();
+    let expected: Vec<String> =
+        (0..3).map(|days| format!("stats_samples_p{}", (today + chrono::Days::new(days)).format("%Y%m%d"))).collect();
+    assert_eq!(partitions, expected);
+
+    sqlx::query("insert into stats_samples (sampled_at, fabric_id, app_id, stat_key, report_type) values (now(), 1, 1, 'k', 'track')")
+        .execute(&pool)
+        .await
+        .expect("insert");
+    let in_default: i64 =
+        sqlx::query_scalar("select count(*) from stats_samples_default").fetch_one(&pool).await.expect("count");
+    assert_eq!(in_default, 0, "today's rows go to today's partition, not the default one");
+    task.abort();
+}
+
+#[sqlx::test]
+async fn upkeep_forgets_what_has_expired_and_keeps_the_rest(pool: PgPool) {
+    sqlx::query("insert into apps (public_id, name) values ('123456789', 'A')").execute(&pool).await.expect("app");
+    sqlx::query("insert into users (email, role, password_hash) values ('a@b.c', 'admin', 'x')")
+        .execute(&pool)
+        .await
+        .expect("user");
+    for (key, age) in [("old", "25 hours"), ("fresh", "1 hour")] {
+        sqlx::query(
+            "insert into idempotency_keys (app_id, key, request_fingerprint, response_status, response_body, created_at)
+             select id, $1, sha256('x'), 200, '', now() - $2::interval from apps",
+        )
+        .bind(key)
+        .bind(age)
+        .execute(&pool)
+        .await
+        .expect("key");
+    }
+    for (jti, expired) in [("old", "31 days"), ("recent", "1 day")] {
+        sqlx::query(
+            "insert into used_jwt_ids (app_id, jti, auth_method, client_user_id, expires_at)
+             select id, $1, 'app_secret', 'u', now() - $2::interval from apps",
+        )
+        .bind(jti)
+        .bind(expired)
+        .execute(&pool)
+        .await
+        .expect("jti");
+    }
+    for (token, offset) in ["a", "b"].into_iter().zip(["-1 minute", "1 hour"]) {
+        sqlx::query("insert into sessions (token_hash, user_id, expires_at) select sha256($1::bytea), id, now() + $2::interval from users")
+            .bind(token.as_bytes())
+            .bind(offset)
+            .execute(&pool)
+            .await
+            .expect("session");
+    }
+
+    callscope::server::upkeep::run_once(&pool).await.expect("upkeep");
+
+    let keys: Vec<String> =
+        sqlx::query_scalar("select key from idempotency_keys").fetch_all(&pool).await.expect("keys");
+    assert_eq!(keys, ["fresh"]);
+    let jtis: Vec<String> = sqlx::query_scalar("select jti from used_jwt_ids").fetch_all(&pool).await.expect("jtis");
+    assert_eq!(jtis, ["recent"]);
+    let sessions: i64 = sqlx::query_scalar("select count(*) from sessions").fetch_one(&pool).await.expect("sessions");
+    assert_eq!(sessions, 1);
+}
