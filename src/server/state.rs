@@ -6,7 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
-use super::collector::TokenKeys;
+use super::collector::{Lookups, StatsWriter, TokenKeys};
 use super::master_key::MasterKey;
 use super::progress::Progress;
 use super::{AppError, Config};
@@ -24,18 +24,25 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     /// Integration progress, written off the hot path.
     pub progress: Arc<Progress>,
+    /// The stats hot path's in-memory lookups.
+    pub lookups: Arc<Lookups>,
+    /// Writes stats submissions in batches (group commit).
+    pub stats_writer: Arc<StatsWriter>,
 }
 
 impl AppState {
-    /// The state for `config` over `pool`, loading (or creating) the master key.
+    /// The state for `config` over `pool`, loading (or creating) the master
+    /// key and starting the stats writers (so it must run inside the runtime).
     pub fn new(config: Config, pool: PgPool) -> anyhow::Result<Self> {
         let master_key = MasterKey::load(config.master_key.as_ref(), &config.data_dir)?;
         Ok(Self {
+            stats_writer: Arc::new(StatsWriter::start(&pool)),
             pool,
             tokens: Arc::new(TokenKeys::new(&master_key)),
             master_key: Arc::new(master_key),
             config: Arc::new(config),
             progress: Arc::default(),
+            lookups: Arc::default(),
         })
     }
 

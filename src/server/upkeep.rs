@@ -1,5 +1,5 @@
 //! Periodic upkeep that every instance runs, hourly: daily stats partitions
-//! are created ahead of the rows that need them, and expired idempotency
+//! are created ahead of the rows that need them (and for the past week), and expired idempotency
 //! keys, used JWT IDs and sessions are deleted. Every step is idempotent
 //! (partition creation is serialised in the database), so several
 //! instances running it at once is harmless.
@@ -11,8 +11,10 @@ use tokio::task::JoinHandle;
 
 use super::db;
 
-/// Partitions exist for today and this many days ahead.
-const DAYS_AHEAD: i32 = 3;
+/// Partitions exist for the days ahead of today, and for the last week
+/// (late or past-dated samples, e.g. `callscope demo`'s history).
+const DAYS_AHEAD: i32 = 2;
+const DAYS_BACK: i32 = 7;
 /// Idempotency keys are kept this long: far beyond any client's retries.
 const IDEMPOTENCY_HOURS: i32 = 24;
 /// Used JWT IDs are kept this long after they expire, as an audit trail.
@@ -46,7 +48,7 @@ pub async fn run_once(pool: &PgPool) -> anyhow::Result<()> {
 }
 
 async fn ensure_partitions(pool: &PgPool) -> anyhow::Result<()> {
-    let created = db::stats::ensure_partitions(pool, DAYS_AHEAD).await?;
+    let created = db::stats::ensure_partitions(pool, DAYS_BACK, DAYS_AHEAD).await?;
     if created > 0 {
         tracing::info!(created, "created daily stats partitions");
     }

@@ -3,7 +3,7 @@
 use sqlx::PgPool;
 
 #[sqlx::test]
-async fn startup_creates_todays_and_the_next_days_partitions(pool: PgPool) {
+async fn startup_creates_the_partitions_of_the_last_week_and_the_next_days(pool: PgPool) {
     let task = callscope::server::upkeep::start(pool.clone()).await.expect("upkeep");
     let partitions: Vec<String> = sqlx::query_scalar(
         r#"select c.relname::text from pg_inherits i join pg_class c on c.oid = i.inhrelid
@@ -13,17 +13,21 @@ async fn startup_creates_todays_and_the_next_days_partitions(pool: PgPool) {
     .await
     .expect("partitions");
     let today = chrono::Utc::now().date_naive();
-    let expected: Vec<String> =
-        (0..3).map(|days| format!("stats_samples_p{}", (today + chrono::Days::new(days)).format("%Y%m%d"))).collect();
+    let expected: Vec<String> = (-7..=2)
+        .map(|days: i64| format!("stats_samples_p{}", (today + chrono::Duration::days(days)).format("%Y%m%d")))
+        .collect();
     assert_eq!(partitions, expected);
 
-    sqlx::query("insert into stats_samples (sampled_at, fabric_id, app_id, stat_key, report_type) values (now(), 1, 1, 'k', 'track')")
-        .execute(&pool)
-        .await
-        .expect("insert");
+    for age in ["0 days", "6 days"] {
+        sqlx::query("insert into stats_samples (sampled_at, fabric_id, app_id, stat_key, report_type) values (now() - $1::interval, 1, 1, 'k', 'track')")
+            .bind(age)
+            .execute(&pool)
+            .await
+            .expect("insert");
+    }
     let in_default: i64 =
         sqlx::query_scalar("select count(*) from stats_samples_default").fetch_one(&pool).await.expect("count");
-    assert_eq!(in_default, 0, "today's rows go to today's partition, not the default one");
+    assert_eq!(in_default, 0, "this week's rows go to their day's partition, not the default one");
     task.abort();
 }
 

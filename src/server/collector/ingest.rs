@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use super::token::Caller;
 use super::wire::{Millis, Validate, Wire};
+use crate::server::db::conferences::EndpointRow;
 use crate::server::db::{conferences, idempotency};
 use crate::server::progress::Progress;
 use crate::server::{AppError, AppState};
@@ -145,21 +146,9 @@ impl Ingest {
         path: &EndpointPath,
         at: DateTime<Utc>,
     ) -> Result<Endpoint, AppError> {
-        let id = Uuid::parse_str(&path.uc_id).map_err(|_| {
-            AppError::BadRequest(format!("ucID {:?} is not a ucID returned by user joined", path.uc_id))
-        })?;
-        let row = conferences::endpoint_activity(&mut self.tx, id, at).await?.filter(|row| row.app_id == caller.app_id);
-        let Some(row) = row else {
-            return Err(AppError::BadRequest(format!("unknown ucID {id} for app {}", path.app_id)));
-        };
-        if row.conference_id != path.conf_id {
-            return Err(AppError::BadRequest(format!("ucID {id} belongs to another conference")));
-        }
-        if row.app_disabled {
-            return Err(AppError::InvalidToken(format!("app {} is disabled", path.app_id)));
-        }
-        caller.check_user(&row.user_id)?;
-        Ok(Endpoint { id, instance_id: row.instance_id, app_id: row.app_id })
+        let id = parse_uc_id(path)?;
+        let row = conferences::endpoint_activity(&mut self.tx, id, at).await?;
+        check_endpoint(caller, path, id, row)
     }
 
     /// The transaction's connection, for the db layer.
@@ -207,13 +196,42 @@ async fn replay(pool: &PgPool, app_id: i64, key: &str, fingerprint: &[u8]) -> Re
     Ok(json_response(status, stored.body))
 }
 
+/// The ucID of the path, as a UUID.
+pub fn parse_uc_id(path: &EndpointPath) -> Result<Uuid, AppError> {
+    Uuid::parse_str(&path.uc_id)
+        .map_err(|_| AppError::BadRequest(format!("ucID {:?} is not a ucID returned by user joined", path.uc_id)))
+}
+
+/// Accepts the endpoint `id` (as read from the store) for `caller` only when
+/// it exists in the caller's app, in the path's conference, for the
+/// caller's user, and the app is enabled.
+pub fn check_endpoint(
+    caller: &Caller,
+    path: &EndpointPath,
+    id: Uuid,
+    row: Option<EndpointRow>,
+) -> Result<Endpoint, AppError> {
+    let Some(row) = row.filter(|row| row.app_id == caller.app_id) else {
+        return Err(AppError::BadRequest(format!("unknown ucID {id} for app {}", path.app_id)));
+    };
+    if row.conference_id != path.conf_id {
+        return Err(AppError::BadRequest(format!("ucID {id} belongs to another conference")));
+    }
+    if row.app_disabled {
+        return Err(AppError::InvalidToken(format!("app {} is disabled", path.app_id)));
+    }
+    caller.check_user(&row.user_id)?;
+    Ok(Endpoint { id, instance_id: row.instance_id, app_id: row.app_id })
+}
+
 fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
     let mut response = (status, body).into_response();
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+/// The request's `Idempotency-Key`, if any; 400 when it is malformed.
+pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
     let Some(value) = headers.get(IDEMPOTENCY_KEY) else { return Ok(None) };
     let key = value
         .to_str()

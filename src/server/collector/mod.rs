@@ -9,9 +9,11 @@ mod events;
 mod extensions;
 mod fabric;
 mod ingest;
+mod lookups;
 mod openapi;
 mod responses;
 mod stats;
+mod stats_writer;
 mod token;
 mod user;
 mod wire;
@@ -26,6 +28,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use authenticate::{AccessToken, LEEWAY_SECONDS};
+pub use lookups::Lookups;
+pub use stats_writer::StatsWriter;
 pub use token::{Caller, LIFETIME_SECONDS, TokenKeys};
 
 use super::AppState;

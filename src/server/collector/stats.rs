@@ -2,20 +2,23 @@
 //! stored as sent; the figures the charts plot are also extracted into
 //! columns, from the standard `RTCStats` names (seconds converted to ms).
 
-use axum::response::Response;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
-use super::ingest::{EndpointPath, EndpointRequest};
+use super::ingest::{EndpointPath, check_endpoint, idempotency_key, parse_uc_id};
 use super::responses::EventResponses;
+use super::token::Caller;
 use super::user::envelope;
-use super::wire::{self, Millis, Validate};
+use super::wire::{self, Millis, Validate, Wire};
 use crate::domain::InvalidField;
 use crate::domain::limits::{self, ID_BYTES};
-use crate::server::AppError;
-use crate::server::db::stats::Sample;
-use crate::server::db::{fabrics, stats};
+use crate::server::db::stats::{Poll, Sample};
+use crate::server::{AppError, AppState};
 
 /// At most this many objects in one submission.
 pub const MAX_OBJECTS: usize = 2000;
@@ -79,7 +82,7 @@ impl Validate for StatsBody {
         if let Some(timestamp) = self.stats.timestamp {
             timestamp.to_datetime("stats.timestamp")?;
         }
-        if self.stats.arrays().map(|(_, _, objects)| objects.len()).sum::<usize>() > MAX_OBJECTS {
+        if self.stats.len() > MAX_OBJECTS {
             return Err(InvalidField::new("stats", format!("at most {MAX_OBJECTS} objects per submission")));
         }
         Ok(())
@@ -87,39 +90,44 @@ impl Validate for StatsBody {
 }
 
 impl StatsObject {
-    fn arrays(&self) -> impl Iterator<Item = (&'static str, &'static str, &Vec<Map<String, Value>>)> {
-        [
-            ("tracks", "track", &self.tracks),
-            ("candidatePairs", "candidatePair", &self.candidate_pairs),
-            ("transports", "transport", &self.transports),
-            ("msts", "mst", &self.msts),
-            ("dataChannels", "dataChannel", &self.data_channels),
-            ("codecs", "codec", &self.codecs),
-        ]
-        .into_iter()
+    /// How many objects the submission holds.
+    fn len(&self) -> usize {
+        [&self.tracks, &self.candidate_pairs, &self.transports, &self.msts, &self.data_channels, &self.codecs]
+            .iter()
+            .map(|objects| objects.len())
+            .sum()
     }
 
     /// Every object as a sample row, or the first ill-typed figure.
-    fn samples(&self) -> Result<Vec<Sample>, AppError> {
-        let mut samples = Vec::new();
-        for (array, report_type, objects) in self.arrays() {
-            for (index, object) in objects.iter().enumerate() {
-                let read = Reader { object, array, index };
-                samples.push(read.sample(report_type)?);
+    fn into_samples(self) -> Result<Vec<Sample>, AppError> {
+        let arrays = [
+            ("tracks", "track", self.tracks),
+            ("candidatePairs", "candidatePair", self.candidate_pairs),
+            ("transports", "transport", self.transports),
+            ("msts", "mst", self.msts),
+            ("dataChannels", "dataChannel", self.data_channels),
+            ("codecs", "codec", self.codecs),
+        ];
+        let mut samples = Vec::with_capacity(arrays.iter().map(|(_, _, objects)| objects.len()).sum());
+        for (array, report_type, objects) in arrays {
+            for (index, object) in objects.into_iter().enumerate() {
+                samples.push(Reader { object, array, index }.sample(report_type)?);
             }
         }
         Ok(samples)
     }
 }
 
-/// Reads one stats object, naming `array[index].field` in errors.
-struct Reader<'a> {
-    object: &'a Map<String, Value>,
+/// Reads one stats object, naming `array[index].field` in errors. Every
+/// figure extracted into a column is taken out of the object, so `raw`
+/// keeps only the rest (as the data model says) and nothing is stored twice.
+struct Reader {
+    object: Map<String, Value>,
     array: &'static str,
     index: usize,
 }
 
-impl Reader<'_> {
+impl Reader {
     fn invalid(&self, field: &str, rule: &str) -> AppError {
         AppError::Validation {
             field: format!("stats.{}[{}].{field}", self.array, self.index),
@@ -131,18 +139,21 @@ impl Reader<'_> {
         self.object.get(field).and_then(Value::as_str)
     }
 
+    /// Takes `field` out of the object; `None` when absent or null.
+    fn take(&mut self, field: &str) -> Option<Value> {
+        self.object.remove(field).filter(|value| !value.is_null())
+    }
+
     /// A non-negative number, or null when absent.
-    fn number(&self, field: &str) -> Result<Option<f64>, AppError> {
-        match self.object.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => match value.as_f64() {
-                Some(number) if number.is_finite() && number >= 0.0 => Ok(Some(number)),
-                _ => Err(self.invalid(field, "must be a non-negative number")),
-            },
+    fn number(&mut self, field: &str) -> Result<Option<f64>, AppError> {
+        let Some(value) = self.take(field) else { return Ok(None) };
+        match value.as_f64() {
+            Some(number) if number.is_finite() && number >= 0.0 => Ok(Some(number)),
+            _ => Err(self.invalid(field, "must be a non-negative number")),
         }
     }
 
-    fn first_number(&self, fields: &[&str]) -> Result<Option<f64>, AppError> {
+    fn first_number(&mut self, fields: &[&str]) -> Result<Option<f64>, AppError> {
         for field in fields {
             if let Some(number) = self.number(field)? {
                 return Ok(Some(number));
@@ -151,29 +162,28 @@ impl Reader<'_> {
         Ok(None)
     }
 
-    fn integer(&self, field: &str) -> Result<Option<i64>, AppError> {
-        match self.object.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => value.as_i64().map(Some).ok_or_else(|| self.invalid(field, "must be an integer")),
-        }
+    fn integer(&mut self, field: &str) -> Result<Option<i64>, AppError> {
+        let Some(value) = self.take(field) else { return Ok(None) };
+        value.as_i64().map(Some).ok_or_else(|| self.invalid(field, "must be an integer"))
     }
 
-    fn count(&self, field: &str) -> Result<Option<i64>, AppError> {
+    fn count(&mut self, field: &str) -> Result<Option<i64>, AppError> {
         match self.integer(field)? {
             Some(count) if count < 0 => Err(self.invalid(field, "must not be negative")),
             count => Ok(count),
         }
     }
 
-    fn pixels(&self, field: &str) -> Result<Option<i32>, AppError> {
-        self.count(field)?
-            .map(|pixels| i32::try_from(pixels).map_err(|_| self.invalid(field, "is too large")))
-            .transpose()
+    fn pixels(&mut self, field: &str) -> Result<Option<i32>, AppError> {
+        match self.count(field)? {
+            Some(pixels) => i32::try_from(pixels).map(Some).map_err(|_| self.invalid(field, "is too large")),
+            None => Ok(None),
+        }
     }
 
-    fn ssrc(&self) -> Result<Option<i64>, AppError> {
-        let ssrc = match self.object.get("ssrc") {
-            None | Some(Value::Null) => return Ok(None),
+    fn ssrc(&mut self) -> Result<Option<i64>, AppError> {
+        let ssrc = match self.take("ssrc") {
+            None => return Ok(None),
             Some(Value::String(text)) => text.parse::<i64>().ok(),
             Some(value) => value.as_i64(),
         };
@@ -183,9 +193,27 @@ impl Reader<'_> {
         }
     }
 
-    fn sample(&self, report_type: &'static str) -> Result<Sample, AppError> {
-        let kind = self.text("type").unwrap_or_default();
-        let direction = match (self.text("reportType"), kind) {
+    fn stat_key(&mut self, report_type: &str, kind: &str, ssrc: Option<i64>) -> Result<String, AppError> {
+        match self.take("id") {
+            Some(Value::String(id)) if !id.is_empty() => {
+                if id.len() > ID_BYTES {
+                    return Err(self.invalid("id", "must be at most 256 bytes"));
+                }
+                Ok(id)
+            }
+            Some(Value::String(_)) | None => Ok(format!(
+                "{report_type}:{kind}:{}:{}",
+                ssrc.map_or(String::new(), |ssrc| ssrc.to_string()),
+                self.index
+            )),
+            Some(_) => Err(self.invalid("id", "must be a string")),
+        }
+    }
+
+    fn sample(mut self, report_type: &'static str) -> Result<Sample, AppError> {
+        // `type` and `kind` stay in raw: the columns below are coarser.
+        let kind = self.text("type").unwrap_or_default().to_owned();
+        let direction = match (self.text("reportType"), kind.as_str()) {
             (Some("inbound"), _) | (None, "inbound-rtp" | "remote-outbound-rtp") => Some("inbound"),
             (Some("outbound"), _) | (None, "outbound-rtp" | "remote-inbound-rtp") => Some("outbound"),
             _ => None,
@@ -196,15 +224,7 @@ impl Reader<'_> {
             _ => None,
         };
         let ssrc = self.ssrc()?;
-        let stat_key = match self.text("id") {
-            Some(id) if !id.is_empty() => {
-                if id.len() > ID_BYTES {
-                    return Err(self.invalid("id", "must be at most 256 bytes"));
-                }
-                id.to_owned()
-            }
-            _ => format!("{report_type}:{kind}:{}:{}", ssrc.map_or(String::new(), |ssrc| ssrc.to_string()), self.index),
-        };
+        let stat_key = self.stat_key(report_type, &kind, ssrc)?;
         let seconds_to_ms = |seconds: Option<f64>| seconds.map(|seconds| seconds * 1000.0);
         let rtt_ms = match self.number("rtt")? {
             Some(ms) => Some(ms),
@@ -230,29 +250,57 @@ impl Reader<'_> {
             frame_rate: self.number("framesPerSecond")?,
             frame_width: self.pixels("frameWidth")?,
             frame_height: self.pixels("frameHeight")?,
-            raw: Value::Object(self.object.clone()),
+            raw: Value::Object(self.object),
         })
     }
 }
 
 /// Stats submission: stores every report of one poll of one fabric.
+///
+/// The hot path, so it takes no transaction and writes no idempotency row:
+/// the endpoint and fabric come from memory after their first use, and the
+/// samples go into one insert that is idempotent by itself (a retried body
+/// yields the same `(fabric, time, key)` rows, which are skipped) and whose
+/// answer never varies. Submissions arriving together share that insert
+/// ([`StatsWriter`](super::stats_writer::StatsWriter)); it commits before
+/// any of them is answered.
 #[utoipa::path(
     post, path = "/v1/apps/{appID}/conferences/{confID}/{ucID}/stats", tag = "Stats submission",
     params(EndpointPath), request_body = StatsBody, responses(EventResponses),
     security(("bearer" = []))
 )]
-pub async fn submit(request: EndpointRequest<StatsBody>) -> Result<Response, AppError> {
-    let EndpointRequest { mut ingest, endpoint, body, at } = request;
-    let samples = body.stats.samples()?;
-    let sampled_at = match body.stats.timestamp {
+pub async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(path): Path<EndpointPath>,
+    headers: HeaderMap,
+    body: Result<Wire<StatsBody>, AppError>,
+) -> Result<Response, AppError> {
+    caller.check_app(&path.app_id)?;
+    let Wire { body, .. } = body?;
+    caller.check_user(&body.local_id)?;
+    idempotency_key(&headers)?;
+    let at = body.timestamp.to_datetime("timestamp")?;
+    let stats_timestamp = body.stats.timestamp;
+    let samples = body.stats.into_samples()?;
+    let sampled_at = match stats_timestamp {
         Some(timestamp) => timestamp.to_datetime("stats.timestamp")?,
         None => at,
     };
     // A client clock far ahead would file rows under a future day.
     let sampled_at = sampled_at.min(chrono::Utc::now() + chrono::Duration::minutes(1));
-    let fabric_id =
-        fabrics::resolve(ingest.conn(), endpoint.id, endpoint.instance_id, &body.connection_id, &body.remote_id, at)
-            .await?;
-    stats::insert(ingest.conn(), fabric_id, endpoint.app_id, sampled_at, &samples).await?;
-    ingest.done("stats").await
+
+    let mut conn = state.pool.acquire().await?;
+    let uc_id = parse_uc_id(&path)?;
+    let row = state.lookups.endpoint(&mut conn, uc_id).await?;
+    let endpoint = check_endpoint(&caller, &path, uc_id, row)?;
+    state.lookups.touch(&mut conn, endpoint.instance_id, at).await?;
+    let fabric_id = state
+        .lookups
+        .fabric(&mut conn, endpoint.id, endpoint.instance_id, &body.connection_id, &body.remote_id, at)
+        .await?;
+    drop(conn);
+    state.stats_writer.write(Poll { fabric_id, app_id: endpoint.app_id, sampled_at, samples }).await?;
+    state.progress.seen(&state.pool, endpoint.app_id, "stats");
+    Ok(Json(json!({ "status": "success", "msg": "stats received" })).into_response())
 }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::server::AppError;
 
 /// An endpoint (ucID) and where it belongs, for checking a request.
+#[derive(Debug, Clone)]
 pub struct EndpointRow {
     /// Conference instance it is part of.
     pub instance_id: i64,
@@ -115,6 +116,36 @@ pub async fn lock_instance(conn: &mut PgConnection, instance_id: i64) -> Result<
     sqlx::query!("select id from conference_instances where id = $1 for no key update", instance_id)
         .fetch_one(conn)
         .await?;
+    Ok(())
+}
+
+/// The endpoint named by a ucID, if it exists.
+pub async fn endpoint(conn: &mut PgConnection, uc_id: Uuid) -> Result<Option<EndpointRow>, AppError> {
+    Ok(sqlx::query_as!(
+        EndpointRow,
+        r#"select e.instance_id, ci.app_id, ci.conference_id, e.user_id,
+                  a.disabled_at is not null as "app_disabled!"
+           from endpoints e
+           join conference_instances ci on ci.id = e.instance_id
+           join apps a on a.id = ci.app_id
+           where e.id = $1"#,
+        uc_id,
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Notes activity at `at` in an instance; a no-op unless the stored time
+/// is more than 5 s older.
+pub async fn touch_instance(conn: &mut PgConnection, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
+    sqlx::query!(
+        r#"update conference_instances set last_activity_at = $2
+           where id = $1 and last_activity_at < $2::timestamptz - interval '5 seconds'"#,
+        instance_id,
+        at,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! submission, inserted in one statement per submission.
 
 use chrono::{DateTime, Utc};
-use sqlx::PgConnection;
+use sqlx::PgExecutor;
 
 use crate::server::AppError;
 
@@ -43,36 +43,47 @@ pub struct Sample {
     pub raw: serde_json::Value,
 }
 
-/// Stores the samples of one submission; a retried submission (same
-/// fabric, time and keys) is stored once.
-pub async fn insert(
-    conn: &mut PgConnection,
-    fabric_id: i64,
-    app_id: i64,
-    sampled_at: DateTime<Utc>,
-    samples: &[Sample],
-) -> Result<(), AppError> {
+/// The samples of one submission, for one fabric.
+#[derive(Debug)]
+pub struct Poll {
+    /// The fabric measured.
+    pub fabric_id: i64,
+    /// Its app (internal id).
+    pub app_id: i64,
+    /// When it was measured.
+    pub sampled_at: DateTime<Utc>,
+    /// One row per measured object.
+    pub samples: Vec<Sample>,
+}
+
+/// Stores the samples of several submissions in one statement; a retried
+/// submission (same fabric, time and keys) is stored once.
+pub async fn insert(db: impl PgExecutor<'_>, polls: &[Poll]) -> Result<(), AppError> {
+    let rows = || polls.iter().flat_map(|poll| poll.samples.iter().map(move |sample| (poll, sample)));
     macro_rules! column {
+        (poll.$field:ident) => {
+            rows().map(|(poll, _)| poll.$field).collect::<Vec<_>>()
+        };
         ($field:ident) => {
-            samples.iter().map(|sample| sample.$field.clone()).collect::<Vec<_>>()
+            rows().map(|(_, sample)| sample.$field.clone()).collect::<Vec<_>>()
         };
     }
-    let report_types: Vec<&str> = samples.iter().map(|sample| sample.report_type).collect();
     sqlx::query!(
         r#"insert into stats_samples (
                sampled_at, fabric_id, app_id, stat_key, report_type, direction, media_kind, ssrc,
                rtt_ms, jitter_ms, packets_lost, packets_received, packets_sent, fraction_lost,
                bitrate_bps, frame_rate, frame_width, frame_height, raw)
-           select $1, $2, $3, * from unnest(
+           select * from unnest(
+               $1::timestamptz[], $2::bigint[], $3::bigint[],
                $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
                $9::float8[], $10::float8[], $11::bigint[], $12::bigint[], $13::bigint[], $14::float8[],
                $15::float8[], $16::float8[], $17::int[], $18::int[], $19::jsonb[])
            on conflict do nothing"#,
-        sampled_at,
-        fabric_id,
-        app_id,
+        &column!(poll.sampled_at) as &[DateTime<Utc>],
+        &column!(poll.fabric_id) as &[i64],
+        &column!(poll.app_id) as &[i64],
         &column!(stat_key) as &[String],
-        &report_types as &[&str],
+        &column!(report_type) as &[&str],
         &column!(direction) as &[Option<&str>],
         &column!(media_kind) as &[Option<&str>],
         &column!(ssrc) as &[Option<i64>],
@@ -88,16 +99,19 @@ pub async fn insert(
         &column!(frame_height) as &[Option<i32>],
         &column!(raw) as &[serde_json::Value],
     )
-    .execute(conn)
+    .execute(db)
     .await?;
     Ok(())
 }
 
-/// Creates the daily partitions for today and the next `days - 1` days.
-pub async fn ensure_partitions(pool: &sqlx::PgPool, days: i32) -> Result<i32, AppError> {
+/// Creates the missing daily partitions from `days_back` days before today
+/// (UTC) to `days_ahead` days after it; rows of those days waiting in the
+/// default partition move into theirs.
+pub async fn ensure_partitions(pool: &sqlx::PgPool, days_back: i32, days_ahead: i32) -> Result<i32, AppError> {
     let created = sqlx::query_scalar!(
-        r#"select ensure_stats_partitions((now() at time zone 'UTC')::date, $1) as "created!""#,
-        days
+        r#"select ensure_stats_partitions((now() at time zone 'UTC')::date - $1::int, $1::int + $2::int + 1) as "created!""#,
+        days_back,
+        days_ahead,
     )
     .fetch_one(pool)
     .await?;

@@ -3,6 +3,7 @@
 mod auth;
 mod events;
 mod extensions;
+mod stats;
 mod wire;
 
 use callscope::server::apps;

@@ -1,0 +1,100 @@
+//! What the stats hot path would otherwise ask the database on every
+//! submission: which endpoint a ucID is (immutable but for the app's
+//! disabled flag, so re-read every few seconds), which fabric a
+//! connectionID names (immutable), and when an instance's activity was
+//! last written (throttled to once per 5 s from this process).
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::server::AppError;
+use crate::server::db::conferences::{self, EndpointRow};
+use crate::server::db::fabrics;
+
+/// How long an endpoint is trusted from memory: disabling an app stops
+/// its stats within this time (and every other call at once).
+const ENDPOINT_TTL: Duration = Duration::from_secs(5);
+const ACTIVITY_INTERVAL: Duration = Duration::from_secs(5);
+/// Each map is cleared when it grows past this; it refills on demand.
+const CAPACITY: usize = 100_000;
+
+/// In-memory answers to the hot path's lookups.
+#[derive(Default)]
+pub struct Lookups {
+    endpoints: Memo<Uuid, EndpointRow>,
+    fabrics: Memo<(Uuid, String), i64>,
+    activity: Memo<i64, ()>,
+}
+
+impl Lookups {
+    /// The endpoint `uc_id`, from memory when read less than 5 s ago.
+    pub async fn endpoint(&self, conn: &mut PgConnection, uc_id: Uuid) -> Result<Option<EndpointRow>, AppError> {
+        if let Some(row) = self.endpoints.get(&uc_id, ENDPOINT_TTL) {
+            return Ok(Some(row));
+        }
+        let row = conferences::endpoint(conn, uc_id).await?;
+        if let Some(row) = &row {
+            self.endpoints.put(uc_id, row.clone());
+        }
+        Ok(row)
+    }
+
+    /// The fabric `connection_id` of the endpoint, created on first mention.
+    pub async fn fabric(
+        &self,
+        conn: &mut PgConnection,
+        endpoint_id: Uuid,
+        instance_id: i64,
+        connection_id: &str,
+        remote_user_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<i64, AppError> {
+        let key = (endpoint_id, connection_id.to_owned());
+        if let Some(id) = self.fabrics.get(&key, Duration::MAX) {
+            return Ok(id);
+        }
+        let id = fabrics::resolve(conn, endpoint_id, instance_id, connection_id, remote_user_id, at).await?;
+        self.fabrics.put(key, id);
+        Ok(id)
+    }
+
+    /// Notes activity in the instance, at most every 5 s from this process.
+    pub async fn touch(&self, conn: &mut PgConnection, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
+        if self.activity.get(&instance_id, ACTIVITY_INTERVAL).is_some() {
+            return Ok(());
+        }
+        conferences::touch_instance(conn, instance_id, at).await?;
+        self.activity.put(instance_id, ());
+        Ok(())
+    }
+}
+
+/// A bounded map of values with the time they were stored.
+struct Memo<K, V>(Mutex<HashMap<K, (V, Instant)>>);
+
+impl<K, V> Default for Memo<K, V> {
+    fn default() -> Self {
+        Self(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+    fn get(&self, key: &K, ttl: Duration) -> Option<V> {
+        let map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.get(key).filter(|(_, stored)| stored.elapsed() < ttl).map(|(value, _)| value.clone())
+    }
+
+    fn put(&self, key: K, value: V) {
+        let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() >= CAPACITY {
+            map.clear();
+        }
+        map.insert(key, (value, Instant::now()));
+    }
+}
