@@ -14,7 +14,6 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::server::db::apps;
 use crate::server::{AppError, AppState};
 
 const ALLOWED_HEADERS: &str = "Authorization, Content-Type, Idempotency-Key";
@@ -54,7 +53,7 @@ async fn allowed(state: &AppState, path: &str, origin: &HeaderValue) -> Result<b
         return Ok(true);
     };
     let Ok(origin) = origin.to_str() else { return Ok(false) };
-    apps::origin_allowed_for(&state.pool, app_id, origin).await
+    state.lookups.origin_allowed(&state.pool, app_id, origin).await
 }
 
 fn allow_origin(headers: &mut HeaderMap, origin: Option<HeaderValue>) {

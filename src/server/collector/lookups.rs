@@ -1,8 +1,10 @@
 //! What the stats hot path would otherwise ask the database on every
-//! submission: which endpoint a ucID is (immutable but for the app's
+//! submission (a connection is taken from the pool only on a miss): which endpoint a ucID is (immutable but for the app's
 //! disabled flag, so re-read every few seconds), which fabric a
-//! connectionID names (immutable), and when an instance's activity was
-//! last written (throttled to once per 5 s from this process).
+//! connectionID names (immutable), when an instance's activity was last
+//! written (throttled to once per 5 s from this process), and whether an
+//! origin may read the collector's answers (CORS; re-read every 5 s — the
+//! whitelist itself is enforced by `/authenticate` on every token request).
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -10,17 +12,18 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use sqlx::PgConnection;
+use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::server::AppError;
 use crate::server::db::conferences::{self, EndpointRow};
-use crate::server::db::fabrics;
+use crate::server::db::{apps, fabrics};
 
 /// How long an endpoint is trusted from memory: disabling an app stops
 /// its stats within this time (and every other call at once).
 const ENDPOINT_TTL: Duration = Duration::from_secs(5);
 const ACTIVITY_INTERVAL: Duration = Duration::from_secs(5);
+const ORIGIN_TTL: Duration = Duration::from_secs(5);
 /// Each map is cleared when it grows past this; it refills on demand.
 const CAPACITY: usize = 100_000;
 
@@ -30,15 +33,16 @@ pub struct Lookups {
     endpoints: Memo<Uuid, EndpointRow>,
     fabrics: Memo<(Uuid, String), i64>,
     activity: Memo<i64, ()>,
+    origins: Memo<(String, String), bool>,
 }
 
 impl Lookups {
     /// The endpoint `uc_id`, from memory when read less than 5 s ago.
-    pub async fn endpoint(&self, conn: &mut PgConnection, uc_id: Uuid) -> Result<Option<EndpointRow>, AppError> {
+    pub async fn endpoint(&self, pool: &PgPool, uc_id: Uuid) -> Result<Option<EndpointRow>, AppError> {
         if let Some(row) = self.endpoints.get(&uc_id, ENDPOINT_TTL) {
             return Ok(Some(row));
         }
-        let row = conferences::endpoint(conn, uc_id).await?;
+        let row = conferences::endpoint(pool, uc_id).await?;
         if let Some(row) = &row {
             self.endpoints.put(uc_id, row.clone());
         }
@@ -48,7 +52,7 @@ impl Lookups {
     /// The fabric `connection_id` of the endpoint, created on first mention.
     pub async fn fabric(
         &self,
-        conn: &mut PgConnection,
+        pool: &PgPool,
         endpoint_id: Uuid,
         instance_id: i64,
         connection_id: &str,
@@ -59,19 +63,31 @@ impl Lookups {
         if let Some(id) = self.fabrics.get(&key, Duration::MAX) {
             return Ok(id);
         }
-        let id = fabrics::resolve(conn, endpoint_id, instance_id, connection_id, remote_user_id, at).await?;
+        let mut conn = pool.acquire().await?;
+        let id = fabrics::resolve(&mut conn, endpoint_id, instance_id, connection_id, remote_user_id, at).await?;
         self.fabrics.put(key, id);
         Ok(id)
     }
 
     /// Notes activity in the instance, at most every 5 s from this process.
-    pub async fn touch(&self, conn: &mut PgConnection, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
+    pub async fn touch(&self, pool: &PgPool, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
         if self.activity.get(&instance_id, ACTIVITY_INTERVAL).is_some() {
             return Ok(());
         }
-        conferences::touch_instance(conn, instance_id, at).await?;
+        conferences::touch_instance(pool, instance_id, at).await?;
         self.activity.put(instance_id, ());
         Ok(())
+    }
+
+    /// Whether the app with appID `public_id` lets `origin` read answers.
+    pub async fn origin_allowed(&self, pool: &PgPool, public_id: &str, origin: &str) -> Result<bool, AppError> {
+        let key = (public_id.to_owned(), origin.to_owned());
+        if let Some(allowed) = self.origins.get(&key, ORIGIN_TTL) {
+            return Ok(allowed);
+        }
+        let allowed = apps::origin_allowed_for(pool, public_id, origin).await?;
+        self.origins.put(key, allowed);
+        Ok(allowed)
     }
 }
 

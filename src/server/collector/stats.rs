@@ -290,16 +290,12 @@ pub async fn submit(
     // A client clock far ahead would file rows under a future day.
     let sampled_at = sampled_at.min(chrono::Utc::now() + chrono::Duration::minutes(1));
 
-    let mut conn = state.pool.acquire().await?;
+    let (pool, lookups) = (&state.pool, &state.lookups);
     let uc_id = parse_uc_id(&path)?;
-    let row = state.lookups.endpoint(&mut conn, uc_id).await?;
-    let endpoint = check_endpoint(&caller, &path, uc_id, row)?;
-    state.lookups.touch(&mut conn, endpoint.instance_id, at).await?;
-    let fabric_id = state
-        .lookups
-        .fabric(&mut conn, endpoint.id, endpoint.instance_id, &body.connection_id, &body.remote_id, at)
-        .await?;
-    drop(conn);
+    let endpoint = check_endpoint(&caller, &path, uc_id, lookups.endpoint(pool, uc_id).await?)?;
+    lookups.touch(pool, endpoint.instance_id, at).await?;
+    let fabric_id =
+        lookups.fabric(pool, endpoint.id, endpoint.instance_id, &body.connection_id, &body.remote_id, at).await?;
     state.stats_writer.write(Poll { fabric_id, app_id: endpoint.app_id, sampled_at, samples }).await?;
     state.progress.seen(&state.pool, endpoint.app_id, "stats");
     Ok(Json(json!({ "status": "success", "msg": "stats received" })).into_response())

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 use crate::server::AppError;
@@ -120,7 +120,7 @@ pub async fn lock_instance(conn: &mut PgConnection, instance_id: i64) -> Result<
 }
 
 /// The endpoint named by a ucID, if it exists.
-pub async fn endpoint(conn: &mut PgConnection, uc_id: Uuid) -> Result<Option<EndpointRow>, AppError> {
+pub async fn endpoint(db: impl PgExecutor<'_>, uc_id: Uuid) -> Result<Option<EndpointRow>, AppError> {
     Ok(sqlx::query_as!(
         EndpointRow,
         r#"select e.instance_id, ci.app_id, ci.conference_id, e.user_id,
@@ -131,20 +131,20 @@ pub async fn endpoint(conn: &mut PgConnection, uc_id: Uuid) -> Result<Option<End
            where e.id = $1"#,
         uc_id,
     )
-    .fetch_optional(conn)
+    .fetch_optional(db)
     .await?)
 }
 
 /// Notes activity at `at` in an instance; a no-op unless the stored time
 /// is more than 5 s older.
-pub async fn touch_instance(conn: &mut PgConnection, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
+pub async fn touch_instance(db: impl PgExecutor<'_>, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
     sqlx::query!(
         r#"update conference_instances set last_activity_at = $2
            where id = $1 and last_activity_at < $2::timestamptz - interval '5 seconds'"#,
         instance_id,
         at,
     )
-    .execute(conn)
+    .execute(db)
     .await?;
     Ok(())
 }
