@@ -64,6 +64,23 @@ collector_walkthrough() {
   out=$(scripts/collector-example.sh "http://$addr" "$app_id" "$secret") || { echo "# $out"; return 1; }
   [ "$(grep -c '"status":"success"' <<<"$out")" -eq 3 ]
 }
+# Every `app` subcommand, as an operator runs them, on one app.
+app_commands() {
+  local app app_id
+  app=$("$bin" --data-dir "$data" --json app create --name Commands) || return 1
+  app_id=$(sed -n 's/.*"appID":"\([0-9]*\)".*/\1/p' <<<"$app")
+  cs() { "$bin" --data-dir "$data" --json app "$@"; }
+  cs origin add --app "$app_id" 'https://Meet.Example.com:443/' | grep -q '"origin":"https://meet.example.com"' &&
+    cs origin remove --app "$app_id" https://meet.example.com | grep -q '"removed":true' &&
+    cs key add --app "$app_id" --key-id k1 --pem tests/fixtures/es256-public.pem | grep -q '"fingerprint":"[0-9a-f]\{64\}"' &&
+    ! cs key add --app "$app_id" --key-id k2 --pem tests/fixtures/rs256-public.pem 2>/dev/null &&
+    cs key revoke --app "$app_id" --key-id k1 | grep -q '"revoked":true' &&
+    cs secret rotate --app "$app_id" | grep -q '"secret":"' &&
+    [ "$(cs secret list --app "$app_id" | grep -o '"revoked_at":null' | wc -l)" -eq 2 ] &&
+    cs secret revoke --app "$app_id" --secret-id "$(cs secret list --app "$app_id" | grep -o '"id":[0-9]*' | head -n1 | cut -d: -f2)" | grep -q '"revoked":true' &&
+    [ "$(cs secret list --app "$app_id" | grep -o '"revoked_at":null' | wc -l)" -eq 1 ] &&
+    cs list | grep -q "\"appID\":\"$app_id\""
+}
 user_listed() { "$bin" --data-dir "$data" user list --json | grep -q '"email":"life@example.com"'; }
 
 check "first start serves" start "$work/first.log"
@@ -71,6 +88,7 @@ check "the database is healthy" healthy
 check "the first start prints an admin login" prints_first_admin
 check "the CLI creates a user beside the running server" create_user
 check "the collector walk-through of docs/collector.md works" collector_walkthrough
+check "every app subcommand works beside the running server" app_commands
 check "Ctrl-C (SIGINT) stops the server cleanly" stop INT
 check "no postgres is left after Ctrl-C" no_postgres_left
 check "second start serves" start "$work/second.log"

@@ -100,7 +100,7 @@ pub async fn authenticate(
         return Err(refuse("invalid_client", format!("app {app_id} is disabled")));
     }
     let origin = headers.get(ORIGIN).and_then(|value| value.to_str().ok());
-    if !apps::origin_allowed(&state.pool, app.id, origin).await? {
+    if !apps::origin_allowed(&state.pool, &app.public_id, origin).await? {
         return Err(refuse(
             "invalid_client",
             match origin {

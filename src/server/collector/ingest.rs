@@ -6,6 +6,7 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -19,6 +20,7 @@ use serde::de::DeserializeOwned;
 
 use std::sync::Arc;
 
+use super::lookups::Lookups;
 use super::token::Caller;
 use super::wire::{Millis, Validate, Wire};
 use crate::server::db::conferences::EndpointRow;
@@ -66,9 +68,64 @@ pub trait Envelope {
     fn timestamp(&self) -> Millis;
 }
 
-/// A request about one endpoint (ucID), extracted in the order that gives
-/// the right status: token (401), path app (401), body (400/422), then the
-/// ucID (400/401) inside the transaction that will store the request.
+/// A collector path: it names an app, and may carry its own rules.
+pub trait AppPath: DeserializeOwned + Send {
+    /// The appID in the path.
+    fn app_id(&self) -> &str;
+    /// The path's own limits (e.g. the conferenceID's 256 bytes).
+    fn check(&self) -> Result<(), AppError> {
+        Ok(())
+    }
+}
+
+impl AppPath for EndpointPath {
+    fn app_id(&self) -> &str {
+        &self.app_id
+    }
+}
+
+/// What every collector write checks first, in the order that gives the
+/// right status: the token (401), the path and its app (400/401/422), the
+/// body (400/413/422), then the body's localID against the token (401).
+pub struct Authorized<P, T> {
+    /// Who the token speaks for.
+    pub caller: Caller,
+    /// The parsed path.
+    pub path: P,
+    /// The validated body.
+    pub body: T,
+    /// The body's timestamp.
+    pub at: DateTime<Utc>,
+    /// The body as received.
+    pub raw: Bytes,
+    /// Method, URI and headers of the request.
+    pub parts: Parts,
+}
+
+impl<P, T> FromRequest<AppState> for Authorized<P, T>
+where
+    P: AppPath,
+    T: DeserializeOwned + Validate + Envelope + Send,
+{
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let caller = Caller::from_request_parts(&mut parts, state).await?;
+        let Path(path) = Path::<P>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+        caller.check_app(path.app_id())?;
+        path.check()?;
+        let Wire { body, raw } = Wire::<T>::from_request(Request::from_parts(parts.clone(), body), state).await?;
+        caller.check_user(body.local_id())?;
+        let at = body.timestamp().to_datetime("timestamp")?;
+        Ok(Self { caller, path, body, at, raw, parts })
+    }
+}
+
+/// A request about one endpoint (ucID): [`Authorized`], then the ucID
+/// (400/401) resolved inside the transaction that will store the request.
 pub struct EndpointRequest<T> {
     /// Stores the request and answers it.
     pub ingest: Ingest,
@@ -87,15 +144,8 @@ where
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = request.into_parts();
-        let caller = Caller::from_request_parts(&mut parts, state).await?;
-        let Path(path) = Path::<EndpointPath>::from_request_parts(&mut parts, state)
-            .await
-            .map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
-        caller.check_app(&path.app_id)?;
-        let Wire { body, raw } = Wire::<T>::from_request(Request::from_parts(parts.clone(), body), state).await?;
-        caller.check_user(body.local_id())?;
-        let at = body.timestamp().to_datetime("timestamp")?;
+        let Authorized { caller, path, body, at, raw, parts } =
+            Authorized::<EndpointPath, T>::from_request(request, state).await?;
         let mut ingest = Ingest::begin(state, &caller, &parts.headers, parts.uri.path(), &raw).await?;
         let endpoint = ingest.endpoint(&caller, &path, at).await?;
         Ok(Self { ingest, endpoint, body, at })
@@ -106,6 +156,7 @@ where
 pub struct Ingest {
     pool: PgPool,
     progress: Arc<Progress>,
+    lookups: Arc<Lookups>,
     tx: Transaction<'static, Postgres>,
     app_id: i64,
     key: Option<String>,
@@ -131,6 +182,7 @@ impl Ingest {
         Ok(Self {
             pool: state.pool.clone(),
             progress: state.progress.clone(),
+            lookups: state.lookups.clone(),
             tx,
             app_id: caller.app_id,
             key,
@@ -147,8 +199,9 @@ impl Ingest {
         at: DateTime<Utc>,
     ) -> Result<Endpoint, AppError> {
         let id = parse_uc_id(path)?;
-        let row = conferences::endpoint_activity(&mut self.tx, id, at).await?;
-        check_endpoint(caller, path, id, row)
+        let endpoint = check_endpoint(caller, path, id, conferences::endpoint(&mut *self.tx, id).await?)?;
+        self.lookups.touch(&mut *self.tx, endpoint.instance_id, at).await?;
+        Ok(endpoint)
     }
 
     /// The transaction's connection, for the db layer.

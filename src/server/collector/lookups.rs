@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
 use crate::server::AppError;
@@ -70,11 +70,11 @@ impl Lookups {
     }
 
     /// Notes activity in the instance, at most every 5 s from this process.
-    pub async fn touch(&self, pool: &PgPool, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
+    pub async fn touch(&self, db: impl PgExecutor<'_>, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
         if self.activity.get(&instance_id, ACTIVITY_INTERVAL).is_some() {
             return Ok(());
         }
-        conferences::touch_instance(pool, instance_id, at).await?;
+        conferences::touch_instance(db, instance_id, at).await?;
         self.activity.put(instance_id, ());
         Ok(())
     }
@@ -85,7 +85,7 @@ impl Lookups {
         if let Some(allowed) = self.origins.get(&key, ORIGIN_TTL) {
             return Ok(allowed);
         }
-        let allowed = apps::origin_allowed_for(pool, public_id, origin).await?;
+        let allowed = apps::origin_allowed(pool, public_id, Some(origin)).await?;
         self.origins.put(key, allowed);
         Ok(allowed)
     }

@@ -3,18 +3,16 @@
 //! columns, from the standard `RTCStats` names (seconds converted to ms).
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
-use super::ingest::{EndpointPath, check_endpoint, idempotency_key, parse_uc_id};
+use super::ingest::{Authorized, EndpointPath, check_endpoint, idempotency_key, parse_uc_id};
 use super::responses::EventResponses;
-use super::token::Caller;
 use super::user::envelope;
-use super::wire::{self, Millis, Validate, Wire};
+use super::wire::{self, Millis, Validate};
 use crate::domain::InvalidField;
 use crate::domain::limits::{self, ID_BYTES};
 use crate::server::db::stats::{Poll, Sample};
@@ -271,16 +269,10 @@ impl Reader {
 )]
 pub async fn submit(
     State(state): State<AppState>,
-    caller: Caller,
-    Path(path): Path<EndpointPath>,
-    headers: HeaderMap,
-    body: Result<Wire<StatsBody>, AppError>,
+    request: Authorized<EndpointPath, StatsBody>,
 ) -> Result<Response, AppError> {
-    caller.check_app(&path.app_id)?;
-    let Wire { body, .. } = body?;
-    caller.check_user(&body.local_id)?;
-    idempotency_key(&headers)?;
-    let at = body.timestamp.to_datetime("timestamp")?;
+    let Authorized { caller, path, body, at, parts, .. } = request;
+    idempotency_key(&parts.headers)?;
     let stats_timestamp = body.stats.timestamp;
     let samples = body.stats.into_samples()?;
     let sampled_at = match stats_timestamp {

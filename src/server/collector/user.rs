@@ -4,15 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::ingest::{EndpointPath, EndpointRequest, Ingest};
+use super::ingest::{AppPath, Authorized, EndpointPath, EndpointRequest, Ingest};
 use super::responses::{EventResponses, JoinResponses};
-use super::token::Caller;
-use super::wire::{self, Millis, Validate, Wire};
+use super::wire::{self, Millis, Validate};
 use crate::domain::InvalidField;
 use crate::domain::limits::{self, APPLICATION_VERSION_CHARS, ID_BYTES, USER_FIELD_CHARS};
 use crate::server::db::conferences::{self, NewEndpoint, UserDetails};
@@ -275,6 +274,16 @@ fn details<'a>(
     }
 }
 
+impl AppPath for ConferencePath {
+    fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    fn check(&self) -> Result<(), AppError> {
+        Ok(limits::identifier("conferenceID", &self.conf_id, ID_BYTES)?)
+    }
+}
+
 /// Path of user joined.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
@@ -296,17 +305,12 @@ pub struct ConferencePath {
     params(ConferencePath), request_body = UserJoined, responses(JoinResponses),
     security(("bearer" = []))
 )]
-pub async fn joined(State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
-    let (mut parts, body) = request.into_parts();
-    let caller = Caller::from_request_parts(&mut parts, &state).await?;
-    let Path(path) = Path::<ConferencePath>::from_request_parts(&mut parts, &state)
-        .await
-        .map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
-    caller.check_app(&path.app_id)?;
-    limits::identifier("conferenceID", &path.conf_id, ID_BYTES)?;
-    let Wire { body, raw } = Wire::<UserJoined>::from_request(Request::from_parts(parts.clone(), body), &state).await?;
-    caller.check_user(&body.local_id)?;
-    let joined_at = body.timestamp.to_datetime("timestamp")?.min(chrono::Utc::now());
+pub async fn joined(
+    State(state): State<AppState>,
+    request: Authorized<ConferencePath, UserJoined>,
+) -> Result<Response, AppError> {
+    let Authorized { caller, path, body, at, raw, parts } = request;
+    let joined_at = at.min(chrono::Utc::now());
     let endpoint_info = serde_json::to_value(&body.endpoint_info).map_err(anyhow::Error::from)?;
     let config_json = config_json(body.config_params.as_ref())?;
 

@@ -165,26 +165,6 @@ pub async fn remove_origin(db: impl PgExecutor<'_>, app_id: i64, origin: &str) -
     Ok(done.rows_affected() == 1)
 }
 
-/// The app's whitelist, sorted.
-pub async fn origins(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<String>, AppError> {
-    Ok(sqlx::query_scalar!("select origin from app_origins where app_id = $1 order by origin", app_id)
-        .fetch_all(db)
-        .await?)
-}
-
-/// Whether a request from `origin` may use the app: always when the app has
-/// no whitelist, otherwise only when `origin` is on it.
-pub async fn origin_allowed(db: impl PgExecutor<'_>, app_id: i64, origin: Option<&str>) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar!(
-        r#"select not exists (select 1 from app_origins where app_id = $1)
-                  or exists (select 1 from app_origins where app_id = $1 and origin = $2) as "allowed!""#,
-        app_id,
-        origin,
-    )
-    .fetch_one(db)
-    .await?)
-}
-
 /// Stores an ES256 public key; [`AppError::Conflict`] when the keyID is taken.
 pub async fn add_key(
     db: impl PgExecutor<'_>,
@@ -274,8 +254,10 @@ pub async fn record_jti(
     Ok(fresh.is_some())
 }
 
-/// [`origin_allowed`] for the app with this appID; `false` for an unknown app.
-pub async fn origin_allowed_for(db: impl PgExecutor<'_>, public_id: &str, origin: &str) -> Result<bool, AppError> {
+/// Whether a request from `origin` may use the app with this appID: always
+/// when the app has no whitelist, otherwise only when `origin` is on it
+/// (so never without an Origin). `false` for an unknown app.
+pub async fn origin_allowed(db: impl PgExecutor<'_>, public_id: &str, origin: Option<&str>) -> Result<bool, AppError> {
     let allowed = sqlx::query_scalar!(
         r#"select not exists (select 1 from app_origins o where o.app_id = a.id)
                   or exists (select 1 from app_origins o where o.app_id = a.id and o.origin = $2) as "allowed!"

@@ -72,44 +72,12 @@ pub async fn join(
     Ok(Some(uc_id))
 }
 
-/// The endpoint named by a ucID, if it exists, noting activity at `at` in
-/// its conference instance (written at most every 5 s per instance, so
-/// the hot path rarely rewrites the row). One round trip.
-pub async fn endpoint_activity(
-    conn: &mut PgConnection,
-    uc_id: Uuid,
-    at: DateTime<Utc>,
-) -> Result<Option<EndpointRow>, AppError> {
-    Ok(sqlx::query_as!(
-        EndpointRow,
-        r#"with endpoint as (
-               select e.instance_id, ci.app_id, ci.conference_id, e.user_id,
-                      a.disabled_at is not null as app_disabled
-               from endpoints e
-               join conference_instances ci on ci.id = e.instance_id
-               join apps a on a.id = ci.app_id
-               where e.id = $1
-           ), touched as (
-               update conference_instances set last_activity_at = $2
-               where id = (select instance_id from endpoint)
-                 and last_activity_at < $2::timestamptz - interval '5 seconds'
-           )
-           select instance_id as "instance_id!", app_id as "app_id!", conference_id as "conference_id!",
-                  user_id as "user_id!", app_disabled as "app_disabled!"
-           from endpoint"#,
-        uc_id,
-        at,
-    )
-    .fetch_optional(conn)
-    .await?)
-}
-
 /// Takes the row lock of a conference instance until the transaction ends,
 /// to serialise work that reads the instance's children and then writes
-/// the instance (the last fabric terminated, the feedback summary). Every
-/// request first notes activity on its instance, so taking this lock
-/// before touching a child row (a fabric) keeps one lock order: instance,
-/// then child.
+/// the instance (the last fabric terminated, the feedback summary). A
+/// request writes its instance (the activity touch) before any child row,
+/// so taking this lock before touching a child row (a fabric) keeps one
+/// lock order: instance, then child.
 pub async fn lock_instance(conn: &mut PgConnection, instance_id: i64) -> Result<(), AppError> {
     // `no key update` does not conflict with the key-share locks that
     // inserts of child rows (endpoints, feedback) take on the instance.
