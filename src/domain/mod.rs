@@ -3,6 +3,7 @@
 
 mod email;
 pub mod limits;
+pub mod quality;
 mod role;
 
 pub use email::Email;

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod apps;
 pub mod auth;
+pub mod charts;
 pub mod cli;
 pub mod collector;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod health;
 pub mod master_key;
 pub mod progress;
+pub mod reports;
 pub mod state;
 pub mod telemetry;
 pub mod upkeep;

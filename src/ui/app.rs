@@ -4,7 +4,9 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use super::components::Shell;
-use super::pages::{AdminPage, FeedbackPage, LoginPage, NotFound, OverviewPage, SearchPage};
+use super::pages::{
+    AdminPage, ConferencePage, FabricPage, FeedbackPage, LoginPage, NotFound, OverviewPage, SearchPage,
+};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -44,6 +46,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Shell ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/search"/> } ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/conferences/:id") view=ConferencePage ssr=SsrMode::Async/>
+                    <Route path=path!("/conferences/:id/fabrics/:fabric") view=FabricPage ssr=SsrMode::Async/>
                     <Route path=path!("/overview") view=OverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/feedback") view=FeedbackPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>

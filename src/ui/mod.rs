@@ -2,6 +2,7 @@
 
 mod app;
 mod components;
+mod format;
 mod pages;
 
 pub use app::{App, shell};

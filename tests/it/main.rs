@@ -4,9 +4,11 @@
 mod auth;
 mod collector;
 mod common;
+mod dashboard;
 mod demo;
 mod durability;
 mod embedded_pg;
 mod migrations;
 mod server;
+mod summaries;
 mod upkeep;

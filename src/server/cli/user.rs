@@ -26,6 +26,15 @@ pub enum UserCommand {
     },
     /// List every user.
     List,
+    /// Let a support or engineer user see an app's conferences (admins see every app).
+    Grant {
+        /// The user's sign-in address.
+        #[arg(long)]
+        email: String,
+        /// The app's appID.
+        #[arg(long)]
+        app: String,
+    },
 }
 
 /// Runs a user command.
@@ -44,6 +53,12 @@ pub async fn run(command: UserCommand, pool: &PgPool, json: bool) -> anyhow::Res
             let text =
                 users.iter().map(|u| format!("{}\t{}\t{}", u.id, u.role, u.email)).collect::<Vec<_>>().join("\n");
             report(json, &serde_json::to_value(&users)?, &text);
+        }
+        UserCommand::Grant { email, app } => {
+            let email = Email::parse(&email)?;
+            db::users::grant_app(pool, &email, &app).await?;
+            let value = serde_json::json!({ "email": email.as_str(), "appID": app });
+            report(json, &value, &format!("{email} may now see app {app}"));
         }
     }
     Ok(ExitCode::SUCCESS)

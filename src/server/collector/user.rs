@@ -15,6 +15,7 @@ use super::wire::{self, Millis, Validate};
 use crate::domain::InvalidField;
 use crate::domain::limits::{self, APPLICATION_VERSION_CHARS, ID_BYTES, USER_FIELD_CHARS};
 use crate::server::db::conferences::{self, NewEndpoint, UserDetails};
+use crate::server::db::summaries;
 use crate::server::{AppError, AppState};
 
 /// Implements [`Envelope`] for bodies with `local_id` and `timestamp` fields.
@@ -347,7 +348,9 @@ pub async fn alive(request: EndpointRequest<CommonHeader>) -> Result<Response, A
 )]
 pub async fn left(request: EndpointRequest<CommonHeader>) -> Result<Response, AppError> {
     let EndpointRequest { mut ingest, endpoint, at, .. } = request;
-    conferences::left(ingest.conn(), endpoint.id, endpoint.instance_id, at).await?;
+    if conferences::left(ingest.conn(), endpoint.id, endpoint.instance_id, at).await? {
+        summaries::summarize(ingest.conn(), endpoint.instance_id).await?;
+    }
     ingest.done("userLeft").await
 }
 

@@ -127,7 +127,8 @@ pub async fn alive(conn: &mut PgConnection, uc_id: Uuid, at: DateTime<Utc>) -> R
 
 /// userLeft: the endpoint left; when it was the last one present, the
 /// instance ends (a later join of the conferenceID starts a new instance).
-pub async fn left(conn: &mut PgConnection, uc_id: Uuid, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
+/// Returns whether it ended now.
+pub async fn left(conn: &mut PgConnection, uc_id: Uuid, instance_id: i64, at: DateTime<Utc>) -> Result<bool, AppError> {
     sqlx::query!(
         r#"update endpoints set left_at = greatest($2, joined_at), left_reason = 'userLeft'
            where id = $1 and left_at is null"#,
@@ -136,7 +137,7 @@ pub async fn left(conn: &mut PgConnection, uc_id: Uuid, instance_id: i64, at: Da
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!(
+    let ended = sqlx::query!(
         r#"update conference_instances
            set status = 'ended', ended_at = greatest($2, started_at), end_reason = 'allLeft'
            where id = $1 and status = 'live'
@@ -146,7 +147,7 @@ pub async fn left(conn: &mut PgConnection, uc_id: Uuid, instance_id: i64, at: Da
     )
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(ended.rows_affected() > 0)
 }
 
 /// The user details of the callstats.js API: the userID object and configParams.

@@ -3,6 +3,7 @@
 
 pub mod apps;
 pub mod conferences;
+pub mod dashboard;
 pub mod events;
 pub mod fabrics;
 pub mod feedback;
@@ -14,6 +15,7 @@ pub mod sdps;
 pub mod sessions;
 pub mod ssrc;
 pub mod stats;
+pub mod summaries;
 pub mod system_status;
 pub mod users;
 

@@ -75,6 +75,35 @@ pub async fn any_exist(db: impl PgExecutor<'_>) -> Result<bool, AppError> {
     Ok(sqlx::query_scalar!(r#"select exists(select 1 from users) as "exists!""#).fetch_one(db).await?)
 }
 
+/// Lets the user with `email` see the app with public appID `app_id`;
+/// granting twice is a no-op. `NotFound` names what does not exist.
+pub async fn grant_app(pool: &PgPool, email: &Email, app_id: &str) -> Result<(), AppError> {
+    let row = sqlx::query!(
+        r#"select (select id from users where lower(email) = lower($1)) as user_id,
+                  (select id from apps where public_id = $2) as app_id"#,
+        email.as_str(),
+        app_id,
+    )
+    .fetch_one(pool)
+    .await?;
+    let user_id = row.user_id.ok_or_else(|| AppError::Validation {
+        field: "email".into(),
+        message: format!("no user has the email {email}"),
+    })?;
+    let app_id = row.app_id.ok_or_else(|| AppError::Validation {
+        field: "app".into(),
+        message: format!("no app has the appID {app_id}"),
+    })?;
+    sqlx::query!(
+        "insert into user_app_grants (user_id, app_id) values ($1, $2) on conflict do nothing",
+        user_id,
+        app_id,
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// Reads a role written by this application; anything else is corruption.
 pub(super) fn parse_role(raw: &str) -> Result<Role, AppError> {
     raw.parse().map_err(|_| AppError::Internal(anyhow::anyhow!("unknown role {raw:?} in the users table")))

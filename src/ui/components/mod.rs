@@ -1,9 +1,23 @@
 //! Building blocks shared by several pages.
 
+mod conference_table;
 mod empty_state;
+mod error_list;
 mod error_view;
+mod live_refresh;
+mod participants_overview;
+mod sdp_viewer;
+mod search_form;
 mod shell;
+mod timeline_strip;
 
+pub use conference_table::ConferenceTable;
 pub use empty_state::EmptyState;
+pub use error_list::ErrorList;
 pub use error_view::ErrorView;
+pub use live_refresh::LiveRefresh;
+pub use participants_overview::ParticipantsOverview;
+pub use sdp_viewer::SdpViewer;
+pub use search_form::SearchForm;
 pub use shell::Shell;
+pub use timeline_strip::TimelineStrip;

@@ -1,6 +1,8 @@
 //! One page per file, one file per route.
 
 mod admin;
+mod conference;
+mod fabric;
 mod feedback;
 mod login;
 mod not_found;
@@ -8,6 +10,8 @@ mod overview;
 mod search;
 
 pub use admin::AdminPage;
+pub use conference::ConferencePage;
+pub use fabric::FabricPage;
 pub use feedback::FeedbackPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;

@@ -1,0 +1,191 @@
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{ApiError, FailureGroup, Person};
+
+/// Everything the conference page shows about one conference instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConferenceView {
+    /// The instance and its summary.
+    pub summary: ConferenceSummary,
+    /// Every instance of the same conferenceID in the app, newest first,
+    /// so that a reused ID's separate calls can be told apart.
+    pub instances: Vec<InstanceLink>,
+    /// Endpoints in join order.
+    pub participants: Vec<Participant>,
+    /// Monitored connections in the order they were added.
+    pub fabrics: Vec<FabricRow>,
+    /// Reported WebRTC errors (application logs included), oldest first.
+    pub errors: Vec<ErrorRow>,
+    /// Ratings and comments, oldest first.
+    pub feedback: Vec<FeedbackRow>,
+}
+
+/// One conference instance and its summary figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConferenceSummary {
+    /// Instance id.
+    pub id: i64,
+    /// The conferenceID, exactly as sent.
+    pub conference_id: String,
+    /// The app's name.
+    pub app_name: String,
+    /// The app's public appID.
+    pub app_id: String,
+    /// When the first endpoint joined.
+    pub started_at: DateTime<Utc>,
+    /// When it ended; `None` while live.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Why it ended (`allLeft`, `fabricsEnded`, `inactivity`).
+    pub end_reason: Option<String>,
+    /// Last thing heard from it.
+    pub last_activity_at: DateTime<Utc>,
+    /// Length so far.
+    pub duration_ms: i64,
+    /// Failure group, once summarised.
+    pub failure_group: Option<FailureGroup>,
+    /// Lowest per-stream quality score, once summarised.
+    pub worst_quality: Option<f64>,
+    /// Fastest, median and slowest connection setup, once summarised.
+    pub setup_delay_ms: Option<(i32, i32, i32)>,
+    /// Reported errors, application logs excluded.
+    pub error_count: i32,
+    /// Lowest rating received.
+    pub feedback_min: Option<i16>,
+    /// Mean overall rating.
+    pub feedback_avg: Option<f64>,
+}
+
+impl ConferenceSummary {
+    /// Whether the conference is still running.
+    pub fn live(&self) -> bool {
+        self.ended_at.is_none()
+    }
+}
+
+/// Another instance of the same conferenceID.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstanceLink {
+    /// Instance id.
+    pub id: i64,
+    /// Start.
+    pub started_at: DateTime<Utc>,
+    /// End, `None` while live.
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+/// One endpoint: a participant's browser tab in the conference.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Participant {
+    /// The ucID.
+    pub endpoint_id: Uuid,
+    /// Who, as the viewer may see them.
+    pub person: Person,
+    /// Browser name and version.
+    pub browser: String,
+    /// Operating system and version.
+    pub os: String,
+    /// configParams.applicationVersion.
+    pub app_version: Option<String>,
+    /// Joined.
+    pub joined_at: DateTime<Utc>,
+    /// Left, if it did.
+    pub left_at: Option<DateTime<Utc>>,
+    /// `userLeft` or `timeout`.
+    pub left_reason: Option<String>,
+}
+
+/// One fabric (monitored peer connection).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FabricRow {
+    /// Fabric id: the fabric page is `/conferences/{instance}/fabrics/{id}`.
+    pub id: i64,
+    /// The endpoint that monitored it.
+    pub endpoint_id: Uuid,
+    /// The local user.
+    pub local: Person,
+    /// The remote user (or server).
+    pub remote: Person,
+    /// The client's connectionID.
+    pub connection_id: String,
+    /// audio, video, screen, data, unbundled or multiplex.
+    pub usage: String,
+    /// sendrecv, sendonly, receiveonly or inactive.
+    pub direction: String,
+    /// peer or server.
+    pub remote_type: String,
+    /// added, setup, failed or terminated.
+    pub state: String,
+    /// addNewFabric time.
+    pub added_at: DateTime<Utc>,
+    /// Setup delay.
+    pub setup_delay_ms: Option<i32>,
+    /// Failure delay.
+    pub failure_delay_ms: Option<i32>,
+    /// Why setup failed.
+    pub failure_reason: Option<String>,
+    /// When it ended.
+    pub terminated_at: Option<DateTime<Utc>>,
+    /// Relay in use (`turn/udp`, ...; empty: direct).
+    pub relay_type: Option<String>,
+    /// Last ICE connection state.
+    pub ice_connection_state: Option<String>,
+}
+
+/// One reportError call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorRow {
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// Who reported it.
+    pub person: Person,
+    /// The fabric, when the error belongs to one.
+    pub fabric_id: Option<i64>,
+    /// The WebRTC function that failed (or `applicationLog`).
+    pub function: String,
+    /// DOM error name and message.
+    pub dom_error: Option<String>,
+    /// Application log text.
+    pub message: Option<String>,
+    /// Whether the log was cut to 20 KB.
+    pub truncated: bool,
+    /// SDPs sent with the error.
+    pub local_sdp: Option<String>,
+    /// The remote SDP sent with the error.
+    pub remote_sdp: Option<String>,
+}
+
+/// One feedback submission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackRow {
+    /// When it was given.
+    pub at: DateTime<Utc>,
+    /// Who gave it.
+    pub person: Person,
+    /// The peer it is about, if any.
+    pub remote_user_id: Option<String>,
+    /// Overall rating 1..5.
+    pub overall: Option<i16>,
+    /// Audio rating.
+    pub audio: Option<i16>,
+    /// Video rating.
+    pub video: Option<i16>,
+    /// Screen-share rating.
+    pub screen: Option<i16>,
+    /// Free text.
+    pub comment: Option<String>,
+}
+
+/// The conference page's data; `NotFound` when the instance does not exist
+/// or belongs to an app the caller may not see.
+#[server(endpoint = "get_conference")]
+pub async fn get_conference(
+    /// Instance id.
+    id: i64,
+) -> Result<ConferenceView, ApiError> {
+    let user = crate::server::auth::require_user()?;
+    let state = crate::server::AppState::from_context()?;
+    Ok(crate::server::reports::conference(&state.pool, &user, id).await?)
+}

@@ -1,0 +1,96 @@
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{ApiError, ConferenceSummary, ErrorRow, FabricRow};
+
+/// Everything the fabric page shows about one monitored connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FabricView {
+    /// The conference it belongs to.
+    pub conference: ConferenceSummary,
+    /// The fabric itself.
+    pub fabric: FabricRow,
+    /// The time axis shared by the timeline and every chart.
+    pub range: (DateTime<Utc>, DateTime<Utc>),
+    /// Events, state changes and errors in time order.
+    pub timeline: Vec<TimelineEntry>,
+    /// Errors of this fabric (and the endpoint's connection-less ones), with SDPs.
+    pub errors: Vec<ErrorRow>,
+    /// SDP snapshots sent for this fabric.
+    pub sdps: Vec<SdpSnapshot>,
+    /// Quality charts, rendered on the server.
+    pub charts: Vec<ChartView>,
+}
+
+/// What kind of thing happened, for the timeline's lanes and colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TimelineKind {
+    /// Added, set up, failed, terminated.
+    Lifecycle,
+    /// ICE, signaling and connection state changes; transport switches.
+    State,
+    /// Hold, mute, screen share, devices, dominant speaker, playback.
+    Media,
+    /// reportError calls.
+    Error,
+}
+
+impl TimelineKind {
+    /// Lowercase name, used as a CSS class.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimelineKind::Lifecycle => "lifecycle",
+            TimelineKind::State => "state",
+            TimelineKind::Media => "media",
+            TimelineKind::Error => "error",
+        }
+    }
+}
+
+/// One moment on the fabric's time axis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Lane.
+    pub kind: TimelineKind,
+    /// What, e.g. "fabricSetup" or "iceConnectionState".
+    pub title: String,
+    /// Details, e.g. "checking → connected" or "setup delay 420 ms".
+    pub detail: String,
+}
+
+/// The local and remote session descriptions at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SdpSnapshot {
+    /// When they were reported.
+    pub at: DateTime<Utc>,
+    /// Local SDP.
+    pub local: Option<String>,
+    /// Remote SDP.
+    pub remote: Option<String>,
+}
+
+/// One quality chart: an SVG drawn on the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartView {
+    /// Heading, e.g. "Round-trip time".
+    pub title: String,
+    /// The SVG document (plotters output, labels escaped).
+    pub svg: String,
+}
+
+/// The fabric page's data; `NotFound` unless the fabric belongs to that
+/// conference instance and the caller may see its app.
+#[server(endpoint = "get_fabric")]
+pub async fn get_fabric(
+    /// Conference instance id.
+    conference: i64,
+    /// Fabric id.
+    fabric: i64,
+) -> Result<FabricView, ApiError> {
+    let user = crate::server::auth::require_user()?;
+    let state = crate::server::AppState::from_context()?;
+    Ok(crate::server::reports::fabric(&state.pool, &user, conference, fabric).await?)
+}

@@ -1,0 +1,26 @@
+//! Quality charts rendered on the server: plotters → SVG strings.
+//!
+//! The fabric page shows RTT, jitter, loss, bitrate, frame rate and
+//! resolution over time, one line per SSRC and direction. Rendering here
+//! keeps plotters out of the wasm bundle, and the page receives a finished
+//! `<svg>` whose size does not grow with the length of the call: each line
+//! is min/max-downsampled to about one point pair per pixel.
+//!
+//! Text stays text: without plotters' font features (`ttf`, `ab_glyph`) its
+//! SVG backend writes every label as an escaped `<text>` element, and
+//! layout uses a width estimate from the character count; no font file is
+//! read, and nothing depends on the fonts installed on the server.
+
+mod accessible;
+mod downsample;
+mod gaps;
+mod legend;
+mod line_chart;
+mod palette;
+mod point;
+mod time_axis;
+mod value_range;
+
+pub use downsample::downsample;
+pub use line_chart::{HEIGHT, LineChart, NO_SAMPLES, Series, WIDTH};
+pub use point::Point;

@@ -1,0 +1,44 @@
+//! What the dashboard reads: searches and the conference and fabric pages.
+//!
+//! Privacy is decided here, where the data is read: every query that could
+//! return a `userName` takes `names: bool` and selects
+//! `case when $names then user_name end`, so for an engineer the real name
+//! never leaves the database.
+
+pub mod conference;
+pub mod fabric;
+pub mod search;
+
+use sqlx::PgPool;
+
+use crate::server::AppError;
+
+/// An app a dashboard user may see.
+pub struct VisibleApp {
+    /// Internal id.
+    pub id: i64,
+    /// The public appID.
+    pub public_id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// The apps a dashboard user may see, by name: every app for an admin,
+/// else the apps granted to them.
+pub async fn visible_apps(pool: &PgPool, user_id: i64, admin: bool) -> Result<Vec<VisibleApp>, AppError> {
+    Ok(sqlx::query_as!(
+        VisibleApp,
+        r#"select id, public_id, name from apps
+            where $2 or id in (select app_id from user_app_grants where user_id = $1)
+            order by name, id"#,
+        user_id,
+        admin,
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The internal id of the app with public appID `public_id`.
+pub async fn app_by_public_id(pool: &PgPool, public_id: &str) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar!("select id from apps where public_id = $1", public_id).fetch_optional(pool).await?)
+}

@@ -1,0 +1,230 @@
+//! The summary of a conference instance, computed once when it ends: what
+//! search, overview and webhooks read instead of the children rows.
+
+use serde_json::{Value, json};
+use sqlx::PgConnection;
+
+use crate::domain::quality::{self, MediaKind, StreamFigures};
+use crate::server::AppError;
+
+/// Aggregates of one RTP stream (fabric × SSRC × direction) over its samples.
+#[derive(Debug, Clone, PartialEq)]
+struct StreamRow {
+    fabric_id: i64,
+    ssrc: i64,
+    direction: Option<String>,
+    media_kind: Option<String>,
+    /// Mean RTT of the stream, else of the fabric's candidate pairs.
+    rtt_ms: Option<f64>,
+    jitter_ms: Option<f64>,
+    /// Mean of the reported `fractionLost`.
+    fraction_lost: Option<f64>,
+    /// Largest cumulative counters seen.
+    packets_lost: Option<i64>,
+    packets_received: Option<i64>,
+    packets_sent: Option<i64>,
+    frame_rate: Option<f64>,
+    frame_height: Option<f64>,
+}
+
+impl StreamRow {
+    /// Share of packets lost: the mean `fractionLost` when the stream
+    /// reported it, else from the cumulative counters, lost / (lost +
+    /// received) for a receiver and lost / sent for a sender.
+    fn loss_fraction(&self) -> Option<f64> {
+        if let Some(fraction) = self.fraction_lost {
+            return Some(fraction);
+        }
+        // RFC 3550 lets the cumulative count go negative (duplicates).
+        let lost = self.packets_lost?.max(0) as f64;
+        let expected = match (self.packets_received, self.packets_sent) {
+            (Some(received), _) => lost + received as f64,
+            (None, Some(sent)) => sent as f64,
+            (None, None) => return None,
+        };
+        (expected > 0.0).then(|| (lost / expected).min(1.0))
+    }
+
+    fn figures(&self) -> StreamFigures {
+        StreamFigures {
+            rtt_ms: self.rtt_ms,
+            jitter_ms: self.jitter_ms,
+            loss_fraction: self.loss_fraction(),
+            // A stream of unknown kind gets the network (audio) score.
+            media_kind: self.media_kind.as_deref().and_then(MediaKind::parse).unwrap_or(MediaKind::Audio),
+            frame_rate: self.frame_rate,
+            frame_height: self.frame_height.map(|height| height.round() as i32),
+        }
+    }
+}
+
+/// Computes and stores the summary of instance `instance_id`: counts of
+/// participants, endpoints and fabrics, setup delays, the failure group,
+/// the error count and failures by WebRTC function, and the quality score
+/// of its worst stream (see `docs/quality.md`). Run it in the transaction
+/// that ends the instance; running it again recomputes everything.
+pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), AppError> {
+    let streams = streams(conn, instance_id).await?;
+    let worst = streams
+        .iter()
+        .filter_map(|stream| quality::score(&stream.figures()).map(|score| (stream, score)))
+        .min_by(|(_, a), (_, b)| a.total_cmp(b));
+    let worst_stream = worst.map_or(Value::Null, |(stream, score)| {
+        json!({
+            "fabricId": stream.fabric_id,
+            "ssrc": stream.ssrc,
+            "direction": stream.direction,
+            "mediaKind": stream.figures().media_kind.as_str(),
+            "score": score,
+        })
+    });
+    let updated = sqlx::query!(
+        r#"with fabric_figures as (
+               select count(*)::int as fabric_count,
+                      (count(*) filter (where setup_at is not null))::int as setup_count,
+                      (count(*) filter (where failed_at is not null and setup_at is null))::int as failed_count,
+                      min(setup_delay_ms) filter (where setup_at is not null) as delay_min,
+                      percentile_disc(0.5) within group (order by setup_delay_ms)
+                          filter (where setup_at is not null) as delay_median,
+                      max(setup_delay_ms) filter (where setup_at is not null) as delay_max
+               from fabrics where instance_id = $1
+           ), endpoint_figures as (
+               select count(*)::int as endpoint_count, count(distinct user_id)::int as participant_count
+               from endpoints where instance_id = $1
+           ), failures as (
+               select r.wrtc_func_name, count(*)::int as n
+               from reported_errors r join endpoints e on e.id = r.endpoint_id
+               where e.instance_id = $1 and r.wrtc_func_name <> 'applicationLog'
+               group by r.wrtc_func_name
+           )
+           update conference_instances ci set
+               summarized_at = now(),
+               duration_ms = greatest(0, round(extract(epoch from
+                   coalesce(ci.ended_at, ci.last_activity_at) - ci.started_at) * 1000))::bigint,
+               participant_count = ef.participant_count,
+               endpoint_count = ef.endpoint_count,
+               fabric_count = ff.fabric_count,
+               fabrics_setup_count = ff.setup_count,
+               fabrics_failed_count = ff.failed_count,
+               setup_delay_min_ms = ff.delay_min,
+               setup_delay_median_ms = ff.delay_median,
+               setup_delay_max_ms = ff.delay_max,
+               failure_group = case
+                   when ff.fabric_count > 0 and ff.setup_count = 0 then 'totalFailure'
+                   when ff.failed_count > 0 and ff.setup_count > 0 then 'partialFailure'
+               end,
+               error_count = (select coalesce(sum(n), 0) from failures)::int,
+               quality_score = $2,
+               summary = ci.summary || jsonb_build_object(
+                   'worstStream', $3::jsonb,
+                   'failuresByFunction',
+                   (select coalesce(jsonb_object_agg(wrtc_func_name, n), '{}'::jsonb) from failures))
+           from fabric_figures ff, endpoint_figures ef
+           where ci.id = $1"#,
+        instance_id,
+        worst.map(|(_, score)| score),
+        worst_stream,
+    )
+    .execute(conn)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Per-stream aggregates of the instance's RTP streams. Only the instance's
+/// fabrics are read, and only samples from an hour before it started to an
+/// hour after it ended (or now), so only those days' partitions are scanned.
+async fn streams(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<StreamRow>, AppError> {
+    Ok(sqlx::query_as!(
+        StreamRow,
+        r#"with samples as (
+               select fabric_id, report_type, ssrc, direction, media_kind, rtt_ms, jitter_ms, fraction_lost,
+                      packets_lost, packets_received, packets_sent, frame_rate, frame_height
+               from stats_samples
+               where fabric_id = any(array(select id from fabrics where instance_id = $1))
+                 and sampled_at >= (select started_at - interval '1 hour'
+                                    from conference_instances where id = $1)
+                 and sampled_at < (select coalesce(ended_at, now()) + interval '1 hour'
+                                   from conference_instances where id = $1)
+                 and report_type in ('track', 'candidatePair')
+           ), pair_rtt as (
+               -- Inbound streams rarely carry an RTT; the connection's is theirs too.
+               select fabric_id, avg(rtt_ms) as rtt_ms
+               from samples where report_type = 'candidatePair'
+               group by fabric_id
+           )
+           select t.fabric_id as "fabric_id!", t.ssrc as "ssrc!", t.direction as "direction?",
+                  max(t.media_kind) as "media_kind?",
+                  coalesce(avg(t.rtt_ms), max(p.rtt_ms)) as "rtt_ms?",
+                  avg(t.jitter_ms) as "jitter_ms?",
+                  avg(t.fraction_lost) as "fraction_lost?",
+                  max(t.packets_lost) as "packets_lost?",
+                  max(t.packets_received) as "packets_received?",
+                  max(t.packets_sent) as "packets_sent?",
+                  avg(t.frame_rate) as "frame_rate?",
+                  avg(t.frame_height)::float8 as "frame_height?"
+           from samples t left join pair_rtt p on p.fabric_id = t.fabric_id
+           where t.report_type = 'track' and t.ssrc is not null
+           group by t.fabric_id, t.ssrc, t.direction
+           order by t.fabric_id, t.ssrc, t.direction"#,
+        instance_id,
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> StreamRow {
+        StreamRow {
+            fabric_id: 1,
+            ssrc: 1234,
+            direction: Some("inbound".to_owned()),
+            media_kind: Some("audio".to_owned()),
+            rtt_ms: None,
+            jitter_ms: None,
+            fraction_lost: None,
+            packets_lost: None,
+            packets_received: None,
+            packets_sent: None,
+            frame_rate: None,
+            frame_height: None,
+        }
+    }
+
+    #[test]
+    fn the_reported_fraction_lost_wins_over_the_counters() {
+        let stream =
+            StreamRow { fraction_lost: Some(0.02), packets_lost: Some(50), packets_received: Some(50), ..row() };
+        assert_eq!(stream.loss_fraction(), Some(0.02));
+    }
+
+    #[test]
+    fn a_receiver_loses_lost_out_of_lost_plus_received() {
+        let stream = StreamRow { packets_lost: Some(10), packets_received: Some(90), packets_sent: Some(5), ..row() };
+        assert_eq!(stream.loss_fraction(), Some(0.1));
+        let duplicates = StreamRow { packets_lost: Some(-3), packets_received: Some(90), ..row() };
+        assert_eq!(duplicates.loss_fraction(), Some(0.0));
+    }
+
+    #[test]
+    fn a_sender_loses_lost_out_of_sent() {
+        let stream = StreamRow { packets_lost: Some(25), packets_sent: Some(100), ..row() };
+        assert_eq!(stream.loss_fraction(), Some(0.25));
+        let nothing_sent = StreamRow { packets_lost: Some(0), packets_sent: Some(0), ..row() };
+        assert_eq!(nothing_sent.loss_fraction(), None);
+        assert_eq!(StreamRow { packets_lost: Some(5), ..row() }.loss_fraction(), None);
+    }
+
+    #[test]
+    fn a_stream_of_unknown_kind_is_scored_as_audio() {
+        let stream = StreamRow { media_kind: None, frame_rate: Some(1.0), rtt_ms: Some(50.0), ..row() };
+        assert_eq!(stream.figures().media_kind, MediaKind::Audio);
+        let video = StreamRow { media_kind: Some("video".to_owned()), frame_height: Some(359.6), ..row() };
+        assert_eq!((video.figures().media_kind, video.figures().frame_height), (MediaKind::Video, Some(360)));
+    }
+}

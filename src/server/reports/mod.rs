@@ -1,0 +1,31 @@
+//! The dashboard's read side: turns what `db::dashboard` reads into the
+//! DTOs of `crate::api`, for one signed-in user. Visibility (granted apps)
+//! and privacy (real names) are applied at the query, never after it.
+
+mod conference;
+mod fabric;
+mod search;
+mod timeline;
+
+pub use conference::conference;
+pub use fabric::fabric;
+pub use search::{apps, people, search};
+
+use sqlx::PgPool;
+
+use crate::api::CurrentUser;
+use crate::server::AppError;
+use crate::server::db::dashboard;
+
+/// What one user may read: which apps, and whether real names.
+struct Viewer {
+    apps: Vec<i64>,
+    names: bool,
+}
+
+impl Viewer {
+    async fn of(pool: &PgPool, user: &CurrentUser) -> Result<Self, AppError> {
+        let apps = dashboard::visible_apps(pool, user.id, user.role.is_admin()).await?;
+        Ok(Self { apps: apps.into_iter().map(|app| app.id).collect(), names: user.role.sees_user_names() })
+    }
+}

@@ -1,0 +1,90 @@
+//! How figures read on the dashboard. Times are shown in UTC, the zone of
+//! the search form and of shared links.
+
+use chrono::{DateTime, Utc};
+
+/// `2026-11-20 14:30:05`.
+pub fn time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// `14:30:05`.
+pub fn clock(at: DateTime<Utc>) -> String {
+    at.format("%H:%M:%S").to_string()
+}
+
+/// `+1:05` (minutes:seconds after `start`), `+1:02:05` past an hour.
+pub fn offset(start: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    let seconds = (at - start).num_seconds();
+    let sign = if seconds < 0 { "-" } else { "+" };
+    let seconds = seconds.abs();
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 { format!("{sign}{h}:{m:02}:{s:02}") } else { format!("{sign}{m}:{s:02}") }
+}
+
+/// `42 s`, `4 min 12 s`, `2 h 05 min`.
+pub fn duration_ms(ms: i64) -> String {
+    let seconds = ms.max(0) / 1000;
+    match seconds {
+        0..60 => format!("{seconds} s"),
+        60..3600 => format!("{} min {} s", seconds / 60, seconds % 60),
+        _ => format!("{} h {:02} min", seconds / 3600, seconds / 60 % 60),
+    }
+}
+
+/// A 1..5 quality score with one decimal, or a dash before it is known.
+pub fn score(score: Option<f64>) -> String {
+    score.map_or_else(|| "–".to_owned(), |score| format!("{score:.1}"))
+}
+
+/// A CSS class for a 1..5 score: good, fair, poor.
+pub fn score_class(score: Option<f64>) -> &'static str {
+    match score {
+        Some(s) if s >= 4.0 => "good",
+        Some(s) if s >= 3.0 => "fair",
+        Some(_) => "poor",
+        None => "unknown",
+    }
+}
+
+/// `420 ms`, or a dash.
+pub fn ms(value: Option<i32>) -> String {
+    value.map_or_else(|| "–".to_owned(), |ms| format!("{ms} ms"))
+}
+
+/// The value of a `datetime-local` input showing `at` in UTC.
+pub fn datetime_local(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().expect("time")
+    }
+
+    #[test]
+    fn durations_read_in_the_largest_useful_units() {
+        assert_eq!(duration_ms(42_400), "42 s");
+        assert_eq!(duration_ms(252_000), "4 min 12 s");
+        assert_eq!(duration_ms(7_500_000), "2 h 05 min");
+        assert_eq!(duration_ms(-5), "0 s");
+    }
+
+    #[test]
+    fn offsets_are_relative_to_the_start() {
+        let start = at("2026-11-20T10:00:00Z");
+        assert_eq!(offset(start, at("2026-11-20T10:01:05Z")), "+1:05");
+        assert_eq!(offset(start, at("2026-11-20T11:02:05Z")), "+1:02:05");
+        assert_eq!(offset(start, at("2026-11-20T09:59:58Z")), "-0:02");
+    }
+
+    #[test]
+    fn scores_have_a_class_and_a_dash_when_unknown() {
+        assert_eq!((score(Some(4.26)), score_class(Some(4.26))), ("4.3".to_owned(), "good"));
+        assert_eq!((score(None), score_class(None)), ("–".to_owned(), "unknown"));
+        assert_eq!(score_class(Some(2.1)), "poor");
+    }
+}

@@ -1,0 +1,123 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{ApiError, FabricView, TimelineEntry, get_fabric};
+use crate::ui::components::{EmptyState, ErrorList, ErrorView, LiveRefresh, SdpViewer, TimelineStrip};
+use crate::ui::format;
+
+/// `/conferences/{id}/fabrics/{fabric}`: one monitored connection on one
+/// time axis — events, state changes and errors, then quality charts.
+#[component]
+pub fn FabricPage() -> impl IntoView {
+    let params = use_params_map();
+    let ids = Memo::new(move |_| {
+        params.with(|p| {
+            let id = |key: &str| p.get(key).and_then(|value| value.parse::<i64>().ok());
+            id("id").zip(id("fabric"))
+        })
+    });
+    let data = Resource::new(
+        move || ids.get(),
+        |ids| async move {
+            match ids {
+                Some((conference, fabric)) => get_fabric(conference, fabric).await,
+                None => Err(ApiError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading the connection…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view_data) => view! { <Fabric data=view_data refresh=data/> }.into_any(),
+                    Err(error) => view! { <Title text="Connection"/> <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Fabric(data: FabricView, refresh: Resource<Result<FabricView, ApiError>>) -> impl IntoView {
+    let FabricView { conference, fabric, range, timeline, errors, sdps, charts } = data;
+    let live = conference.live() && fabric.terminated_at.is_none();
+    let delay = match (fabric.setup_delay_ms, fabric.failure_delay_ms) {
+        (Some(ms), _) => format!("set up in {ms} ms"),
+        (None, Some(ms)) => format!("failed after {ms} ms ({})", fabric.failure_reason.clone().unwrap_or_default()),
+        _ => "not set up yet".to_owned(),
+    };
+    view! {
+        <Title text=format!("Connection {}", fabric.connection_id)/>
+        <p class="crumbs">
+            <a href="/search">"Search"</a>" / "
+            <a href=format!("/conferences/{}", conference.id)>{conference.conference_id.clone()}</a>
+            " / connection"
+        </p>
+        <h1>
+            <span class="person">{fabric.local.label()}</span>" → "<span class="person">{fabric.remote.label()}</span>
+            {live.then(|| view! { " " <LiveRefresh refetch=Callback::new(move |()| refresh.refetch())/> })}
+        </h1>
+        <dl class="summary card">
+            <div><dt>"Connection ID"</dt><dd>{fabric.connection_id.clone()}</dd></div>
+            <div><dt>"Usage"</dt><dd>{fabric.usage.clone()}" · "{fabric.direction.clone()}" · "{fabric.remote_type.clone()}</dd></div>
+            <div><dt>"State"</dt><dd>{fabric.state.clone()}</dd></div>
+            <div><dt>"Setup"</dt><dd>{delay}</dd></div>
+            <div><dt>"ICE connection"</dt><dd>{fabric.ice_connection_state.clone().unwrap_or_else(|| "–".into())}</dd></div>
+            <div><dt>"Relay"</dt><dd>{fabric.relay_type.clone().map(|r| if r.is_empty() { "direct".to_owned() } else { r }).unwrap_or_else(|| "–".into())}</dd></div>
+        </dl>
+        <section>
+            <h2>"Timeline"</h2>
+            <TimelineStrip range entries=timeline.clone()/>
+            <Timeline start=range.0 entries=timeline/>
+        </section>
+        <section>
+            <h2>"Quality"</h2>
+            {if charts.is_empty() {
+                view! {
+                    <EmptyState title="No statistics for this connection">
+                        "Charts appear once the SDK has sent getStats() samples (every 10 s while the connection is up)."
+                    </EmptyState>
+                }.into_any()
+            } else {
+                charts.into_iter().map(|chart| view! {
+                    // The SVG draws its own title and carries it as its accessible name.
+                    <figure class="chart" data-chart=chart.title inner_html=chart.svg></figure>
+                }).collect_view().into_any()
+            }}
+        </section>
+        <section>
+            <h2>"Errors"</h2>
+            <ErrorList errors/>
+        </section>
+        {(!sdps.is_empty()).then(|| view! {
+            <section>
+                <h2>"SDP snapshots"</h2>
+                <ul class="errors">
+                    {sdps.into_iter().map(|sdp| view! {
+                        <li><span class="nowrap">{format::clock(sdp.at)}</span><SdpViewer local=sdp.local remote=sdp.remote/></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn Timeline(start: chrono::DateTime<chrono::Utc>, entries: Vec<TimelineEntry>) -> impl IntoView {
+    view! {
+        <table class="data timeline">
+            <thead><tr><th>"Time (UTC)"</th><th>"Offset"</th><th>"Event"</th><th>"Details"</th></tr></thead>
+            <tbody>
+                {entries.into_iter().map(|entry| view! {
+                    <tr class=format!("kind-{}", entry.kind.as_str())>
+                        <td class="nowrap">{format::clock(entry.at)}</td>
+                        <td class="nowrap number">{format::offset(start, entry.at)}</td>
+                        <td>{entry.title}</td>
+                        <td>{entry.detail}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
