@@ -36,6 +36,21 @@ pub enum ApiError {
     Transport(String),
 }
 
+impl ApiError {
+    /// The HTTP status a page showing this error is answered with.
+    #[cfg(feature = "ssr")]
+    pub fn status(&self) -> http::StatusCode {
+        match self {
+            ApiError::Unauthorized => http::StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => http::StatusCode::FORBIDDEN,
+            ApiError::NotFound => http::StatusCode::NOT_FOUND,
+            ApiError::Validation { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict(_) => http::StatusCode::CONFLICT,
+            ApiError::Internal | ApiError::Transport(_) => http::StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
 impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 

@@ -6,6 +6,12 @@ use crate::api::ApiError;
 /// matching HTTP status when rendered on the server.
 #[component]
 pub fn ErrorView(error: ApiError) -> impl IntoView {
+    // Errors from server functions have set the status already; this also
+    // covers those the page finds itself (an id in the URL that is not a number).
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(error.status());
+    }
     let (title, hint) = match &error {
         ApiError::Unauthorized => ("Signed out", "Your session ended. Sign in again to continue."),
         ApiError::Forbidden => ("Forbidden", "Your role cannot open this page. Ask an admin if you need access."),

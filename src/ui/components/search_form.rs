@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::Form;
 
-use crate::api::{AppChoice, FailureGroup, SearchQuery, suggest_people};
+use crate::api::{AppChoice, FailureGroup, Person, SearchQuery, suggest_people};
 use crate::ui::format::datetime_local;
 
 /// The search form: a plain GET form to `/search`, so that it works without
@@ -18,12 +18,21 @@ pub fn SearchForm(
     let group = query.failure_group;
     let selected_app = query.app.clone();
     // Suggestions for the userID field, fetched in the browser as the user
-    // types; the server decides whose real names may be among them.
-    let typed = RwSignal::new(String::new());
-    let people = LocalResource::new(move || {
-        let prefix = typed.get();
-        async move { if prefix.chars().count() < 2 { Ok(Vec::new()) } else { suggest_people(prefix).await } }
-    });
+    // types; the server decides whose real names may be among them. (A
+    // signal, not a resource: the server render must not wait for it.)
+    let people = RwSignal::new(Vec::<Person>::new());
+    let asked = StoredValue::new(0_u64);
+    let suggest = move |prefix: String| {
+        let ticket = asked.get_value() + 1;
+        asked.set_value(ticket);
+        leptos::task::spawn_local(async move {
+            let found = if prefix.chars().count() < 2 { Ok(Vec::new()) } else { suggest_people(prefix).await };
+            // Only the answer to the latest keystroke counts.
+            if let (Ok(found), true) = (found, asked.get_value() == ticket) {
+                people.set(found);
+            }
+        });
+    };
     view! {
         <Form method="GET" action="/search">
             <div class="search-form card">
@@ -42,9 +51,9 @@ pub fn SearchForm(
                 <label>
                     "User ID"
                     <input type="search" name="userID" value=text(&query.user_id) placeholder="userID or alias"
-                        autocomplete="off" list="people" on:input=move |ev| typed.set(event_target_value(&ev))/>
+                        autocomplete="off" list="people" on:input=move |ev| suggest(event_target_value(&ev))/>
                     <datalist id="people">
-                        {move || people.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|person| {
+                        {move || people.get().into_iter().map(|person| {
                             view! { <option value=person.user_id.clone()>{person.label()}</option> }
                         }).collect_view()}
                     </datalist>

@@ -40,9 +40,6 @@ pub fn SearchPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match results.await {
                     Ok((query, results)) => view! { <Results query results/> }.into_any(),
-                    Err(ApiError::Validation { field, message }) => view! {
-                        <p class="form-error" role="alert">{format!("{field}: {message}")}</p>
-                    }.into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}

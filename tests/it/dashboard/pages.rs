@@ -1,0 +1,86 @@
+//! The dashboard pages as a browser without JavaScript gets them: status
+//! codes, the form holding the shared search, live conferences.
+
+use callscope::domain::Role;
+use sqlx::PgPool;
+
+use crate::collector::Collector;
+
+const PASSWORD: &str = "a long enough password";
+
+async fn signed_in(collector: &Collector, role: Role, granted: bool) -> reqwest::Client {
+    let server = &collector.server;
+    let email = format!("{}-{granted}@example.test", role.as_str());
+    server.create_user(&email, role, PASSWORD).await;
+    if granted {
+        sqlx::query("insert into user_app_grants (user_id, app_id) select id, $2 from users where email = $1")
+            .bind(&email)
+            .bind(collector.app_pk)
+            .execute(&server.pool)
+            .await
+            .expect("grant");
+    }
+    let client = server.new_client();
+    server.sign_in(&client, &email, PASSWORD).await;
+    client
+}
+
+#[sqlx::test]
+async fn a_live_conference_is_shown_as_running_with_its_participants(pool: PgPool) {
+    let collector = Collector::spawn(pool.clone()).await;
+    let alice = collector.join("Daily Sync", "alice").await;
+    collector.join("Daily Sync", "bob").await;
+    let engineer = signed_in(&collector, Role::Engineer, true).await;
+    let id: i64 = sqlx::query_scalar("select id from conference_instances").fetch_one(&pool).await.expect("id");
+
+    let search = collector.server.page(&engineer, "/search?conferenceID=Daily+Sync").await;
+    assert_eq!(search.status(), 200);
+    let html = search.text().await.expect("html");
+    assert!(html.contains(&format!("href=\"/conferences/{id}\"")), "{html}");
+    assert!(html.contains("badge live"), "a running conference is marked live");
+    assert!(html.contains("value=\"Daily Sync\""), "the form shows the shared search: {html}");
+
+    let page = collector.server.page(&engineer, &format!("/conferences/{id}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("still running"), "{html}");
+    assert!(html.contains("alice") && html.contains("bob"));
+    drop(alice);
+}
+
+#[sqlx::test]
+async fn pages_of_missing_or_hidden_conferences_are_not_found(pool: PgPool) {
+    let collector = Collector::spawn(pool.clone()).await;
+    collector.join("Daily Sync", "alice").await;
+    let id: i64 = sqlx::query_scalar("select id from conference_instances").fetch_one(&pool).await.expect("id");
+    let granted = signed_in(&collector, Role::Engineer, true).await;
+    let outsider = signed_in(&collector, Role::Engineer, false).await;
+    let server = &collector.server;
+
+    assert_eq!(server.page(&granted, &format!("/conferences/{id}")).await.status(), 200);
+    for path in [
+        format!("/conferences/{id}"),
+        format!("/conferences/{}", id + 1000),
+        "/conferences/not-a-number".to_owned(),
+        format!("/conferences/{id}/fabrics/1"),
+    ] {
+        let client = if path == format!("/conferences/{id}") { &outsider } else { &granted };
+        let response = server.page(client, &path).await;
+        assert_eq!(response.status(), 404, "{path}");
+        let html = response.text().await.expect("html");
+        assert!(html.contains("Not found"), "{path}: {html}");
+    }
+    let api =
+        outsider.post(server.url("/api/get_conference")).form(&[("id", id.to_string())]).send().await.expect("api");
+    assert_eq!(api.status(), 404, "the server function refuses an app that is not granted");
+}
+
+#[sqlx::test]
+async fn a_malformed_search_is_answered_with_the_field_at_fault(pool: PgPool) {
+    let collector = Collector::spawn(pool.clone()).await;
+    let engineer = signed_in(&collector, Role::Engineer, true).await;
+    let response = collector.server.page(&engineer, "/search?from=yesterday").await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.expect("html");
+    assert!(html.contains("from: must be a time like"), "{html}");
+}
