@@ -4,7 +4,7 @@
 # tool is already present at the right version.
 #
 #   scripts/ensure-tools.sh build   # wasm32 target, wasm-bindgen-cli, PostgreSQL
-#   scripts/ensure-tools.sh test    # the above + Chromium and Playwright
+#   scripts/ensure-tools.sh test    # the above + Chromium, fonts and Playwright
 set -euo pipefail
 
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
@@ -59,6 +59,18 @@ ensure_chromium() {
   apt_install chromium
 }
 
+# Headless Chromium draws characters that no installed font has as boxes.
+# Chromium's dependencies bring DejaVu, which covers Latin, Cyrillic and Lao;
+# the demo's Japanese IDs and names need a Japanese font (VL Gothic: 2 MB,
+# against 56 MB for Noto CJK).
+ensure_fonts() {
+  local missing=()
+  fc-list :lang=ja | grep -q . || missing+=(fonts-vlgothic)
+  fc-list :lang=lo | grep -q . || missing+=(fonts-lao)
+  [ ${#missing[@]} -eq 0 ] && return
+  apt_install "${missing[@]}"
+}
+
 ensure_playwright() {
   [ -x "$PLAYWRIGHT_DIR/node_modules/.bin/playwright" ] && return
   command -v npm >/dev/null || apt_install nodejs npm
@@ -71,5 +83,6 @@ ensure_wasm_bindgen
 ensure_postgres
 if [ "${1:-build}" = test ]; then
   ensure_chromium
+  ensure_fonts
   ensure_playwright
 fi

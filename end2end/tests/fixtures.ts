@@ -8,7 +8,8 @@ import { test as base, expect, type Page, type Response } from '@playwright/test
 //  * `gotoReady(page, url)` navigates and waits until the page is usable:
 //    hydrated (body[data-hydrated]) when the project runs with JavaScript,
 //    loaded when it runs without.
-//  * `login(page, email, password)` signs in through the real login form.
+//  * `login(page, email, password)` signs in through the real login form;
+//    `submitLogin` does the same on a login page the browser was sent to.
 
 export { expect };
 
@@ -38,6 +39,12 @@ export async function gotoReady(page: Page, url: string): Promise<Response | nul
 /** Signs in through /login and waits until the app has navigated away from it. */
 export async function login(page: Page, email: string, password: string): Promise<void> {
   await gotoReady(page, '/login');
+  await submitLogin(page, email, password);
+}
+
+/** Fills in and submits the login form the page is showing (e.g. after a
+ * signed-out visit was sent there) and waits until the app has left /login. */
+export async function submitLogin(page: Page, email: string, password: string): Promise<void> {
   await page.locator('input[name=email]').fill(email);
   await page.locator('input[name=password]').fill(password);
   await page.locator('button[type=submit]').click();

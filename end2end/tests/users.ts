@@ -27,4 +27,14 @@ export const support: TestUser = {
   role: 'support',
 };
 
-export const allUsers: TestUser[] = [admin, engineer, support];
+/** An engineer who has been granted no app: sees no conference at all. */
+export const unassigned: TestUser = {
+  email: 'unassigned@e2e.test',
+  password: 'e2e-unassigned-Passw0rd!',
+  role: 'engineer',
+};
+
+export const allUsers: TestUser[] = [admin, engineer, support, unassigned];
+
+/** Users that global-setup.ts lets see the demo app (admins see every app anyway). */
+export const demoViewers: TestUser[] = [engineer, support];

@@ -20,16 +20,19 @@ pub fn Shell() -> impl IntoView {
         format!("/login?next={}", Url::escape(&here))
     };
 
+    // The page sits outside the Suspense: re-rendering the header once the
+    // user is known must not create the page (and its data loads) again.
     view! {
         <Suspense>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(user) => view! { <Header user/> <main class="page"><Outlet/></main> }.into_any(),
+                    Ok(user) => view! { <Header user/> }.into_any(),
                     Err(ApiError::Unauthorized) => view! { <Redirect path=login_then_back()/> }.into_any(),
-                    Err(error) => view! { <main class="page"><ErrorView error/></main> }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
         </Suspense>
+        <main class="page"><Outlet/></main>
     }
 }
 

@@ -18,7 +18,7 @@ pub fn LoginPage() -> impl IntoView {
                 {move || failed().then(|| view! {
                     <p class="form-error" role="alert">"Wrong email or password."</p>
                 })}
-                <input type="hidden" name="next" prop:value=next/>
+                <input type="hidden" name="next" value=next/>
                 <label>
                     "Email"
                     <input type="email" name="email" autocomplete="username" required autofocus/>

@@ -1,0 +1,77 @@
+import * as path from 'node:path';
+import { expect, gotoReady, javaScriptEnabled, login, pathOf, test } from './fixtures';
+import { showcase } from './demo';
+import { expectResults, openConference, resultLinks, section, submitSearch } from './pages';
+import { engineer } from './users';
+
+// The main support flow: find a conference by the ID a customer gives, open
+// it, open one of its connections and read its quality charts. Runs in both
+// projects; the `js` run also refreshes the screenshots in docs/screenshots.
+
+const screenshotDir = path.join(__dirname, '..', '..', 'docs', 'screenshots');
+
+test('finds a conference by its ID, opens it and one of its connections', async ({ page }, testInfo) => {
+  const takeScreenshots = testInfo.project.name === 'js';
+  const id = showcase.salesPartialFailure;
+  await login(page, engineer.email, engineer.password);
+  await gotoReady(page, '/search');
+  await expect(resultLinks(page).first(), 'the demo conferences are listed').toBeVisible();
+  if (takeScreenshots) {
+    await page.screenshot({ path: path.join(screenshotDir, 'search.png'), fullPage: true });
+  }
+
+  // Hydrated, the router handles the GET form: the page (and this marker) stays.
+  if (javaScriptEnabled()) {
+    await page.evaluate(() => ((window as unknown as { searchMarker: string }).searchMarker = 'same page'));
+  }
+  const documents = await submitSearch(page, id);
+  if (javaScriptEnabled()) {
+    expect(documents.map((request) => request.url()), 'no full page load').toEqual([]);
+    const marker = await page.evaluate(() => (window as unknown as { searchMarker?: string }).searchMarker);
+    expect(marker, 'the window survived the search').toBe('same page');
+  } else {
+    expect(documents.map((request) => [request.method(), new URL(request.url()).pathname])).toEqual([
+      ['GET', '/search'],
+    ]);
+  }
+  await expectResults(page, [id]);
+
+  await openConference(page, id);
+  await expect(page.locator('dl.summary')).toContainText('partialFailure');
+  await expect(section(page, 'Errors').locator('ul.errors > li').first()).toBeVisible();
+  await expect(section(page, 'Errors').locator('details summary').first()).toHaveText(/^Local SDP \(\d+ lines\)$/);
+  await expect(section(page, 'Feedback').locator('table tbody tr').first()).toBeVisible();
+  if (takeScreenshots) {
+    await page.screenshot({ path: path.join(screenshotDir, 'conference.png'), fullPage: true });
+  }
+
+  // A connection that was set up (it has a setup delay), so it has statistics.
+  const connections = section(page, 'Connections').locator('table tbody tr');
+  await expect(connections.filter({ hasText: 'failed' }), 'the partial failure shows failed connections').not.toHaveCount(0);
+  const setUp = connections.filter({ has: page.locator('td.number', { hasText: /^\d+ ms$/ }) }).first();
+  const connectionID = (await setUp.getByRole('link').textContent()) ?? '';
+  const fromTo = (await setUp.locator('td.person').textContent()) ?? '';
+  expect(connectionID).toMatch(/\S/);
+  expect(fromTo).toContain('→');
+  const conferencePath = pathOf(page);
+  await setUp.getByRole('link', { name: connectionID, exact: true }).click();
+  await page.waitForURL((url) => url.pathname.startsWith(`${conferencePath}/fabrics/`));
+
+  await expect(page.locator('main h1')).toHaveText(fromTo);
+  await expect(page.locator('dl.summary')).toContainText(connectionID);
+  await expect(page.locator('.strip').first()).toBeVisible();
+  await expect(page.locator('table.timeline tbody tr').first()).toBeVisible();
+  const rtt = page.locator('figure.chart svg[role=img][aria-label="Round-trip time"]');
+  await expect(rtt).toBeVisible();
+  await expect(rtt, 'the chart has its axis labels').toContainText('time (UTC)');
+  await expect(rtt).toContainText('RTT (ms)');
+  for (const [title, unit] of [
+    ['Jitter', 'jitter (ms)'],
+    ['Packet loss', 'loss (%)'],
+  ]) {
+    await expect(page.locator(`figure.chart svg[role=img][aria-label="${title}"]`)).toContainText(unit);
+  }
+  if (takeScreenshots) {
+    await page.screenshot({ path: path.join(screenshotDir, 'fabric.png'), fullPage: true });
+  }
+});
