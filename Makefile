@@ -25,10 +25,10 @@ TEST_DATA ?= /tmp/callscope-test-$(shell id -u)
 
 WASM_BUILD := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
-.PHONY: help run test tools test-tools build server site fmt clippy unit lifecycle e2e bench-ingest sqlx-prepare clean
+.PHONY: help run test tools test-tools build server site fmt clippy unit lifecycle e2e bench-ingest bench-dashboard sqlx-prepare clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 run: build ## build and serve (Ctrl-C stops the server and its private PostgreSQL)
 	$(BIN) serve
@@ -66,6 +66,9 @@ unit: server ## unit and Postgres integration tests (DATABASE_URL, else a privat
 
 bench-ingest: server ## stats ingestion rate and latency, release build (DATABASE_URL, else a private cluster; ARGS=)
 	$(BIN) --data-dir $(TEST_DATA)/bench db exec -- cargo bench --features ssr --bench ingest -- $(ARGS)
+
+bench-dashboard: server ## search and page timings over 1 M conferences, release build (DATABASE_URL, else a private cluster; ARGS=)
+	$(BIN) --data-dir $(TEST_DATA)/bench db exec -- cargo bench --features ssr --bench dashboard -- $(ARGS)
 
 lifecycle: server ## start/stop the real binary: no orphaned postgres, data kept
 	scripts/lifecycle-test.sh $(BIN)

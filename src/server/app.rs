@@ -10,6 +10,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sqlx::PgPool;
@@ -44,7 +45,14 @@ impl Application {
 
     /// Serves until `shutdown` completes, then waits for in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+        // Without TCP_NODELAY, the last small write of a streamed page can
+        // wait for the client's delayed ACK (40 ms on Linux).
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!(%error, "could not set TCP_NODELAY");
+            }
+        });
+        axum::serve(listener, self.router).with_graceful_shutdown(shutdown).await
     }
 }
 

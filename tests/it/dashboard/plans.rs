@@ -12,8 +12,10 @@ use crate::collector::master_key;
 async fn many_conferences(pool: &PgPool) -> i64 {
     let (app, _) = apps::create(pool, &master_key(), "Plans").await.expect("app");
     sqlx::query(
-        "insert into conference_instances (app_id, conference_id, started_at, last_activity_at)
-         select $1, 'room-' || n, now() - n * interval '1 minute', now() - n * interval '1 minute'
+        "insert into conference_instances (app_id, conference_id, started_at, last_activity_at,
+                                           failure_group, feedback_min_rating)
+         select $1, 'room-' || n, now() - n * interval '1 minute', now() - n * interval '1 minute',
+                case when n % 200 = 0 then 'totalFailure' end, case when n % 100 = 0 then 2 end
            from generate_series(1, 20000) n",
     )
     .bind(app.id)
@@ -87,4 +89,16 @@ async fn the_newest_conferences_are_read_in_index_order(pool: PgPool) {
     let filter = Filter { apps: &apps, limit: 26, ..Filter::default() };
     let plan = plan(&pool, &filter).await;
     assert!(plan.contains("Index Scan"), "{plan}");
+}
+
+#[sqlx::test]
+async fn rare_failures_and_low_ratings_are_read_from_their_partial_indexes(pool: PgPool) {
+    let app_id = many_conferences(&pool).await;
+    let apps = [app_id];
+    let failed = Filter { apps: &apps, failure_group: Some("totalFailure"), limit: 26, ..Filter::default() };
+    let plan = plan(&pool, &failed).await;
+    assert!(plan.contains("conference_instances_failure_idx"), "{plan}");
+    let unhappy = Filter { apps: &apps, feedback12: true, limit: 26, ..Filter::default() };
+    let plan = self::plan(&pool, &unhappy).await;
+    assert!(plan.contains("conference_instances_feedback12_idx"), "{plan}");
 }

@@ -18,7 +18,12 @@ async fn every_response(
 ) -> Vec<(String, String)> {
     let server = &demo.server;
     let mut bodies = Vec::new();
-    let mut pages = vec!["/search".to_owned(), format!("/search?app={}", demo.public_id)];
+    let mut pages = vec![
+        "/search".to_owned(),
+        format!("/search?app={}", demo.public_id),
+        "/overview".to_owned(),
+        "/feedback".to_owned(),
+    ];
     pages.extend(aliases.iter().map(|alias| format!("/search?userID={}", urlencode(alias))));
     let conferences: Vec<(i64, String)> =
         sqlx::query_as("select id, conference_id from conference_instances where app_id = $1 order by id")

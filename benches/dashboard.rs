@@ -1,0 +1,184 @@
+//! Dashboard page timings over many conferences: the real application
+//! in-process over real PostgreSQL, read over HTTP by a signed-in admin.
+//!
+//! A fresh database (next to DATABASE_URL's, dropped afterwards unless
+//! `--keep`) gets `--conferences` summarised instances of one app, written
+//! in SQL (`load.rs`), and one hour-long conference played over HTTP with
+//! `callscope demo`'s scenario, whose busiest fabric is charted. Then, each
+//! `--samples` times one after the other after a warm-up, it times:
+//! exact-ID search as a page, through its server function and as the
+//! report alone; the fabric and the conference page and their reports; and
+//! two floors (`/healthz`, and the session lookup of `get_current_user`).
+//! Last, the plans (`explain analyze`) of each kind of search.
+//!
+//! `make bench-dashboard` (DATABASE_URL, else a private cluster). Options:
+//! `--conferences`, `--samples`, `--warmup`, `--keep`, `--reuse <database>`,
+//! or the BENCH_* variables.
+
+// Crate roots look for modules beside themselves; these live in dashboard/.
+#[path = "dashboard/load.rs"]
+mod load;
+#[path = "dashboard/measure.rs"]
+mod measure;
+#[path = "dashboard/plans.rs"]
+mod plans;
+#[path = "dashboard/probes.rs"]
+mod probes;
+
+use anyhow::Context;
+use callscope::api::CurrentUser;
+use callscope::domain::{Email, Role};
+use callscope::server::auth::password;
+use callscope::server::config::ConfigArgs;
+use callscope::server::master_key::MasterKey;
+use callscope::server::{Application, Config, apps, db};
+use clap::Parser;
+use secrecy::SecretString;
+use sqlx::{Connection, PgConnection, PgPool};
+
+use probes::Probes;
+
+/// Dashboard page timings.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Conference instances to load.
+    #[arg(long, env = "BENCH_CONFERENCES", default_value_t = 1_000_000)]
+    conferences: i64,
+    /// Measured requests per probe.
+    #[arg(long, env = "BENCH_SAMPLES", default_value_t = 500)]
+    samples: usize,
+    /// Unmeasured requests per probe before those.
+    #[arg(long, env = "BENCH_WARMUP", default_value_t = 50)]
+    warmup: usize,
+    /// Keep the database afterwards (its name is printed) for `--reuse`.
+    #[arg(long)]
+    keep: bool,
+    /// Measure over this database, loaded by an earlier `--keep` run
+    /// (next to DATABASE_URL's), instead of loading a fresh one; kept.
+    #[arg(long)]
+    reuse: Option<String>,
+    /// Passed by `cargo bench`; ignored.
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+/// The password of the benchmark's admin (a throwaway database).
+const PASSWORD: &str = "bench-dashboard-password";
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    anyhow::ensure!(args.conferences > 0 && args.samples > 0, "--conferences and --samples must be positive");
+    callscope::server::telemetry::init();
+    let given = std::env::var("DATABASE_URL").context("set DATABASE_URL (`make bench-dashboard` does)")?;
+    let (url, name) = database(&given, args.reuse.as_deref()).await?;
+    let outcome = run(&args, &url, &name).await;
+    if args.keep || args.reuse.is_some() {
+        println!("kept database {name}: rerun with --reuse {name}");
+    } else {
+        let mut conn = PgConnection::connect(&given).await?;
+        let statement = format!("drop database \"{}\" with (force)", name.replace('"', "\"\""));
+        sqlx::raw_sql(sqlx::AssertSqlSafe(statement)).execute(&mut conn).await?;
+    }
+    outcome
+}
+
+/// Loads (unless reused), starts the server, signs in and measures.
+async fn run(args: &Args, url: &str, database: &str) -> anyhow::Result<()> {
+    let pool = db::connect(url).await?;
+    db::migrate(&pool).await?;
+    let config = config(url)?;
+    let key = MasterKey::load(config.master_key.as_ref(), &config.data_dir)?;
+    let base = serve(config, db::connect(url).await?).await?;
+
+    let fabric = if args.reuse.is_some() {
+        load::demo_fabric(&mut *pool.acquire().await?).await?
+    } else {
+        let (app, secret) = apps::create(&pool, &key, "Dashboard bench").await?;
+        println!("loading {} conference instances of app {} into {}", args.conferences, app.public_id, redact(url));
+        load::conferences(url, app.id, args.conferences).await?;
+        load::hour_long_call(url, &base, &app.public_id, secret.secret).await?
+    };
+    let (admin, client) = sign_in(&pool, &base).await?;
+    let app_ids: Vec<i64> = sqlx::query_scalar("select id from apps").fetch_all(&pool).await?;
+    let app_id = *app_ids.first().context("no app")?;
+    let instances: i64 = sqlx::query_scalar("select count(*) from conference_instances").fetch_one(&pool).await?;
+    let ids = load::random_ids(&mut *pool.acquire().await?, app_id, args.warmup + args.samples).await?;
+    println!(
+        "\nmeasuring over {instances} conference instances: {} sequential calls per line after {} unmeasured; \
+         fabric {} of conference {} ({} stats rows)\n",
+        args.samples, args.warmup, fabric.fabric, fabric.conference, fabric.samples,
+    );
+    let probes = Probes { database, base: &base, client: &client, pool: &pool, admin: &admin, ids: &ids, fabric };
+    let timings = probes.all(args.warmup, args.samples).await?;
+    println!("{}", measure::table(&timings));
+    let sample = plans::Sample::of(&pool, ids[0].1).await?;
+    println!("plans of each kind of search, for {:?} (user {:?}):\n", sample.conference_id, sample.user_id);
+    println!("{}", plans::all(&pool, &app_ids, &sample).await?);
+    Ok(())
+}
+
+/// Starts the application on a free port; its base URL.
+async fn serve(config: Config, pool: PgPool) -> anyhow::Result<String> {
+    let server = Application::build(config, pool).await?;
+    let base = format!("http://{}", server.addr()?);
+    tokio::spawn(server.run_until(std::future::pending()));
+    Ok(base)
+}
+
+/// A fresh database next to `given`'s, or the one to reuse: its URL and name.
+async fn database(given: &str, reuse: Option<&str>) -> anyhow::Result<(String, String)> {
+    let mut url = url::Url::parse(given).context("DATABASE_URL is not a URL")?;
+    let name = match reuse {
+        Some(name) => name.to_owned(),
+        None => {
+            let name = format!("callscope_bench_dashboard_{}", chrono::Utc::now().timestamp());
+            db::ensure_database(given, &name).await.context("creating a fresh database next to DATABASE_URL's")?;
+            name
+        }
+    };
+    url.set_path(&format!("/{name}"));
+    Ok((url.to_string(), name))
+}
+
+/// Creates an admin and signs in over HTTP (`POST /login`); the client
+/// keeps the session cookie.
+async fn sign_in(pool: &PgPool, base: &str) -> anyhow::Result<(CurrentUser, reqwest::Client)> {
+    let email = format!("bench-{}@example.com", chrono::Utc::now().timestamp_micros());
+    let hash = password::hash(SecretString::from(PASSWORD.to_owned())).await?;
+    let user = db::users::create(pool, &Email::parse(&email)?, Role::Admin, &hash).await?;
+    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
+    let response = client
+        .post(format!("{base}/login"))
+        .form(&[("email", email.as_str()), ("password", PASSWORD), ("next", "")])
+        .send()
+        .await?;
+    let location = response.headers().get("location").and_then(|value| value.to_str().ok()).unwrap_or_default();
+    anyhow::ensure!(response.status() == 303 && location == "/search", "sign-in refused: {}", response.status());
+    Ok((CurrentUser { id: user.id, email, role: Role::Admin }, client))
+}
+
+fn config(url: &str) -> anyhow::Result<Config> {
+    Config::load(&ConfigArgs {
+        database_url: Some(url.to_owned()),
+        data_dir: std::env::temp_dir().join("callscope-bench"),
+        pg_bin: None,
+        master_key: None,
+        leptos_toml: "Leptos.toml".into(),
+        addr: Some("127.0.0.1:0".parse()?),
+        request_timeout_secs: 30,
+        body_limit_bytes: 1024 * 1024,
+        secure_cookies: false,
+        session_hours: 12,
+    })
+}
+
+fn redact(url: &str) -> String {
+    url::Url::parse(url).map_or_else(
+        |_| "the database".to_owned(),
+        |mut url| {
+            url.set_password(None).ok();
+            url.to_string()
+        },
+    )
+}
