@@ -24,12 +24,13 @@ mod measure;
 mod plans;
 #[path = "dashboard/probes.rs"]
 mod probes;
+#[path = "shared/mod.rs"]
+mod shared;
 
 use anyhow::Context;
 use callscope::api::CurrentUser;
 use callscope::domain::{Email, Role};
 use callscope::server::auth::password;
-use callscope::server::config::ConfigArgs;
 use callscope::server::master_key::MasterKey;
 use callscope::server::{Application, Config, apps, db};
 use clap::Parser;
@@ -37,6 +38,7 @@ use secrecy::SecretString;
 use sqlx::{Connection, PgConnection, PgPool};
 
 use probes::Probes;
+use shared::{config, redact};
 
 /// Dashboard page timings.
 #[derive(Debug, Parser)]
@@ -156,29 +158,4 @@ async fn sign_in(pool: &PgPool, base: &str) -> anyhow::Result<(CurrentUser, reqw
     let location = response.headers().get("location").and_then(|value| value.to_str().ok()).unwrap_or_default();
     anyhow::ensure!(response.status() == 303 && location == "/search", "sign-in refused: {}", response.status());
     Ok((CurrentUser { id: user.id, email, role: Role::Admin }, client))
-}
-
-fn config(url: &str) -> anyhow::Result<Config> {
-    Config::load(&ConfigArgs {
-        database_url: Some(url.to_owned()),
-        data_dir: std::env::temp_dir().join("callscope-bench"),
-        pg_bin: None,
-        master_key: None,
-        leptos_toml: "Leptos.toml".into(),
-        addr: Some("127.0.0.1:0".parse()?),
-        request_timeout_secs: 30,
-        body_limit_bytes: 1024 * 1024,
-        secure_cookies: false,
-        session_hours: 12,
-    })
-}
-
-fn redact(url: &str) -> String {
-    url::Url::parse(url).map_or_else(
-        |_| "the database".to_owned(),
-        |mut url| {
-            url.set_password(None).ok();
-            url.to_string()
-        },
-    )
 }

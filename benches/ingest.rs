@@ -17,20 +17,23 @@
 //! `--clients`, `--duration`, `--warmup`, `--rate`, `--in-place`, or the
 //! BENCH_* variables.
 
+#[path = "shared/mod.rs"]
+mod shared;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use callscope::server::config::ConfigArgs;
 use callscope::server::demo::{Collector, Endpoint, Quality, StatsSeries, stats_body};
 use callscope::server::master_key::MasterKey;
-use callscope::server::{Application, Config, apps, db, upkeep};
+use callscope::server::{Application, apps, db, upkeep};
 use clap::Parser;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use secrecy::SecretString;
 use serde_json::{Value, json};
+use shared::{config, redact};
 use sqlx::{Connection, PgConnection};
 use tokio::task::JoinSet;
 
@@ -323,31 +326,6 @@ impl Database {
         }
         Ok(())
     }
-}
-
-fn config(url: &str) -> anyhow::Result<Config> {
-    Config::load(&ConfigArgs {
-        database_url: Some(url.to_owned()),
-        data_dir: std::env::temp_dir().join("callscope-bench"),
-        pg_bin: None,
-        master_key: None,
-        leptos_toml: "Leptos.toml".into(),
-        addr: Some("127.0.0.1:0".parse()?),
-        request_timeout_secs: 30,
-        body_limit_bytes: 1024 * 1024,
-        secure_cookies: false,
-        session_hours: 12,
-    })
-}
-
-fn redact(url: &str) -> String {
-    url::Url::parse(url).map_or_else(
-        |_| "the database".to_owned(),
-        |mut url| {
-            url.set_password(None).ok();
-            url.to_string()
-        },
-    )
 }
 
 /// CPU ticks, from /proc: of the server's and the clients' threads, of
