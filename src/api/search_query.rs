@@ -213,7 +213,10 @@ pub fn format_time(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
-/// Percent-encodes a query-string value (UTF-8 bytes; unreserved characters kept).
+/// Percent-encodes a query-string value (UTF-8 bytes; unreserved characters
+/// kept). Not `leptos_router`'s `Url::escape`: that encodes differently on
+/// the server and in the browser, and these links must render the same in
+/// both for hydration.
 fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
@@ -228,6 +231,8 @@ fn escape(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use leptos_router::location::Url;
+
     use super::*;
 
     fn parse(query: &str) -> Result<SearchQuery, InvalidField> {
@@ -236,26 +241,10 @@ mod tests {
             .filter(|pair| !pair.is_empty())
             .map(|pair| {
                 let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                (unescape(key), unescape(value))
+                (Url::unescape(key), Url::unescape(value))
             })
             .collect();
         SearchQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    }
-
-    fn unescape(value: &str) -> String {
-        let bytes = value.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'%' {
-                out.push(u8::from_str_radix(&value[i + 1..i + 3], 16).expect("hex"));
-                i += 3;
-            } else {
-                out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
-                i += 1;
-            }
-        }
-        String::from_utf8(out).expect("utf-8")
     }
 
     #[test]

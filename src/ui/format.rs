@@ -52,6 +52,16 @@ pub fn ms(value: Option<i32>) -> String {
     value.map_or_else(|| "–".to_owned(), |ms| format!("{ms} ms"))
 }
 
+/// The relay a connection uses: `turn/udp`, …, or "direct" (the empty
+/// relayType); a dash before any transport was reported.
+pub fn relay(relay_type: Option<&str>) -> String {
+    match relay_type {
+        Some("") => "direct".to_owned(),
+        Some(relay) => relay.to_owned(),
+        None => "–".to_owned(),
+    }
+}
+
 /// The value of a `datetime-local` input showing `at` in UTC.
 pub fn datetime_local(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S").to_string()
@@ -86,5 +96,12 @@ mod tests {
         assert_eq!((score(Some(4.26)), score_class(Some(4.26))), ("4.3".to_owned(), "good"));
         assert_eq!((score(None), score_class(None)), ("–".to_owned(), "unknown"));
         assert_eq!(score_class(Some(2.1)), "poor");
+    }
+
+    #[test]
+    fn an_empty_relay_type_is_a_direct_connection() {
+        assert_eq!(relay(Some("")), "direct");
+        assert_eq!(relay(Some("turn/udp")), "turn/udp");
+        assert_eq!(relay(None), "–");
     }
 }

@@ -15,7 +15,7 @@ pub async fn conference(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<Co
     let (instances, participants, fabrics, errors, feedback) = tokio::try_join!(
         instances(pool, app_id, &summary.conference_id),
         participants(pool, id, viewer.names),
-        fabrics(pool, id, viewer.names),
+        fabrics(pool, id, None, viewer.names),
         errors(pool, id, None, viewer.names),
         feedback(pool, id, viewer.names),
     )?;
@@ -80,8 +80,13 @@ fn joined(name: Option<String>, version: Option<String>) -> String {
     [name, version].into_iter().flatten().collect::<Vec<_>>().join(" ")
 }
 
-pub(super) async fn fabrics(pool: &PgPool, id: i64, names: bool) -> Result<Vec<FabricRow>, AppError> {
-    let rows = db::fabrics(pool, id, names).await?;
+pub(super) async fn fabrics(
+    pool: &PgPool,
+    id: i64,
+    only: Option<i64>,
+    names: bool,
+) -> Result<Vec<FabricRow>, AppError> {
+    let rows = db::fabrics(pool, id, only, names).await?;
     Ok(rows
         .into_iter()
         .map(|row| FabricRow {

@@ -20,11 +20,7 @@ pub async fn fabric(
 ) -> Result<FabricView, AppError> {
     let viewer = Viewer::of(pool, user).await?;
     let (conference, _) = summary(pool, &viewer, conference_id).await?;
-    let fabric = fabrics(pool, conference_id, viewer.names)
-        .await?
-        .into_iter()
-        .find(|fabric| fabric.id == fabric_id)
-        .ok_or(AppError::NotFound)?;
+    let fabric = fabrics(pool, conference_id, Some(fabric_id), viewer.names).await?.pop().ok_or(AppError::NotFound)?;
     let end =
         fabric.terminated_at.or(conference.ended_at).unwrap_or_else(|| conference.last_activity_at.max(Utc::now()));
     let range = (fabric.added_at, end.max(fabric.added_at + Duration::seconds(1)));

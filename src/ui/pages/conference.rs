@@ -170,7 +170,7 @@ fn Fabrics(conference: i64, fabrics: Vec<FabricRow>) -> impl IntoView {
                             <td>{f.direction}</td>
                             <td>{state}</td>
                             <td class="number">{format::ms(f.setup_delay_ms)}</td>
-                            <td>{f.relay_type.map(|r| if r.is_empty() { "direct".to_owned() } else { r })}</td>
+                            <td>{format::relay(f.relay_type.as_deref())}</td>
                         </tr>
                     }
                 }).collect_view()}

@@ -64,7 +64,7 @@ fn Fabric(data: FabricView, refresh: Resource<Result<FabricView, ApiError>>) -> 
             <div><dt>"State"</dt><dd>{fabric.state.clone()}</dd></div>
             <div><dt>"Setup"</dt><dd>{delay}</dd></div>
             <div><dt>"ICE connection"</dt><dd>{fabric.ice_connection_state.clone().unwrap_or_else(|| "–".into())}</dd></div>
-            <div><dt>"Relay"</dt><dd>{fabric.relay_type.clone().map(|r| if r.is_empty() { "direct".to_owned() } else { r }).unwrap_or_else(|| "–".into())}</dd></div>
+            <div><dt>"Relay"</dt><dd>{format::relay(fabric.relay_type.as_deref())}</dd></div>
         </dl>
         <section>
             <h2>"Timeline"</h2>

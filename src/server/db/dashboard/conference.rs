@@ -178,8 +178,14 @@ pub struct FabricRow {
     pub ice_connection_state: Option<String>,
 }
 
-/// The instance's fabrics in the order they were added.
-pub async fn fabrics(pool: &PgPool, instance_id: i64, names: bool) -> Result<Vec<FabricRow>, AppError> {
+/// The instance's fabrics in the order they were added, or with `only`
+/// just that one (the instance's index narrows the scan either way).
+pub async fn fabrics(
+    pool: &PgPool,
+    instance_id: i64,
+    only: Option<i64>,
+    names: bool,
+) -> Result<Vec<FabricRow>, AppError> {
     Ok(sqlx::query_as!(
         FabricRow,
         r#"select f.id, f.endpoint_id, e.user_id as local_user_id,
@@ -189,9 +195,11 @@ pub async fn fabrics(pool: &PgPool, instance_id: i64, names: bool) -> Result<Vec
                   f.added_at, f.setup_at, f.setup_delay_ms, f.failed_at, f.failure_delay_ms, f.failure_reason,
                   f.terminated_at, f.relay_type, f.ice_connection_state
              from fabrics f join endpoints e on e.id = f.endpoint_id
-            where f.instance_id = $1 order by f.added_at, f.id"#,
+            where f.instance_id = $1 and ($3::bigint is null or f.id = $3)
+            order by f.added_at, f.id"#,
         instance_id,
         names,
+        only,
     )
     .fetch_all(pool)
     .await?)
