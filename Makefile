@@ -25,7 +25,7 @@ TEST_DATA ?= /tmp/callscope-test-$(shell id -u)
 
 WASM_BUILD := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
-.PHONY: help run test tools test-tools build server site fmt clippy unit lifecycle e2e bench-ingest bench-dashboard sqlx-prepare clean
+.PHONY: help run test tools test-tools build server site fmt clippy unit sdk-unit lifecycle e2e bench-ingest bench-dashboard sqlx-prepare clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -69,6 +69,9 @@ bench-ingest: server ## stats ingestion rate and latency, release build (DATABAS
 
 bench-dashboard: server ## search and page timings over 1 M conferences, release build (DATABASE_URL, else a private cluster; ARGS=)
 	$(BIN) --data-dir $(TEST_DATA)/bench db exec -- cargo bench --features ssr --bench dashboard -- $(ARGS)
+
+sdk-unit: test-tools ## the SDK's unit tests: argument validation, enums, JWT, queue (Node's test runner)
+	node --test end2end/unit/
 
 lifecycle: server ## start/stop the real binary: no orphaned postgres, data kept
 	scripts/lifecycle-test.sh $(BIN)

@@ -12,7 +12,8 @@ import {
 //
 //   CALLSCOPE_BIN           built binary (required); started as `$CALLSCOPE_BIN serve`
 //   CALLSCOPE_E2E_DATA_DIR  scratch data dir for that server (required)
-//   CALLSCOPE_BASE_URL      where it listens (default http://127.0.0.1:3100)
+//   CALLSCOPE_BASE_URL      where it listens (default http://127.0.0.1:3100); the
+//                           SDK spec starts a second collector on the next port
 //
 // Everything else in the environment (LEPTOS_SITE_ROOT, RUST_LOG, ...) is
 // passed through to the server unchanged. The server runs in the repository
@@ -46,6 +47,9 @@ const chromium = {
   ],
 };
 
+/** The specs of the `sdk` project. */
+const SDK_SPECS = /\/sdk[^/]*\.spec\.ts$/;
+
 export default defineConfig({
   testDir: 'tests',
   // Runs after the webServer below is up (Playwright starts webServer first).
@@ -71,10 +75,24 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
 
-  // Every test runs twice: hydrated app, and plain server-rendered HTML.
+  // Every dashboard test runs twice: hydrated app, and plain server-rendered
+  // HTML. The SDK specs (sdk*.spec.ts) make real WebRTC calls, so they run
+  // once, with JavaScript and a fake camera and microphone that need no
+  // permission prompt.
   projects: [
-    { name: 'js', use: { javaScriptEnabled: true } },
-    { name: 'nojs', use: { javaScriptEnabled: false } },
+    { name: 'js', testIgnore: SDK_SPECS, use: { javaScriptEnabled: true } },
+    { name: 'nojs', testIgnore: SDK_SPECS, use: { javaScriptEnabled: false } },
+    {
+      name: 'sdk',
+      testMatch: SDK_SPECS,
+      use: {
+        javaScriptEnabled: true,
+        launchOptions: {
+          ...chromium,
+          args: [...chromium.args, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+        },
+      },
+    },
   ],
 
   webServer: {

@@ -71,11 +71,16 @@ ensure_fonts() {
   apt_install "${missing[@]}"
 }
 
+# Installs end2end's npm packages again whenever package-lock.json changed.
 ensure_playwright() {
-  [ -x "$PLAYWRIGHT_DIR/node_modules/.bin/playwright" ] && return
+  local stamp="$PLAYWRIGHT_DIR/node_modules/.callscope-lock.sha256"
+  local lock_sum
+  lock_sum=$(sha256sum "$PLAYWRIGHT_DIR/package-lock.json" | cut -d' ' -f1)
+  [ -x "$PLAYWRIGHT_DIR/node_modules/.bin/playwright" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$lock_sum" ] && return
   command -v npm >/dev/null || apt_install nodejs npm
   log "npm ci (Playwright)"
   (cd "$PLAYWRIGHT_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" >"$stamp"
 }
 
 ensure_wasm_target

@@ -21,6 +21,7 @@ step() {
 step tools      scripts/ensure-tools.sh test
 step fmt        cargo fmt --check
 step clippy     make --no-print-directory clippy
+step sdk-unit   make --no-print-directory sdk-unit
 step build      make --no-print-directory build
 step unit       make --no-print-directory unit
 step lifecycle  make --no-print-directory lifecycle
@@ -32,6 +33,8 @@ rust_passed=$(strip "$logs/unit.log" | grep -oE '[0-9]+ tests? run: [0-9]+ passe
 rust_failed=$(strip "$logs/unit.log" | grep -oE '[0-9]+ failed' | tail -n1 | grep -oE '[0-9]+')
 e2e_passed=$(strip "$logs/e2e.log" | grep -oE '^ *[0-9]+ passed' | tail -n1 | grep -oE '[0-9]+')
 e2e_failed=$(strip "$logs/e2e.log" | grep -oE '^ *[0-9]+ failed' | tail -n1 | grep -oE '[0-9]+')
+sdk_passed=$(strip "$logs/sdk-unit.log" | grep -oE '^# pass [0-9]+' | grep -oE '[0-9]+')
+sdk_failed=$(strip "$logs/sdk-unit.log" | grep -oE '^# fail [0-9]+' | grep -oE '[0-9]+')
 life_passed=$(strip "$logs/lifecycle.log" | grep -c '^ok ')
 life_failed=$(strip "$logs/lifecycle.log" | grep -c '^not ok ')
 
@@ -41,10 +44,10 @@ for i in "${!names[@]}"; do
   printf '  %-10s %-7s %4ss\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"
   [ "${results[$i]}" = ok ] || failed_steps=$((failed_steps + 1))
 done
-printf '  rust tests: %s passed, %s failed; lifecycle checks: %s passed, %s failed; browser tests: %s passed, %s failed\n' \
-  "${rust_passed:-0}" "${rust_failed:-0}" "$life_passed" "$life_failed" "${e2e_passed:-0}" "${e2e_failed:-0}"
-passed=$(( ${rust_passed:-0} + life_passed + ${e2e_passed:-0} ))
-failed=$(( ${rust_failed:-0} + life_failed + ${e2e_failed:-0} ))
+printf '  rust tests: %s passed, %s failed; SDK unit tests: %s passed, %s failed; lifecycle checks: %s passed, %s failed; browser tests: %s passed, %s failed\n' \
+  "${rust_passed:-0}" "${rust_failed:-0}" "${sdk_passed:-0}" "${sdk_failed:-0}" "$life_passed" "$life_failed" "${e2e_passed:-0}" "${e2e_failed:-0}"
+passed=$(( ${rust_passed:-0} + ${sdk_passed:-0} + life_passed + ${e2e_passed:-0} ))
+failed=$(( ${rust_failed:-0} + ${sdk_failed:-0} + life_failed + ${e2e_failed:-0} ))
 if [ "$failed_steps" -gt 0 ] && [ "$failed" -eq 0 ]; then failed=$failed_steps; fi
 echo "make test: $passed passed, $failed failed"
 [ "$failed_steps" -eq 0 ]

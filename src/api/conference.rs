@@ -95,6 +95,25 @@ pub struct Participant {
     pub left_at: Option<DateTime<Utc>>,
     /// `userLeft` or `timeout`.
     pub left_reason: Option<String>,
+    /// The SDK's latest pre-call test of this endpoint, if it sent one.
+    pub precall: Option<PrecallResult>,
+}
+
+/// A pre-call test: the SDK's loopback call through the app's ICE servers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrecallResult {
+    /// Whether the loopback call connected.
+    pub connectivity: bool,
+    /// Round-trip time (ms).
+    pub rtt_ms: Option<f64>,
+    /// Share of probes lost, 0–1.
+    pub fraction_lost: Option<f64>,
+    /// Throughput (kbit/s).
+    pub throughput_kbps: Option<f64>,
+    /// host, srflx, prflx or relay.
+    pub candidate_type: Option<String>,
+    /// Why it failed; empty when it did not.
+    pub message: String,
 }
 
 /// One fabric (monitored peer connection).

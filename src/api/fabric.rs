@@ -21,6 +21,17 @@ pub struct FabricView {
     pub sdps: Vec<SdpSnapshot>,
     /// Quality charts, rendered on the server.
     pub charts: Vec<ChartView>,
+    /// Time to first media of each received stream the SDK watched.
+    pub first_media: Vec<FirstMedia>,
+}
+
+/// How long after addNewFabric a received stream showed its first frame.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FirstMedia {
+    /// The stream: "person · usage label", or "ssrc N" when unmapped.
+    pub stream: String,
+    /// Milliseconds from addNewFabric to the first rendered frame.
+    pub delay_ms: i64,
 }
 
 /// What kind of thing happened, for the timeline's lanes and colours.

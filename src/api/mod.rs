@@ -16,10 +16,10 @@ mod users;
 
 pub use conference::{
     ConferenceSummary, ConferenceView, ErrorRow, FabricRow, FeedbackRow, GetConference, InstanceLink, Participant,
-    get_conference,
+    PrecallResult, get_conference,
 };
 pub use error::ApiError;
-pub use fabric::{ChartView, FabricView, GetFabric, SdpSnapshot, TimelineEntry, TimelineKind, get_fabric};
+pub use fabric::{ChartView, FabricView, FirstMedia, GetFabric, SdpSnapshot, TimelineEntry, TimelineKind, get_fabric};
 pub use person::Person;
 pub use search::{
     AppChoice, ConferenceRow, ListSearchApps, PAGE_SIZE, SearchConferences, SearchResults, SuggestPeople,

@@ -7,8 +7,10 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state, map_response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use leptos::prelude::provide_context;
@@ -16,7 +18,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -56,11 +58,30 @@ impl Application {
     }
 }
 
+/// The SDK and the demo call: public files, outside the dashboard's
+/// sign-in. Any origin may load the SDK: customer pages include it from
+/// this server, and an ES module import is a CORS request.
+fn sdk_files(site_root: &std::path::Path) -> Router<AppState> {
+    let sdk = Router::new()
+        .route_service("/callstats.js", ServeFile::new(site_root.join("callstats.js")))
+        .route_service("/callstats.mjs", ServeFile::new(site_root.join("callstats.mjs")))
+        .route_service("/callstats.d.ts", ServeFile::new(site_root.join("callstats.d.ts")))
+        .layer(map_response(|mut response: Response| async move {
+            response.headers_mut().insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+            response
+        }));
+    // Routed whole, so ServeDir sees `/demo/…` under the site root and
+    // redirects `/demo` to `/demo/` (whose relative links need the slash).
+    let demo = ServeDir::new(site_root);
+    sdk.route_service("/demo", demo.clone()).route_service("/demo/", demo.clone()).route_service("/demo/{*file}", demo)
+}
+
 /// Every route of the product.
 pub fn router(state: AppState) -> Router {
     let config = &state.config;
     let leptos_options = config.leptos.clone();
-    let site_pkg = std::path::Path::new(leptos_options.site_root.as_ref()).join(leptos_options.site_pkg_dir.as_ref());
+    let site_root = std::path::Path::new(leptos_options.site_root.as_ref()).to_owned();
+    let site_pkg = site_root.join(leptos_options.site_pkg_dir.as_ref());
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
@@ -80,6 +101,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .nest_service("/pkg", ServeDir::new(site_pkg))
+        .merge(sdk_files(&site_root))
         .merge(collector::router(state.clone()))
         .merge(dashboard)
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))

@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::api::{FirstMedia, PrecallResult};
+
 /// `2026-11-20 14:30:05`.
 pub fn time(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M:%S").to_string()
@@ -62,6 +64,35 @@ pub fn relay(relay_type: Option<&str>) -> String {
     }
 }
 
+/// A pre-call test in one line: `passed · RTT 3 ms · loss 0 % · 8.2 Mbit/s · host`,
+/// or `failed: <why>`.
+pub fn precall(test: &PrecallResult) -> String {
+    if !test.connectivity {
+        return match test.message.as_str() {
+            "" => "failed: no connectivity".to_owned(),
+            why => format!("failed: {why}"),
+        };
+    }
+    let figures = [
+        test.rtt_ms.map(|rtt| format!("RTT {rtt:.0} ms")),
+        test.fraction_lost.map(|loss| format!("loss {:.1} %", loss * 100.0)),
+        test.throughput_kbps.map(|kbps| {
+            if kbps >= 1000.0 { format!("{:.1} Mbit/s", kbps / 1000.0) } else { format!("{kbps:.0} kbit/s") }
+        }),
+        test.candidate_type.clone(),
+    ];
+    std::iter::once("passed".to_owned()).chain(figures.into_iter().flatten()).collect::<Vec<_>>().join(" · ")
+}
+
+/// `412 ms (Bob · camera), 530 ms (ssrc 42)`, or a dash when the SDK
+/// watched no video element of this connection.
+pub fn first_media(streams: &[FirstMedia]) -> String {
+    if streams.is_empty() {
+        return "–".to_owned();
+    }
+    streams.iter().map(|first| format!("{} ms ({})", first.delay_ms, first.stream)).collect::<Vec<_>>().join(", ")
+}
+
 /// The value of a `datetime-local` input showing `at` in UTC.
 pub fn datetime_local(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S").to_string()
@@ -73,6 +104,34 @@ mod tests {
 
     fn at(text: &str) -> DateTime<Utc> {
         text.parse().expect("time")
+    }
+
+    #[test]
+    fn a_precall_test_reads_as_its_outcome_and_figures() {
+        let passed = PrecallResult {
+            connectivity: true,
+            rtt_ms: Some(2.6),
+            fraction_lost: Some(0.0),
+            throughput_kbps: Some(8240.0),
+            candidate_type: Some("host".to_owned()),
+            message: String::new(),
+        };
+        assert_eq!(precall(&passed), "passed · RTT 3 ms · loss 0.0 % · 8.2 Mbit/s · host");
+        let slow = PrecallResult { throughput_kbps: Some(640.0), rtt_ms: None, candidate_type: None, ..passed.clone() };
+        assert_eq!(precall(&slow), "passed · loss 0.0 % · 640 kbit/s");
+        let failed = PrecallResult { connectivity: false, message: "ICE timed out after 10 s".to_owned(), ..passed };
+        assert_eq!(precall(&failed), "failed: ICE timed out after 10 s");
+        assert_eq!(precall(&PrecallResult { message: String::new(), ..failed }), "failed: no connectivity");
+    }
+
+    #[test]
+    fn time_to_first_media_lists_each_stream() {
+        assert_eq!(first_media(&[]), "–");
+        let streams = [
+            FirstMedia { stream: "Bob (bob) · camera".to_owned(), delay_ms: 412 },
+            FirstMedia { stream: "ssrc 42".to_owned(), delay_ms: 530 },
+        ];
+        assert_eq!(first_media(&streams), "412 ms (Bob (bob) · camera), 530 ms (ssrc 42)");
     }
 
     #[test]

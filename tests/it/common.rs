@@ -37,8 +37,13 @@ pub fn test_config() -> Config {
 impl TestApp {
     /// Spawns the real application over `pool` (already migrated by `sqlx::test`).
     pub async fn spawn(pool: PgPool) -> Self {
+        Self::spawn_with(test_config(), pool).await
+    }
+
+    /// Spawns the real application with `config` over `pool`.
+    pub async fn spawn_with(config: Config, pool: PgPool) -> Self {
         callscope::server::telemetry::init();
-        let app = Application::build(test_config(), pool.clone()).await.expect("build app");
+        let app = Application::build(config, pool.clone()).await.expect("build app");
         let addr = app.addr().expect("addr");
         tokio::spawn(app.run_until(std::future::pending()));
         Self { base: format!("http://{addr}"), client: client(), pool }

@@ -90,3 +90,39 @@ async fn shutdown_waits_for_a_request_in_flight_to_finish(pool: PgPool) {
         .expect("join")
         .expect("serve");
 }
+
+/// The SDK and the demo are public: no sign-in, and the SDK loads from any
+/// origin (an ES module import is a CORS request). Served from a site root
+/// holding this checkout's `public/`, as `make site` lays it out.
+#[sqlx::test]
+async fn the_sdk_and_the_demo_are_served_without_a_session(pool: PgPool) {
+    let site = std::env::temp_dir().join(format!("callscope-site-{}", uuid::Uuid::new_v4()));
+    let public = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public");
+    std::fs::create_dir_all(site.join("demo")).expect("site dir");
+    for file in ["callstats.js", "callstats.mjs", "demo/index.html"] {
+        std::fs::copy(public.join(file), site.join(file)).expect("copy public file");
+    }
+    let mut config = common::test_config();
+    config.leptos.site_root = site.to_string_lossy().as_ref().into();
+    let app = TestApp::spawn_with(config, pool).await;
+
+    for (path, content_type) in [("/callstats.js", "javascript"), ("/callstats.mjs", "javascript")] {
+        let response =
+            app.client.get(app.url(path)).header("Origin", "https://meet.example.com").send().await.expect("GET");
+        assert_eq!(response.status(), 200, "{path}");
+        let header =
+            |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        assert!(header("content-type").contains(content_type), "{path}: {}", header("content-type"));
+        assert_eq!(header("access-control-allow-origin"), "*", "{path}");
+    }
+    let sdk = app.client.get(app.url("/callstats.js")).send().await.expect("GET").text().await.expect("body");
+    assert!(sdk.contains("fabricTerminated"), "the SDK itself is served");
+
+    let demo = app.page(&app.client, "/demo/").await;
+    assert_eq!(demo.status(), 200, "signed out, the demo is not redirected to sign-in");
+    assert!(demo.text().await.expect("html").contains("callstats"));
+    let bare = app.page(&app.client, "/demo").await;
+    assert!(bare.status().is_redirection(), "{}", bare.status());
+    assert_eq!(bare.headers().get("location").and_then(|v| v.to_str().ok()), Some("/demo/"));
+    std::fs::remove_dir_all(site).expect("remove site dir");
+}

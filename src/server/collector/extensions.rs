@@ -1,12 +1,15 @@
 //! The callstats.js calls that REST API v1 has no endpoint for, in the same
 //! style as v1: `addNewFabric`, `reportError`, the fabric events of
-//! `sendFabricEvent` and `sendCallDetails`. The SDK enums are parsed by
+//! `sendFabricEvent` and `sendCallDetails`; and what the SDK measures
+//! itself: the pre-call test and time to first media. The SDK enums are parsed by
 //! serde, so an unknown value is a 422 naming its field and listing the
 //! accepted values.
 
 pub mod call_details;
 pub mod fabric_added;
 pub mod fabric_event;
+pub mod first_media;
+pub mod precall_test;
 pub mod report_error;
 
 use chrono::{DateTime, Utc};

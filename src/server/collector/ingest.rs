@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use super::lookups::Lookups;
 use super::token::Caller;
-use super::wire::{Millis, Validate, Wire};
+use super::wire::{Millis, Validate, Wire, query_param};
 use crate::server::db::conferences::EndpointRow;
 use crate::server::db::{conferences, idempotency};
 use crate::server::progress::Progress;
@@ -30,6 +30,9 @@ use crate::server::{AppError, AppState};
 
 /// The header a client sets to make a retry safe.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The query parameter that may carry the key instead (beacons cannot set headers).
+pub const IDEMPOTENCY_KEY_PARAM: &str = "idempotencyKey";
 
 /// Path of every per-endpoint route.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -146,7 +149,7 @@ where
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let Authorized { caller, path, body, at, raw, parts } =
             Authorized::<EndpointPath, T>::from_request(request, state).await?;
-        let mut ingest = Ingest::begin(state, &caller, &parts.headers, parts.uri.path(), &raw).await?;
+        let mut ingest = Ingest::begin(state, &caller, &parts, &raw).await?;
         let endpoint = ingest.endpoint(&caller, &path, at).await?;
         Ok(Self { ingest, endpoint, body, at })
     }
@@ -165,17 +168,11 @@ pub struct Ingest {
 
 impl Ingest {
     /// Opens the transaction for a request of `caller` with body `raw`.
-    pub async fn begin(
-        state: &AppState,
-        caller: &Caller,
-        headers: &HeaderMap,
-        path: &str,
-        raw: &Bytes,
-    ) -> Result<Self, AppError> {
-        let key = idempotency_key(headers)?;
+    pub async fn begin(state: &AppState, caller: &Caller, parts: &Parts, raw: &Bytes) -> Result<Self, AppError> {
+        let key = idempotency_key(parts)?;
         let mut hasher = Sha256::new();
         hasher.update(b"POST ");
-        hasher.update(path.as_bytes());
+        hasher.update(parts.uri.path().as_bytes());
         hasher.update([0]);
         hasher.update(raw);
         let tx = state.pool.begin().await?;
@@ -283,15 +280,18 @@ fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
     response
 }
 
-/// The request's `Idempotency-Key`, if any; 400 when it is malformed.
-pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
-    let Some(value) = headers.get(IDEMPOTENCY_KEY) else { return Ok(None) };
-    let key = value
-        .to_str()
-        .ok()
-        .filter(|key| (1..=255).contains(&key.len()) && key.bytes().all(|b| (b'!'..=b'~').contains(&b)));
-    match key {
-        Some(key) => Ok(Some(key.to_owned())),
+/// The request's `Idempotency-Key` header, or else its `idempotencyKey`
+/// query parameter, if any; 400 when it is malformed.
+pub fn idempotency_key(parts: &Parts) -> Result<Option<String>, AppError> {
+    let key = match parts.headers.get(IDEMPOTENCY_KEY) {
+        Some(value) => value.to_str().ok().map(str::to_owned),
+        None => match query_param(&parts.uri, IDEMPOTENCY_KEY_PARAM) {
+            Some(key) => Some(key),
+            None => return Ok(None),
+        },
+    };
+    match key.filter(|key| (1..=255).contains(&key.len()) && key.bytes().all(|b| (b'!'..=b'~').contains(&b))) {
+        Some(key) => Ok(Some(key)),
         None => Err(AppError::BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".to_owned())),
     }
 }

@@ -33,7 +33,7 @@ pub use stats_writer::StatsWriter;
 pub use token::{Caller, LIFETIME_SECONDS, TokenKeys};
 
 use super::AppState;
-use extensions::{call_details, fabric_added, fabric_event, report_error};
+use extensions::{call_details, fabric_added, fabric_event, first_media, precall_test, report_error};
 use openapi::ApiDoc;
 
 /// Every collector route, with CORS, and `/v1/openapi.json`. Routes are
@@ -63,6 +63,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .routes(routes!(report_error::report_error))
         .routes(routes!(fabric_event::send_fabric_event))
         .routes(routes!(call_details::send_call_details))
+        .routes(routes!(precall_test::report_precall_test))
+        .routes(routes!(first_media::report_first_media))
         .split_for_parts();
     let document = Arc::new(document);
     router

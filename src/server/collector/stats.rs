@@ -272,7 +272,7 @@ pub async fn submit(
     request: Authorized<EndpointPath, StatsBody>,
 ) -> Result<Response, AppError> {
     let Authorized { caller, path, body, at, parts, .. } = request;
-    idempotency_key(&parts.headers)?;
+    idempotency_key(&parts)?;
     let stats_timestamp = body.stats.timestamp;
     let samples = body.stats.into_samples()?;
     let sampled_at = match stats_timestamp {

@@ -10,11 +10,15 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 
+use super::wire::query_param;
 use crate::server::master_key::MasterKey;
 use crate::server::{AppError, AppState};
 
 /// Lifetime of an access token, in seconds (the wire `expires_in`).
 pub const LIFETIME_SECONDS: i64 = 2 * 60 * 60;
+
+/// The query parameter that may carry the token instead of the header.
+pub const ACCESS_TOKEN_PARAM: &str = "access_token";
 
 const AUDIENCE: &str = "callscope-collector";
 
@@ -116,10 +120,17 @@ impl Caller {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
 
+    /// The token of `Authorization: Bearer`, or else of the `access_token`
+    /// query parameter (RFC 6750 §2.3), which the SDK's unload beacons use.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
-            AppError::InvalidToken("missing Authorization header; send \"Authorization: Bearer <token>\"".to_owned())
-        })?;
+        let Some(header) = parts.headers.get(AUTHORIZATION) else {
+            let token = query_param(&parts.uri, ACCESS_TOKEN_PARAM).ok_or_else(|| {
+                AppError::InvalidToken(
+                    "missing Authorization header; send \"Authorization: Bearer <token>\"".to_owned(),
+                )
+            })?;
+            return state.tokens.verify(&token);
+        };
         let token = header
             .to_str()
             .ok()

@@ -6,7 +6,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use chrono::{DateTime, TimeZone, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -50,6 +50,15 @@ where
         body.validate()?;
         Ok(Self { body, raw })
     }
+}
+
+/// The query parameter `name` of `uri`, percent-decoded. Beacons
+/// (`navigator.sendBeacon`, which the SDK uses on page unload) cannot set
+/// headers, so they carry the access token and the idempotency key here.
+pub fn query_param(uri: &Uri, name: &str) -> Option<String> {
+    url::form_urlencoded::parse(uri.query()?.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
 }
 
 /// Parses a JSON body, classifying errors as 400 (syntax) or 422 (data).

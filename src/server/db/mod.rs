@@ -9,6 +9,7 @@ pub mod fabrics;
 pub mod feedback;
 pub mod ice;
 pub mod idempotency;
+pub mod precall;
 pub mod progress;
 pub mod reports;
 pub mod sdps;

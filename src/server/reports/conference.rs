@@ -3,7 +3,7 @@ use sqlx::PgPool;
 use super::Viewer;
 use crate::api::{
     ConferenceSummary, ConferenceView, CurrentUser, ErrorRow, FabricRow, FailureGroup, FeedbackRow, InstanceLink,
-    Participant, Person,
+    Participant, Person, PrecallResult,
 };
 use crate::server::AppError;
 use crate::server::db::dashboard::conference as db;
@@ -71,6 +71,14 @@ async fn participants(pool: &PgPool, id: i64, names: bool) -> Result<Vec<Partici
             joined_at: row.joined_at,
             left_at: row.left_at,
             left_reason: row.left_reason,
+            precall: row.precall_connectivity.map(|connectivity| PrecallResult {
+                connectivity,
+                rtt_ms: row.precall_rtt_ms,
+                fraction_lost: row.precall_fraction_lost,
+                throughput_kbps: row.precall_throughput_kbps,
+                candidate_type: row.precall_candidate_type,
+                message: row.precall_message.unwrap_or_default(),
+            }),
         })
         .collect())
 }

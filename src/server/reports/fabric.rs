@@ -6,10 +6,10 @@ use sqlx::PgPool;
 
 use super::conference::{errors, fabrics, summary};
 use super::{Viewer, timeline};
-use crate::api::{ChartView, CurrentUser, FabricView, Person, SdpSnapshot};
+use crate::api::{ChartView, CurrentUser, FabricView, FirstMedia, Person, SdpSnapshot};
 use crate::server::AppError;
 use crate::server::charts::{LineChart, Point, Series};
-use crate::server::db::dashboard::fabric::{self as db, SampleRow, SsrcRow};
+use crate::server::db::dashboard::fabric::{self as db, EventRow, SampleRow, SsrcRow};
 
 /// The fabric page of `fabric_id` in conference instance `conference_id`.
 pub async fn fabric(
@@ -33,6 +33,7 @@ pub async fn fabric(
         db::samples(pool, fabric.id, range.0 - margin, range.1 + margin),
     )?;
     let timeline = timeline::build(&fabric, &events, &errors);
+    let first_media = first_media(&events, &labels);
     let sdps = sdps
         .into_iter()
         .map(|row| SdpSnapshot { at: row.reported_at, local: row.local_sdp, remote: row.remote_sdp })
@@ -40,7 +41,7 @@ pub async fn fabric(
     let charts = tokio::task::spawn_blocking(move || render_charts(&samples, &labels, range))
         .await
         .context("chart rendering task")??;
-    Ok(FabricView { conference, fabric, range, timeline, errors, sdps, charts })
+    Ok(FabricView { conference, fabric, range, timeline, errors, sdps, charts, first_media })
 }
 
 /// One plotted figure of a sample.
@@ -55,6 +56,31 @@ const CHARTS: [(&str, &str, Figure); 6] = [
     ("Frame rate", "frames per second", |s, _| s.frame_rate),
     ("Resolution", "frame height (px)", |s, _| s.frame_height.map(f64::from)),
 ];
+
+/// Time to first media of each stream, from the fabric's `timeToFirstMedia` events.
+fn first_media(events: &[EventRow], labels: &[SsrcRow]) -> Vec<FirstMedia> {
+    events
+        .iter()
+        .filter(|event| event.kind == "timeToFirstMedia")
+        .filter_map(|event| {
+            let ssrc = event.payload.get("ssrc")?.as_str()?;
+            let delay_ms = event.payload.get("delay")?.as_i64()?;
+            let row = ssrc.parse::<i64>().ok().and_then(|ssrc| labels.iter().find(|row| row.ssrc == ssrc));
+            let stream = match row {
+                Some(row) => {
+                    let person = Person { user_id: row.user_id.clone(), user_name: row.user_name.clone() };
+                    [Some(person.label()), row.usage_label.clone()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                }
+                None => format!("ssrc {ssrc}"),
+            };
+            Some(FirstMedia { stream, delay_ms })
+        })
+        .collect()
+}
 
 fn render_charts(
     samples: &[SampleRow],

@@ -53,6 +53,10 @@ fn event_entry(event: &EventRow) -> TimelineEntry {
             )
         }
         kind if kind.starts_with("ice") => (TimelineKind::State, event.kind.clone(), scalars(payload)),
+        "timeToFirstMedia" => {
+            let delay = payload.get("delay").and_then(Value::as_i64).map_or("?".to_owned(), |ms| ms.to_string());
+            (TimelineKind::Media, event.kind.clone(), format!("first frame of ssrc {} after {delay} ms", text("ssrc")))
+        }
         "activeDeviceList" | "connectedDeviceList" => {
             (TimelineKind::Media, event.kind.clone(), devices(payload.get("mediaDeviceList")))
         }

@@ -129,7 +129,7 @@ fn Participants(participants: Vec<Participant>) -> impl IntoView {
     }
     view! {
         <table class="data">
-            <thead><tr><th>"Participant"</th><th>"Browser"</th><th>"OS"</th><th>"App version"</th><th>"Joined"</th><th>"Left"</th></tr></thead>
+            <thead><tr><th>"Participant"</th><th>"Browser"</th><th>"OS"</th><th>"App version"</th><th>"Pre-call test"</th><th>"Joined"</th><th>"Left"</th></tr></thead>
             <tbody>
                 {participants.into_iter().map(|p| view! {
                     <tr>
@@ -137,6 +137,7 @@ fn Participants(participants: Vec<Participant>) -> impl IntoView {
                         <td>{p.browser}</td>
                         <td>{p.os}</td>
                         <td>{p.app_version.unwrap_or_default()}</td>
+                        <td class="precall">{p.precall.as_ref().map(format::precall)}</td>
                         <td class="nowrap">{format::clock(p.joined_at)}</td>
                         <td class="nowrap">{p.left_at.map(|at| format!("{} ({})", format::clock(at), p.left_reason.unwrap_or_default()))}</td>
                     </tr>

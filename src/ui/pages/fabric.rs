@@ -40,7 +40,7 @@ pub fn FabricPage() -> impl IntoView {
 
 #[component]
 fn Fabric(data: FabricView, refresh: Resource<Result<FabricView, ApiError>>) -> impl IntoView {
-    let FabricView { conference, fabric, range, timeline, errors, sdps, charts } = data;
+    let FabricView { conference, fabric, range, timeline, errors, sdps, charts, first_media } = data;
     let live = conference.live() && fabric.terminated_at.is_none();
     let delay = match (fabric.setup_delay_ms, fabric.failure_delay_ms) {
         (Some(ms), _) => format!("set up in {ms} ms"),
@@ -65,6 +65,7 @@ fn Fabric(data: FabricView, refresh: Resource<Result<FabricView, ApiError>>) -> 
             <div><dt>"Setup"</dt><dd>{delay}</dd></div>
             <div><dt>"ICE connection"</dt><dd>{fabric.ice_connection_state.clone().unwrap_or_else(|| "–".into())}</dd></div>
             <div><dt>"Relay"</dt><dd>{format::relay(fabric.relay_type.as_deref())}</dd></div>
+            <div><dt>"Time to first media"</dt><dd class="first-media">{format::first_media(&first_media)}</dd></div>
         </dl>
         <section>
             <h2>"Timeline"</h2>

@@ -2,9 +2,10 @@
 //! codes, the form holding the shared search, live conferences.
 
 use callscope::domain::Role;
+use serde_json::json;
 use sqlx::PgPool;
 
-use crate::collector::Collector;
+use crate::collector::{Collector, header, now_ms, with};
 
 const PASSWORD: &str = "a long enough password";
 
@@ -83,4 +84,31 @@ async fn a_malformed_search_is_answered_with_the_field_at_fault(pool: PgPool) {
     assert_eq!(response.status(), 422);
     let html = response.text().await.expect("html");
     assert!(html.contains("from: must be a time like"), "{html}");
+}
+
+#[sqlx::test]
+async fn the_sdk_measurements_show_on_the_conference_and_connection_pages(pool: PgPool) {
+    let collector = Collector::spawn(pool.clone()).await;
+    let bob = collector.join("Daily Sync", "bob").await;
+    let at = json!({ "timestamp": now_ms() });
+    let precall = json!({ "connectivity": true, "rtt": 2.6, "fractionLoss": 0.0, "throughput": 8240.0,
+                          "candidateType": "host", "duration": 4100 });
+    let first_frame = json!({ "connectionID": "pc-1", "remoteID": "alice", "ssrc": "42", "delay": 412 });
+    for (suffix, body) in [("events/precalltest", precall), ("events/media/firstframe", first_frame)] {
+        let response = collector.send(&bob, suffix, &with(with(header("bob"), at.clone()), body)).await;
+        assert_eq!(response.status(), 200, "{suffix}");
+    }
+    let engineer = signed_in(&collector, Role::Engineer, true).await;
+    let id: i64 = sqlx::query_scalar("select id from conference_instances").fetch_one(&pool).await.expect("id");
+    let fabric: i64 = sqlx::query_scalar("select id from fabrics").fetch_one(&pool).await.expect("fabric");
+
+    let conference = collector.server.page(&engineer, &format!("/conferences/{id}")).await.text().await.expect("html");
+    assert!(conference.contains("Pre-call test"), "{conference}");
+    assert!(conference.contains("passed · RTT 3 ms · loss 0.0 % · 8.2 Mbit/s · host"), "{conference}");
+
+    let page = format!("/conferences/{id}/fabrics/{fabric}");
+    let connection = collector.server.page(&engineer, &page).await.text().await.expect("html");
+    assert!(connection.contains("Time to first media"), "{connection}");
+    assert!(connection.contains("412 ms (ssrc 42)"), "{connection}");
+    assert!(connection.contains("first frame of ssrc 42 after 412 ms"), "the timeline entry: {connection}");
 }

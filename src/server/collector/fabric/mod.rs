@@ -115,7 +115,7 @@ pub fn check_fabric(connection_id: &str, remote_id: &str) -> Result<(), InvalidF
 }
 
 /// A delay in ms: a number ≥ 0 that fits the store (about 24 days).
-fn delay_ms(field: &'static str, delay: Option<f64>) -> Result<Option<i32>, InvalidField> {
+pub(super) fn delay_ms(field: &'static str, delay: Option<f64>) -> Result<Option<i32>, InvalidField> {
     let Some(delay) = delay else { return Ok(None) };
     if !(0.0..=f64::from(i32::MAX)).contains(&delay) {
         return Err(InvalidField::new(field, format!("must be a number of milliseconds from 0 to {}", i32::MAX)));

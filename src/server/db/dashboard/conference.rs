@@ -115,9 +115,21 @@ pub struct ParticipantRow {
     pub left_at: Option<DateTime<Utc>>,
     /// userLeft or timeout.
     pub left_reason: Option<String>,
+    /// Whether the latest pre-call test connected; null when none was sent.
+    pub precall_connectivity: Option<bool>,
+    /// Its round-trip time (ms).
+    pub precall_rtt_ms: Option<f64>,
+    /// Its share of probes lost.
+    pub precall_fraction_lost: Option<f64>,
+    /// Its throughput (kbit/s).
+    pub precall_throughput_kbps: Option<f64>,
+    /// Its candidate type.
+    pub precall_candidate_type: Option<String>,
+    /// Why it failed.
+    pub precall_message: Option<String>,
 }
 
-/// The instance's endpoints in join order.
+/// The instance's endpoints in join order, each with its latest pre-call test.
 pub async fn participants(pool: &PgPool, instance_id: i64, names: bool) -> Result<Vec<ParticipantRow>, AppError> {
     Ok(sqlx::query_as!(
         ParticipantRow,
@@ -125,8 +137,16 @@ pub async fn participants(pool: &PgPool, instance_id: i64, names: bool) -> Resul
                   coalesce(endpoint_info->>'name', endpoint_info->>'buildName') as browser,
                   coalesce(endpoint_info->>'version', endpoint_info->>'buildVersion') as browser_version,
                   endpoint_info->>'os' as os, endpoint_info->>'osVersion' as os_version,
-                  application_version, joined_at, left_at, left_reason
-             from endpoints where instance_id = $1 order by joined_at, id"#,
+                  application_version, joined_at, left_at, left_reason,
+                  p.connectivity as "precall_connectivity?", p.rtt_ms as precall_rtt_ms,
+                  p.fraction_lost as precall_fraction_lost, p.throughput_kbps as precall_throughput_kbps,
+                  p.candidate_type as precall_candidate_type, p.message as "precall_message?"
+             from endpoints e
+             left join lateral (
+                 select connectivity, rtt_ms, fraction_lost, throughput_kbps, candidate_type, message
+                   from precall_tests where endpoint_id = e.id order by measured_at desc limit 1
+             ) p on true
+            where instance_id = $1 order by joined_at, id"#,
         instance_id,
         names,
     )
