@@ -62,8 +62,13 @@ export class StoredConference {
   }
 
   endpoints() {
-    return queryRows<{ user_id: string; user_name: string; alias_name: string }>(
-      `${this.scope} select user_id, user_name, alias_name from endpoint order by alias_name`,
+    return queryRows<{
+      user_id: string; user_name: string; alias_name: string;
+      application_version: string | null; site_id: string | null; product_name: string | null;
+    }>(
+      `${this.scope} select user_id, user_name, alias_name, application_version, site_id,
+         config_params->'additionalIDs'->>'productName' as product_name
+         from endpoint order by alias_name`,
     );
   }
 

@@ -74,9 +74,11 @@ test('a real call through the demo is in the store: people, fabrics, events, sta
   const conference = new StoredConference(app.appID, conferenceID);
   await expect.poll(() => terminatedSides(conference), { timeout: 15_000 }).toEqual(['alice', 'bob']);
 
+  // configParams travel with the user details.
+  const details = { application_version: 'demo-1.0', site_id: 'demo-page', product_name: 'callscope demo' };
   expect(conference.endpoints()).toEqual([
-    { user_id: 'alice', user_name: 'Alice Example', alias_name: 'alice' },
-    { user_id: 'bob', user_name: 'Bob Example', alias_name: 'bob' },
+    { user_id: 'alice', user_name: 'Alice Example', alias_name: 'alice', ...details },
+    { user_id: 'bob', user_name: 'Bob Example', alias_name: 'bob', ...details },
   ]);
 
   const fabrics = conference.fabrics();

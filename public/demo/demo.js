@@ -97,6 +97,10 @@ function configParams() {
   const params = {
     collectorURL: $('collector-url').value.trim() || location.origin,
     collectIP: $('collect-ip').checked,
+    // What an application tells about itself; the dashboard shows and filters on it.
+    applicationVersion: 'demo-1.0',
+    siteID: 'demo-page',
+    additionalIDs: { productName: 'callscope demo', sessionID: `demo-${Date.now()}` },
   };
   const interval = Number(query.get('statsInterval'));
   if (interval > 0) params.statsInterval = interval;

@@ -284,14 +284,15 @@ fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
 /// query parameter, if any; 400 when it is malformed.
 pub fn idempotency_key(parts: &Parts) -> Result<Option<String>, AppError> {
     let key = match parts.headers.get(IDEMPOTENCY_KEY) {
-        Some(value) => value.to_str().ok().map(str::to_owned),
+        // Not visible ASCII: refused below.
+        Some(value) => value.to_str().unwrap_or_default().to_owned(),
         None => match query_param(&parts.uri, IDEMPOTENCY_KEY_PARAM) {
-            Some(key) => Some(key),
+            Some(key) => key,
             None => return Ok(None),
         },
     };
-    match key.filter(|key| (1..=255).contains(&key.len()) && key.bytes().all(|b| (b'!'..=b'~').contains(&b))) {
-        Some(key) => Ok(Some(key)),
-        None => Err(AppError::BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".to_owned())),
+    if !(1..=255).contains(&key.len()) || !key.bytes().all(|b| (b'!'..=b'~').contains(&b)) {
+        return Err(AppError::BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".to_owned()));
     }
+    Ok(Some(key))
 }

@@ -1,5 +1,6 @@
 //! Access tokens: what `/authenticate` hands out and every ingestion call
-//! carries as `Authorization: Bearer`. A token is an HS256 JWT signed with
+//! carries as `Authorization: Bearer` (or, for the SDK's unload beacons,
+//! in the `access_token` query parameter). A token is an HS256 JWT signed with
 //! a key derived from the master key, so checking one needs no database
 //! round trip; it is bound to one app and one localID and lives 2 hours.
 
