@@ -96,7 +96,7 @@ async fn run(args: &Args, url: &str, database: &str) -> anyhow::Result<()> {
     let fabric = if args.reuse.is_some() {
         load::demo_fabric(&mut *pool.acquire().await?).await?
     } else {
-        let (app, secret) = apps::create(&pool, &key, "Dashboard bench").await?;
+        let (app, secret) = apps::create(&pool, &callscope::server::audit::Actor::Cli, &key, "Dashboard bench").await?;
         println!("loading {} conference instances of app {} into {}", args.conferences, app.public_id, redact(url));
         load::conferences(url, app.id, args.conferences).await?;
         load::hour_long_call(url, &base, &app.public_id, secret.secret).await?

@@ -171,7 +171,13 @@ async fn prepare(url: &str) -> anyhow::Result<(String, SecretString)> {
     upkeep::run_once(&pool).await?;
     let config = config(url)?;
     let key = MasterKey::load(config.master_key.as_ref(), &config.data_dir)?;
-    let (app, secret) = apps::create(&pool, &key, &format!("Bench {}", chrono::Utc::now().to_rfc3339())).await?;
+    let (app, secret) = apps::create(
+        &pool,
+        &callscope::server::audit::Actor::Cli,
+        &key,
+        &format!("Bench {}", chrono::Utc::now().to_rfc3339()),
+    )
+    .await?;
     pool.close().await;
     Ok((app.public_id, secret.secret))
 }

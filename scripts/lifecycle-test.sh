@@ -79,7 +79,31 @@ app_commands() {
     [ "$(cs secret list --app "$app_id" | grep -o '"revoked_at":null' | wc -l)" -eq 2 ] &&
     cs secret revoke --app "$app_id" --secret-id "$(cs secret list --app "$app_id" | grep -o '"id":[0-9]*' | head -n1 | cut -d: -f2)" | grep -q '"revoked":true' &&
     [ "$(cs secret list --app "$app_id" | grep -o '"revoked_at":null' | wc -l)" -eq 1 ] &&
-    cs list | grep -q "\"appID\":\"$app_id\""
+    cs rename --app "$app_id" --name 'Commands 2' | grep -q '"name":"Commands 2"' &&
+    cs disable --app "$app_id" | grep -q '"disabled":true' &&
+    cs enable --app "$app_id" | grep -q '"disabled":false' &&
+    cs list | grep -q "\"appID\":\"$app_id\"" &&
+    [ "$(audit_count "$app_id")" -eq 10 ]
+}
+# Audit records of an app, counted in the store through `db exec`: one per
+# change above (create, origin add/remove, key add/revoke, secret
+# rotate/revoke, rename, disable, enable; the refused key leaves none).
+audit_count() {
+  "$bin" --data-dir "$data" db exec -- sh -c 'psql "$DATABASE_URL" -XAt -c "$1"' _ \
+    "select count(*) from audit_log a join apps p on p.id = a.app_id where p.public_id = '$1' and a.actor_kind = 'cli'"
+}
+# Every `user` subcommand beyond create and list, on the user made above.
+user_commands() {
+  local app_id
+  app_id=$("$bin" --data-dir "$data" --json app list | grep -o '"appID":"[0-9]*"' | head -n1 | grep -o '[0-9]*')
+  us() { "$bin" --data-dir "$data" --json user "$@"; }
+  us role --email life@example.com --role engineer | grep -q '"role":"engineer"' &&
+    us grant --email life@example.com --app "$app_id" | grep -q '"granted":true' &&
+    us revoke --email life@example.com --app "$app_id" | grep -q '"granted":false' &&
+    echo 'another lifecycle password' | us reset-password --email life@example.com | grep -q '"passwordReset":true' &&
+    us disable --email life@example.com | grep -q '"disabled":true' &&
+    us enable --email life@example.com | grep -q '"disabled":false' &&
+    ! us role --email admin@localhost --role support 2>/dev/null
 }
 user_listed() { "$bin" --data-dir "$data" user list --json | grep -q '"email":"life@example.com"'; }
 
@@ -89,6 +113,7 @@ check "the first start prints an admin login" prints_first_admin
 check "the CLI creates a user beside the running server" create_user
 check "the collector walk-through of docs/collector.md works" collector_walkthrough
 check "every app subcommand works beside the running server" app_commands
+check "every user subcommand works; the last admin stays admin" user_commands
 check "Ctrl-C (SIGINT) stops the server cleanly" stop INT
 check "no postgres is left after Ctrl-C" no_postgres_left
 check "second start serves" start "$work/second.log"

@@ -1,7 +1,9 @@
 //! Everything that only runs on the server: HTTP, database, auth, workers.
 
+pub mod accounts;
 pub mod app;
 pub mod apps;
+pub mod audit;
 pub mod auth;
 pub mod charts;
 pub mod cli;

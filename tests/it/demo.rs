@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use callscope::server::apps;
+use callscope::server::audit::Actor;
 use callscope::server::demo::{self, Collector, Options, SHOWCASE_CONFERENCES, Summary};
 use sqlx::{PgPool, Row};
 
@@ -14,7 +15,7 @@ use crate::common::TestApp;
 /// Plays the showcase (one-minute calls) as a new app; returns its internal id.
 async fn play_showcase(pool: &PgPool) -> (i64, Summary) {
     let server = TestApp::spawn(pool.clone()).await;
-    let (app, secret) = apps::create(pool, &master_key(), "Demo").await.expect("create app");
+    let (app, secret) = apps::create(pool, &Actor::Cli, &master_key(), "Demo").await.expect("create app");
     let collector = Collector::new(&server.base, &app.public_id, secret.secret).expect("client");
     let options = Options { conferences: SHOWCASE_CONFERENCES, minutes: 1, ..Options::default() };
     let summary = demo::run(Arc::new(collector), &options).await.expect("the demo plays without a refused request");

@@ -1,6 +1,7 @@
 //! Integration tests: the real server over real PostgreSQL, one binary so
 //! the helpers in `common` are shared and linking happens once.
 
+mod accounts;
 mod auth;
 mod collector;
 mod common;

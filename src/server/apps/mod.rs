@@ -1,6 +1,6 @@
 //! Managing apps and their credentials: one code path for the CLI and the
-//! admin pages. Secrets are generated here, encrypted with the master key,
-//! and returned exactly once.
+//! admin pages, each action audited in its own transaction. Secrets are
+//! generated here, encrypted with the master key, and returned exactly once.
 
 pub mod jwt_key;
 pub mod origin;
@@ -10,9 +10,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::{Rng, RngCore};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
-use sqlx::PgPool;
+use serde_json::json;
+use sqlx::{PgPool, Postgres, Transaction};
 
 use super::AppError;
+use super::audit::{Action, Actor, record};
 use super::db::apps::{self as store, AppRow, SecretInfo};
 use super::master_key::MasterKey;
 use crate::domain::InvalidField;
@@ -41,11 +43,13 @@ fn expose<S: serde::Serializer>(secret: &SecretString, serializer: S) -> Result<
 }
 
 /// Creates an app named `name` with a first secret.
-pub async fn create(pool: &PgPool, key: &MasterKey, name: &str) -> Result<(AppRow, NewSecret), AppError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(InvalidField::new("name", "must be 1 to 200 characters").into());
-    }
+pub async fn create(
+    pool: &PgPool,
+    actor: &Actor,
+    key: &MasterKey,
+    name: &str,
+) -> Result<(AppRow, NewSecret), AppError> {
+    let name = check_name(name)?;
     let mut tx = pool.begin().await?;
     let mut attempt = 0;
     let (id, public_id) = loop {
@@ -60,8 +64,35 @@ pub async fn create(pool: &PgPool, key: &MasterKey, name: &str) -> Result<(AppRo
         }
     };
     let secret = insert_secret(&mut tx, key, id, &public_id, "first secret").await?;
+    let details = json!({ "appID": public_id, "name": name, "secretID": secret.secret_id });
+    record(&mut tx, actor, app_action("app.create", id, ("app", public_id.clone()), details)).await?;
     tx.commit().await?;
     Ok((AppRow { id, public_id, name: name.to_owned(), disabled: false }, secret))
+}
+
+/// Renames the app.
+pub async fn rename(pool: &PgPool, actor: &Actor, public_id: &str, name: &str) -> Result<AppRow, AppError> {
+    let name = check_name(name)?;
+    let (mut app, mut tx) = begin(pool, public_id).await?;
+    store::rename(&mut *tx, app.id, name).await?;
+    let details = json!({ "appID": public_id, "from": app.name, "to": name });
+    record(&mut tx, actor, app_action("app.rename", app.id, ("app", public_id.to_owned()), details)).await?;
+    tx.commit().await?;
+    app.name = name.to_owned();
+    Ok(app)
+}
+
+/// Disables the app (its access tokens stop working and no new ones are
+/// made), or enables it again.
+pub async fn set_disabled(pool: &PgPool, actor: &Actor, public_id: &str, disabled: bool) -> Result<AppRow, AppError> {
+    let (mut app, mut tx) = begin(pool, public_id).await?;
+    store::set_disabled(&mut *tx, app.id, disabled).await?;
+    let verb = if disabled { "app.disable" } else { "app.enable" };
+    record(&mut tx, actor, app_action(verb, app.id, ("app", public_id.to_owned()), json!({ "appID": public_id })))
+        .await?;
+    tx.commit().await?;
+    app.disabled = disabled;
+    Ok(app)
 }
 
 /// The app with this appID, or [`AppError::NotFound`].
@@ -73,30 +104,34 @@ pub async fn find(pool: &PgPool, public_id: &str) -> Result<AppRow, AppError> {
 /// Refused while the app already has [`MAX_ACTIVE_SECRETS`].
 pub async fn rotate_secret(
     pool: &PgPool,
+    actor: &Actor,
     key: &MasterKey,
     public_id: &str,
     label: &str,
 ) -> Result<NewSecret, AppError> {
-    let app = find(pool, public_id).await?;
-    let mut tx = pool.begin().await?;
-    store::lock(&mut tx, app.id).await?;
+    let (app, mut tx) = begin(pool, public_id).await?;
     if store::active_secrets(&mut *tx, app.id).await?.len() >= MAX_ACTIVE_SECRETS {
         return Err(AppError::Conflict(format!(
             "app {public_id} already has {MAX_ACTIVE_SECRETS} active secrets; revoke the old one first"
         )));
     }
     let secret = insert_secret(&mut tx, key, app.id, public_id, label).await?;
+    let target = ("app_secret", secret.secret_id.to_string());
+    let details = json!({ "appID": public_id, "label": label.trim() });
+    record(&mut tx, actor, app_action("app.secret.create", app.id, target, details)).await?;
     tx.commit().await?;
     Ok(secret)
 }
 
 /// Revokes a secret at once: tokens can no longer be made with it.
-pub async fn revoke_secret(pool: &PgPool, public_id: &str, secret_id: i64) -> Result<(), AppError> {
-    let app = find(pool, public_id).await?;
-    if !store::revoke_secret(pool, app.id, secret_id).await? {
+pub async fn revoke_secret(pool: &PgPool, actor: &Actor, public_id: &str, secret_id: i64) -> Result<(), AppError> {
+    let (app, mut tx) = begin(pool, public_id).await?;
+    if !store::revoke_secret(&mut *tx, app.id, secret_id).await? {
         return Err(AppError::NotFound);
     }
-    Ok(())
+    let target = ("app_secret", secret_id.to_string());
+    record(&mut tx, actor, app_action("app.secret.revoke", app.id, target, json!({ "appID": public_id }))).await?;
+    Ok(tx.commit().await?)
 }
 
 /// Every secret of the app, without values.
@@ -106,45 +141,83 @@ pub async fn secrets(pool: &PgPool, public_id: &str) -> Result<Vec<SecretInfo>, 
 }
 
 /// Whitelists an origin; returns it normalised.
-pub async fn add_origin(pool: &PgPool, public_id: &str, input: &str) -> Result<String, AppError> {
+pub async fn add_origin(pool: &PgPool, actor: &Actor, public_id: &str, input: &str) -> Result<String, AppError> {
     let origin = origin::normalise(input)?;
-    let app = find(pool, public_id).await?;
-    store::add_origin(pool, app.id, &origin).await?;
+    let (app, mut tx) = begin(pool, public_id).await?;
+    store::add_origin(&mut *tx, app.id, &origin).await?;
+    let details = json!({ "appID": public_id, "origin": origin });
+    record(&mut tx, actor, app_action("app.origin.add", app.id, ("app_origin", origin.clone()), details)).await?;
+    tx.commit().await?;
     Ok(origin)
 }
 
 /// Removes an origin from the whitelist.
-pub async fn remove_origin(pool: &PgPool, public_id: &str, input: &str) -> Result<String, AppError> {
+pub async fn remove_origin(pool: &PgPool, actor: &Actor, public_id: &str, input: &str) -> Result<String, AppError> {
     let origin = origin::normalise(input)?;
-    let app = find(pool, public_id).await?;
-    if !store::remove_origin(pool, app.id, &origin).await? {
+    let (app, mut tx) = begin(pool, public_id).await?;
+    if !store::remove_origin(&mut *tx, app.id, &origin).await? {
         return Err(AppError::NotFound);
     }
+    let details = json!({ "appID": public_id, "origin": origin });
+    record(&mut tx, actor, app_action("app.origin.remove", app.id, ("app_origin", origin.clone()), details)).await?;
+    tx.commit().await?;
     Ok(origin)
 }
 
 /// Adds an ES256 public key under `key_id`; returns its fingerprint.
-pub async fn add_key(pool: &PgPool, public_id: &str, key_id: &str, pem: &str) -> Result<String, AppError> {
+pub async fn add_key(
+    pool: &PgPool,
+    actor: &Actor,
+    public_id: &str,
+    key_id: &str,
+    pem: &str,
+) -> Result<String, AppError> {
     if key_id.is_empty() || key_id.len() > 256 {
         return Err(InvalidField::new("keyID", "must be 1 to 256 bytes").into());
     }
     let key = jwt_key::parse(pem)?;
-    let app = find(pool, public_id).await?;
-    store::add_key(pool, app.id, key_id, &key.pem, &key.fingerprint).await?;
+    let (app, mut tx) = begin(pool, public_id).await?;
+    store::add_key(&mut *tx, app.id, key_id, &key.pem, &key.fingerprint).await?;
+    let details = json!({ "appID": public_id, "keyID": key_id, "fingerprint": key.fingerprint });
+    record(&mut tx, actor, app_action("app.key.add", app.id, ("app_jwt_key", key_id.to_owned()), details)).await?;
+    tx.commit().await?;
     Ok(key.fingerprint)
 }
 
 /// Revokes the key named `key_id` at once.
-pub async fn revoke_key(pool: &PgPool, public_id: &str, key_id: &str) -> Result<(), AppError> {
-    let app = find(pool, public_id).await?;
-    if !store::revoke_key(pool, app.id, key_id).await? {
+pub async fn revoke_key(pool: &PgPool, actor: &Actor, public_id: &str, key_id: &str) -> Result<(), AppError> {
+    let (app, mut tx) = begin(pool, public_id).await?;
+    if !store::revoke_key(&mut *tx, app.id, key_id).await? {
         return Err(AppError::NotFound);
     }
-    Ok(())
+    let details = json!({ "appID": public_id, "keyID": key_id });
+    record(&mut tx, actor, app_action("app.key.revoke", app.id, ("app_jwt_key", key_id.to_owned()), details)).await?;
+    Ok(tx.commit().await?)
+}
+
+/// The app with this appID, locked for a change in a new transaction.
+async fn begin(pool: &PgPool, public_id: &str) -> Result<(AppRow, Transaction<'static, Postgres>), AppError> {
+    let app = find(pool, public_id).await?;
+    let mut tx = pool.begin().await?;
+    store::lock(&mut tx, app.id).await?;
+    Ok((app, tx))
+}
+
+/// An app name: trimmed, 1 to 200 characters.
+fn check_name(name: &str) -> Result<&str, InvalidField> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(InvalidField::new("name", "must be 1 to 200 characters"));
+    }
+    Ok(name)
+}
+
+fn app_action(action: &'static str, app_id: i64, target: (&'static str, String), details: serde_json::Value) -> Action {
+    Action { action, app_id: Some(app_id), target: Some(target), details }
 }
 
 async fn insert_secret(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    tx: &mut Transaction<'_, Postgres>,
     key: &MasterKey,
     app_id: i64,
     public_id: &str,

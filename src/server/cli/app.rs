@@ -11,6 +11,7 @@ use sqlx::PgPool;
 
 use super::report;
 use crate::server::apps;
+use crate::server::audit::Actor;
 use crate::server::master_key::MasterKey;
 
 /// App commands.
@@ -24,6 +25,27 @@ pub enum AppCommand {
     },
     /// List every app.
     List,
+    /// Rename an app.
+    Rename {
+        /// The appID.
+        #[arg(long)]
+        app: String,
+        /// The new display name.
+        #[arg(long)]
+        name: String,
+    },
+    /// Disable an app: its access tokens stop and no new ones are made.
+    Disable {
+        /// The appID.
+        #[arg(long)]
+        app: String,
+    },
+    /// Enable a disabled app again.
+    Enable {
+        /// The appID.
+        #[arg(long)]
+        app: String,
+    },
     /// App secrets (HS256 client tokens).
     #[command(subcommand)]
     Secret(SecretCommand),
@@ -113,9 +135,10 @@ pub enum KeyCommand {
 
 /// Runs an app command.
 pub async fn run(command: AppCommand, pool: &PgPool, key: &MasterKey, json: bool) -> anyhow::Result<ExitCode> {
+    let actor = &Actor::Cli;
     match command {
         AppCommand::Create { name } => {
-            let (app, secret) = apps::create(pool, key, &name).await?;
+            let (app, secret) = apps::create(pool, actor, key, &name).await?;
             report(
                 json,
                 &json!({ "appID": app.public_id, "name": app.name, "secretID": secret.secret_id, "secret": secret.secret.expose_secret() }),
@@ -135,8 +158,28 @@ pub async fn run(command: AppCommand, pool: &PgPool, key: &MasterKey, json: bool
             let text = apps.iter().map(|app| format!("{}\t{}", app.public_id, app.name)).collect::<Vec<_>>().join("\n");
             report(json, &value.collect(), &text);
         }
+        AppCommand::Rename { app, name } => {
+            let app = apps::rename(pool, actor, &app, &name).await?;
+            report(json, &json!({ "appID": app.public_id, "name": app.name }), &format!("renamed to {}", app.name));
+        }
+        AppCommand::Disable { app } => {
+            let app = apps::set_disabled(pool, actor, &app, true).await?;
+            report(
+                json,
+                &json!({ "appID": app.public_id, "disabled": true }),
+                &format!("disabled app {}", app.public_id),
+            );
+        }
+        AppCommand::Enable { app } => {
+            let app = apps::set_disabled(pool, actor, &app, false).await?;
+            report(
+                json,
+                &json!({ "appID": app.public_id, "disabled": false }),
+                &format!("enabled app {}", app.public_id),
+            );
+        }
         AppCommand::Secret(SecretCommand::Rotate { app, label }) => {
-            let secret = apps::rotate_secret(pool, key, &app, &label).await?;
+            let secret = apps::rotate_secret(pool, actor, key, &app, &label).await?;
             report(
                 json,
                 &serde_json::to_value(&secret)?,
@@ -148,7 +191,7 @@ pub async fn run(command: AppCommand, pool: &PgPool, key: &MasterKey, json: bool
             );
         }
         AppCommand::Secret(SecretCommand::Revoke { app, secret_id }) => {
-            apps::revoke_secret(pool, &app, secret_id)
+            apps::revoke_secret(pool, actor, &app, secret_id)
                 .await
                 .with_context(|| format!("no active secret {secret_id} in app {app}"))?;
             report(
@@ -175,18 +218,18 @@ pub async fn run(command: AppCommand, pool: &PgPool, key: &MasterKey, json: bool
             report(json, &serde_json::to_value(&secrets)?, &text);
         }
         AppCommand::Origin(OriginCommand::Add { app, origin }) => {
-            let origin = apps::add_origin(pool, &app, &origin).await?;
+            let origin = apps::add_origin(pool, actor, &app, &origin).await?;
             report(json, &json!({ "appID": app, "origin": origin }), &format!("whitelisted {origin}"));
         }
         AppCommand::Origin(OriginCommand::Remove { app, origin }) => {
-            let origin = apps::remove_origin(pool, &app, &origin)
+            let origin = apps::remove_origin(pool, actor, &app, &origin)
                 .await
                 .with_context(|| format!("{origin} is not whitelisted"))?;
             report(json, &json!({ "appID": app, "origin": origin, "removed": true }), &format!("removed {origin}"));
         }
         AppCommand::Key(KeyCommand::Add { app, key_id, pem }) => {
             let pem = std::fs::read_to_string(&pem).with_context(|| format!("reading {}", pem.display()))?;
-            let fingerprint = apps::add_key(pool, &app, &key_id, &pem).await?;
+            let fingerprint = apps::add_key(pool, actor, &app, &key_id, &pem).await?;
             report(
                 json,
                 &json!({ "appID": app, "keyID": key_id, "fingerprint": fingerprint }),
@@ -194,7 +237,7 @@ pub async fn run(command: AppCommand, pool: &PgPool, key: &MasterKey, json: bool
             );
         }
         AppCommand::Key(KeyCommand::Revoke { app, key_id }) => {
-            apps::revoke_key(pool, &app, &key_id).await.with_context(|| format!("no active key {key_id:?}"))?;
+            apps::revoke_key(pool, actor, &app, &key_id).await.with_context(|| format!("no active key {key_id:?}"))?;
             report(
                 json,
                 &json!({ "appID": app, "keyID": key_id, "revoked": true }),

@@ -13,6 +13,7 @@ use serde_json::json;
 use tokio::sync::oneshot;
 
 use super::{open, report};
+use crate::server::audit::Actor;
 use crate::server::demo::{self, Collector, DEFAULT_SEED, Options, SHOWCASE_CONFERENCES};
 use crate::server::master_key::MasterKey;
 use crate::server::{Application, Config, apps};
@@ -33,7 +34,7 @@ pub async fn run(args: DemoArgs, mut config: Config, database_url: &str, json: b
     let pool = open(database_url).await?;
     let key = MasterKey::load(config.master_key.as_ref(), &config.data_dir)?;
     let name = format!("Demo {}", chrono::Utc::now().format("%Y-%m-%d %H:%M:%S"));
-    let (app, secret) = apps::create(&pool, &key, &name).await.context("creating the demo app")?;
+    let (app, secret) = apps::create(&pool, &Actor::Cli, &key, &name).await.context("creating the demo app")?;
 
     config.addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
     let server = Application::build(config, pool.clone()).await?;

@@ -128,6 +128,24 @@ pub async fn secrets(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<SecretI
     .await?)
 }
 
+/// Renames app `app_id`.
+pub async fn rename(db: impl PgExecutor<'_>, app_id: i64, name: &str) -> Result<(), AppError> {
+    sqlx::query!("update apps set name = $2 where id = $1", app_id, name).execute(db).await?;
+    Ok(())
+}
+
+/// Disables app `app_id`, or enables it again.
+pub async fn set_disabled(db: impl PgExecutor<'_>, app_id: i64, disabled: bool) -> Result<(), AppError> {
+    sqlx::query!(
+        "update apps set disabled_at = case when $2 then coalesce(disabled_at, now()) end where id = $1",
+        app_id,
+        disabled,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Revokes a secret of the app; `false` when there is no such active secret.
 pub async fn revoke_secret(db: impl PgExecutor<'_>, app_id: i64, secret_id: i64) -> Result<bool, AppError> {
     let done = sqlx::query!(

@@ -1,6 +1,6 @@
 //! Dashboard users.
 
-use sqlx::{PgExecutor, PgPool};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 
 use crate::api::UserRow;
 use crate::domain::{Email, Role};
@@ -75,36 +75,89 @@ pub async fn any_exist(db: impl PgExecutor<'_>) -> Result<bool, AppError> {
     Ok(sqlx::query_scalar!(r#"select exists(select 1 from users) as "exists!""#).fetch_one(db).await?)
 }
 
-/// Lets the user with `email` see the app with public appID `app_id`;
-/// granting twice is a no-op. `NotFound` names what does not exist.
-pub async fn grant_app(pool: &PgPool, email: &Email, app_id: &str) -> Result<(), AppError> {
+/// Reads a role written by this application; anything else is corruption.
+pub(super) fn parse_role(raw: &str) -> Result<Role, AppError> {
+    raw.parse().map_err(|_| AppError::Internal(anyhow::anyhow!("unknown role {raw:?} in the users table")))
+}
+
+/// The user with `email`, locked until the transaction ends.
+pub async fn find_for_update(conn: &mut PgConnection, email: &Email) -> Result<Option<UserRow>, AppError> {
     let row = sqlx::query!(
-        r#"select (select id from users where lower(email) = lower($1)) as user_id,
-                  (select id from apps where public_id = $2) as app_id"#,
+        r#"select id, email, role, created_at, disabled_at is not null as "disabled!"
+             from users where lower(email) = lower($1) for update"#,
         email.as_str(),
-        app_id,
     )
-    .fetch_one(pool)
+    .fetch_optional(conn)
     .await?;
-    let user_id = row.user_id.ok_or_else(|| AppError::Validation {
-        field: "email".into(),
-        message: format!("no user has the email {email}"),
-    })?;
-    let app_id = row.app_id.ok_or_else(|| AppError::Validation {
-        field: "app".into(),
-        message: format!("no app has the appID {app_id}"),
-    })?;
+    row.map(|row| {
+        Ok(UserRow {
+            id: row.id,
+            email: row.email,
+            role: parse_role(&row.role)?,
+            created_at: row.created_at,
+            disabled: row.disabled,
+        })
+    })
+    .transpose()
+}
+
+/// The ids of the active admins, locked until the transaction ends, so two
+/// admins demoting each other at once cannot both succeed.
+pub async fn active_admins_for_update(conn: &mut PgConnection) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar!("select id from users where role = 'admin' and disabled_at is null order by id for update")
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Sets the role of user `id`.
+pub async fn set_role(conn: &mut PgConnection, id: i64, role: Role) -> Result<(), AppError> {
+    sqlx::query!("update users set role = $2 where id = $1", id, role.as_str()).execute(conn).await?;
+    Ok(())
+}
+
+/// Disables user `id` (and ends their sessions), or enables them again.
+pub async fn set_disabled(conn: &mut PgConnection, id: i64, disabled: bool) -> Result<(), AppError> {
     sqlx::query!(
+        "update users set disabled_at = case when $2 then coalesce(disabled_at, now()) end where id = $1",
+        id,
+        disabled,
+    )
+    .execute(&mut *conn)
+    .await?;
+    if disabled {
+        delete_sessions(conn, id).await?;
+    }
+    Ok(())
+}
+
+/// Replaces the password hash of user `id` and ends their sessions.
+pub async fn set_password(conn: &mut PgConnection, id: i64, password_hash: &str) -> Result<(), AppError> {
+    sqlx::query!("update users set password_hash = $2 where id = $1", id, password_hash).execute(&mut *conn).await?;
+    delete_sessions(conn, id).await
+}
+
+async fn delete_sessions(conn: &mut PgConnection, user_id: i64) -> Result<(), AppError> {
+    sqlx::query!("delete from sessions where user_id = $1", user_id).execute(conn).await?;
+    Ok(())
+}
+
+/// Withdraws the grant of app `app_id` (internal id) from user `user_id`;
+/// whether there was one.
+pub async fn revoke_app(conn: &mut PgConnection, user_id: i64, app_id: i64) -> Result<bool, AppError> {
+    let done = sqlx::query!("delete from user_app_grants where user_id = $1 and app_id = $2", user_id, app_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Grants app `app_id` (internal id) to user `user_id`; whether it is new.
+pub async fn grant_app_to(conn: &mut PgConnection, user_id: i64, app_id: i64) -> Result<bool, AppError> {
+    let done = sqlx::query!(
         "insert into user_app_grants (user_id, app_id) values ($1, $2) on conflict do nothing",
         user_id,
         app_id,
     )
-    .execute(pool)
+    .execute(conn)
     .await?;
-    Ok(())
-}
-
-/// Reads a role written by this application; anything else is corruption.
-pub(super) fn parse_role(raw: &str) -> Result<Role, AppError> {
-    raw.parse().map_err(|_| AppError::Internal(anyhow::anyhow!("unknown role {raw:?} in the users table")))
+    Ok(done.rows_affected() > 0)
 }

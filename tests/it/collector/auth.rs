@@ -4,11 +4,12 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use callscope::server::apps;
+use callscope::server::audit::Actor;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use super::{Collector, header, master_key, with};
+use super::{Collector, header, master_key, now_ms, with};
 
 const ES256_PRIVATE: &str = include_str!("../../fixtures/es256-private.pem");
 const ES256_PUBLIC: &str = include_str!("../../fixtures/es256-public.pem");
@@ -101,7 +102,9 @@ async fn bad_client_tokens_are_refused_with_a_reason(pool: PgPool) {
 #[sqlx::test]
 async fn only_hs256_and_es256_are_accepted(pool: PgPool) {
     let collector = Collector::spawn(pool).await;
-    apps::add_key(&collector.server.pool, &collector.app_id, "key-1", ES256_PUBLIC).await.expect("add key");
+    apps::add_key(&collector.server.pool, &Actor::Cli, &collector.app_id, "key-1", ES256_PUBLIC)
+        .await
+        .expect("add key");
     let request = |code: String| {
         let collector = &collector;
         async move { outcome(collector.token_request("alice", &collector.app_id, &code, None).await).await }
@@ -146,7 +149,7 @@ async fn only_hs256_and_es256_are_accepted(pool: PgPool) {
         es256(&claims(&collector, "alice", json!({ "keyID": "key-1", "exp": chrono::Utc::now().timestamp() - 120 })));
     assert_refused(&request(expired).await, "invalid_grant", "expired");
 
-    apps::revoke_key(&collector.server.pool, &collector.app_id, "key-1").await.expect("revoke");
+    apps::revoke_key(&collector.server.pool, &Actor::Cli, &collector.app_id, "key-1").await.expect("revoke");
     let after_revoke = es256(&claims(&collector, "alice", json!({ "keyID": "key-1" })));
     assert_refused(&request(after_revoke).await, "invalid_grant", "key-1");
 }
@@ -156,7 +159,7 @@ async fn rotation_keeps_both_secrets_until_the_old_one_is_revoked(pool: PgPool) 
     let collector = Collector::spawn(pool).await;
     let pool = &collector.server.pool;
     let key = master_key();
-    let new = apps::rotate_secret(pool, &key, &collector.app_id, "second").await.expect("rotate");
+    let new = apps::rotate_secret(pool, &Actor::Cli, &key, &collector.app_id, "second").await.expect("rotate");
     let new_secret = secrecy::ExposeSecret::expose_secret(&new.secret).to_owned();
     let try_secret = |secret: String| {
         let collector = &collector;
@@ -167,14 +170,17 @@ async fn rotation_keeps_both_secrets_until_the_old_one_is_revoked(pool: PgPool) 
     };
     assert_eq!(try_secret(collector.secret.clone()).await, 200, "old secret during rotation");
     assert_eq!(try_secret(new_secret.clone()).await, 200, "new secret during rotation");
-    assert!(apps::rotate_secret(pool, &key, &collector.app_id, "third").await.is_err(), "at most two active secrets");
+    assert!(
+        apps::rotate_secret(pool, &Actor::Cli, &key, &collector.app_id, "third").await.is_err(),
+        "at most two active secrets"
+    );
 
     let first_id: i64 = sqlx::query_scalar("select min(id) from app_secrets where app_id = $1")
         .bind(collector.app_pk)
         .fetch_one(pool)
         .await
         .expect("first secret");
-    apps::revoke_secret(pool, &collector.app_id, first_id).await.expect("revoke");
+    apps::revoke_secret(pool, &Actor::Cli, &collector.app_id, first_id).await.expect("revoke");
     assert_eq!(try_secret(collector.secret.clone()).await, 400, "a revoked secret stops at once");
     assert_eq!(try_secret(new_secret).await, 200);
 
@@ -198,9 +204,10 @@ async fn a_whitelist_admits_only_its_origins(pool: PgPool) {
     };
     assert_eq!(request(Some("https://anywhere.example")).await.0, 200, "no whitelist: any origin");
 
-    let stored = apps::add_origin(&collector.server.pool, &collector.app_id, "https://Meet.Example.com:443/")
-        .await
-        .expect("add");
+    let stored =
+        apps::add_origin(&collector.server.pool, &Actor::Cli, &collector.app_id, "https://Meet.Example.com:443/")
+            .await
+            .expect("add");
     assert_eq!(stored, "https://meet.example.com");
     assert_eq!(request(Some("https://meet.example.com")).await.0, 200, "whitelisted origin");
     assert_refused(&request(Some("https://evil.example")).await, "invalid_client", "https://evil.example");
@@ -239,4 +246,36 @@ async fn ingestion_needs_a_token_of_this_app_and_user(pool: PgPool) {
     let bob = collector.authenticate("bob").await;
     assert_eq!(collector.post(&bob, &alive, &header("bob")).await.status(), 401);
     assert_eq!(collector.post(&bob, &alive, &header("alice")).await.status(), 401);
+}
+
+#[sqlx::test]
+async fn a_disabled_app_gets_no_token_and_its_tokens_stop_until_enabled(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let alice = collector.join("conf", "alice").await;
+    let alive = || async {
+        let body = with(header("alice"), json!({ "timestamp": now_ms() }));
+        collector.send(&alice, "events/user/alive", &body).await.status()
+    };
+    assert_eq!(alive().await, 200);
+
+    let app = apps::set_disabled(&collector.server.pool, &Actor::Cli, &collector.app_id, true).await.expect("disable");
+    assert!(app.disabled);
+    assert_eq!(alive().await, 401, "an issued token stops at once");
+    let code = collector.jwt(&collector.secret, "alice", json!({}));
+    let refused = outcome(collector.token_request("alice", &collector.app_id, &code, None).await).await;
+    assert_refused(&refused, "invalid_client", "disabled");
+
+    apps::set_disabled(&collector.server.pool, &Actor::Cli, &collector.app_id, false).await.expect("enable");
+    assert_eq!(alive().await, 200);
+    let renamed =
+        apps::rename(&collector.server.pool, &Actor::Cli, &collector.app_id, "  Renamed  ").await.expect("rename");
+    assert_eq!(renamed.name, "Renamed");
+
+    let actions: Vec<(String, Option<i64>, Option<String>)> =
+        sqlx::query_as("select action, app_id, target_id from audit_log where action <> 'app.create' order by id")
+            .fetch_all(&collector.server.pool)
+            .await
+            .expect("audit");
+    let row = |action: &str| (action.to_owned(), Some(collector.app_pk), Some(collector.app_id.clone()));
+    assert_eq!(actions, [row("app.disable"), row("app.enable"), row("app.rename")]);
 }

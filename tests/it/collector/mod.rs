@@ -8,6 +8,7 @@ mod stats;
 mod wire;
 
 use callscope::server::apps;
+use callscope::server::audit::Actor;
 use callscope::server::master_key::MasterKey;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use secrecy::ExposeSecret;
@@ -54,13 +55,15 @@ pub fn with(mut base: Value, extra: Value) -> Value {
 impl Collector {
     pub async fn spawn(pool: PgPool) -> Self {
         let server = TestApp::spawn(pool).await;
-        let (app, secret) = apps::create(&server.pool, &master_key(), "Test app").await.expect("create app");
+        let (app, secret) =
+            apps::create(&server.pool, &Actor::Cli, &master_key(), "Test app").await.expect("create app");
         Self { server, app_id: app.public_id, app_pk: app.id, secret: secret.secret.expose_secret().to_owned() }
     }
 
     /// A second app on the same server.
     pub async fn other_app(&self) -> (String, String) {
-        let (app, secret) = apps::create(&self.server.pool, &master_key(), "Other app").await.expect("create app");
+        let (app, secret) =
+            apps::create(&self.server.pool, &Actor::Cli, &master_key(), "Other app").await.expect("create app");
         (app.public_id, secret.secret.expose_secret().to_owned())
     }
 

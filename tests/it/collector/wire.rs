@@ -261,9 +261,14 @@ async fn cors_answers_whitelisted_origins_only(pool: PgPool) {
     assert_eq!(open.status(), 204, "no whitelist: every origin");
     assert_eq!(allow_origin(&open).as_deref(), Some("https://anywhere.example"));
 
-    callscope::server::apps::add_origin(&collector.server.pool, &collector.app_id, "https://meet.example.com")
-        .await
-        .expect("add");
+    callscope::server::apps::add_origin(
+        &collector.server.pool,
+        &callscope::server::audit::Actor::Cli,
+        &collector.app_id,
+        "https://meet.example.com",
+    )
+    .await
+    .expect("add");
     let allowed = preflight("https://meet.example.com").await;
     assert_eq!(allowed.status(), 204);
     assert_eq!(allow_origin(&allowed).as_deref(), Some("https://meet.example.com"));

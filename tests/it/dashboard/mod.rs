@@ -6,6 +6,7 @@ mod plans;
 mod privacy;
 mod search;
 
+use callscope::server::audit::Actor;
 use std::sync::Arc;
 
 use callscope::api::{CurrentUser, SearchQuery, SearchResults};
@@ -30,7 +31,7 @@ impl Demo {
     /// Plays the showcase (one-minute calls) over HTTP into a new app.
     pub async fn load(pool: PgPool) -> Self {
         let server = TestApp::spawn(pool.clone()).await;
-        let (app, secret) = apps::create(&pool, &master_key(), "Demo").await.expect("create app");
+        let (app, secret) = apps::create(&pool, &Actor::Cli, &master_key(), "Demo").await.expect("create app");
         let collector = Collector::new(&server.base, &app.public_id, secret.secret).expect("client");
         let options = Options { conferences: SHOWCASE_CONFERENCES, minutes: 1, ..Options::default() };
         demo::run(Arc::new(collector), &options).await.expect("the demo plays");

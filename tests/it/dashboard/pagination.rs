@@ -4,6 +4,7 @@
 use callscope::api::{CurrentUser, PAGE_SIZE, SearchQuery};
 use callscope::domain::Role;
 use callscope::server::apps;
+use callscope::server::audit::Actor;
 use sqlx::{PgPool, Row};
 
 use super::search;
@@ -11,7 +12,7 @@ use crate::collector::master_key;
 
 /// 60 instances of one app in three groups of 20 with the same start time.
 async fn tied_instances(pool: &PgPool) -> i64 {
-    let (app, _) = apps::create(pool, &master_key(), "Ties").await.expect("app");
+    let (app, _) = apps::create(pool, &Actor::Cli, &master_key(), "Ties").await.expect("app");
     sqlx::query(
         "insert into conference_instances (app_id, conference_id, started_at, last_activity_at, status, ended_at)
          select $1, 'tie-' || n, t, t, 'ended', t + interval '1 minute'

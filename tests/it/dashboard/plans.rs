@@ -2,6 +2,7 @@
 //! kind of search is an index lookup, not a scan of every conference.
 
 use callscope::server::apps;
+use callscope::server::audit::Actor;
 use callscope::server::db::dashboard::search::{Filter, explain};
 use serde_json::Value;
 use sqlx::PgPool;
@@ -10,7 +11,7 @@ use crate::collector::master_key;
 
 /// 20,000 conference instances with two endpoints each, then `analyze`.
 async fn many_conferences(pool: &PgPool) -> i64 {
-    let (app, _) = apps::create(pool, &master_key(), "Plans").await.expect("app");
+    let (app, _) = apps::create(pool, &Actor::Cli, &master_key(), "Plans").await.expect("app");
     sqlx::query(
         "insert into conference_instances (app_id, conference_id, started_at, last_activity_at,
                                            failure_group, feedback_min_rating)

@@ -1,0 +1,126 @@
+//! Managing dashboard users: one code path for the CLI and the admin
+//! pages. Every change is audited in its own transaction, and the last
+//! active admin can neither be demoted nor disabled.
+
+use secrecy::SecretString;
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+
+use super::AppError;
+use super::audit::{Action, Actor, record};
+use super::auth::password;
+use super::db::{apps, users};
+use crate::api::UserRow;
+use crate::domain::{Email, InvalidField, Role};
+
+/// Creates a user with `role` and the password given.
+pub async fn create(
+    pool: &PgPool,
+    actor: &Actor,
+    email: &Email,
+    role: Role,
+    secret: SecretString,
+) -> Result<UserRow, AppError> {
+    password::validate(&secret)?;
+    let hash = password::hash(secret).await?;
+    let mut tx = pool.begin().await?;
+    let user = users::create(&mut *tx, email, role, &hash).await?;
+    let details = json!({ "email": user.email, "role": role.as_str() });
+    record(&mut tx, actor, user_action("user.create", &user, details)).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Gives the user with `email` another role.
+pub async fn set_role(pool: &PgPool, actor: &Actor, email: &Email, role: Role) -> Result<UserRow, AppError> {
+    let mut tx = pool.begin().await?;
+    let mut user = find(&mut tx, email).await?;
+    if role != Role::Admin {
+        keep_an_admin(&mut tx, &user, "demoted").await?;
+    }
+    users::set_role(&mut tx, user.id, role).await?;
+    let details = json!({ "email": user.email, "from": user.role.as_str(), "to": role.as_str() });
+    record(&mut tx, actor, user_action("user.role", &user, details)).await?;
+    tx.commit().await?;
+    user.role = role;
+    Ok(user)
+}
+
+/// Disables the user with `email` (signing them out everywhere), or enables them again.
+pub async fn set_disabled(pool: &PgPool, actor: &Actor, email: &Email, disabled: bool) -> Result<UserRow, AppError> {
+    let mut tx = pool.begin().await?;
+    let mut user = find(&mut tx, email).await?;
+    if disabled {
+        keep_an_admin(&mut tx, &user, "disabled").await?;
+    }
+    users::set_disabled(&mut tx, user.id, disabled).await?;
+    let verb = if disabled { "user.disable" } else { "user.enable" };
+    record(&mut tx, actor, user_action(verb, &user, json!({ "email": user.email }))).await?;
+    tx.commit().await?;
+    user.disabled = disabled;
+    Ok(user)
+}
+
+/// Sets a new password for the user with `email` and signs them out everywhere.
+pub async fn reset_password(pool: &PgPool, actor: &Actor, email: &Email, secret: SecretString) -> Result<(), AppError> {
+    password::validate(&secret)?;
+    let hash = password::hash(secret).await?;
+    let mut tx = pool.begin().await?;
+    let user = find(&mut tx, email).await?;
+    users::set_password(&mut tx, user.id, &hash).await?;
+    record(&mut tx, actor, user_action("user.reset_password", &user, json!({ "email": user.email }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Lets the user with `email` see the app `app` (appID), or stops it;
+/// returns whether anything changed.
+pub async fn set_grant(
+    pool: &PgPool,
+    actor: &Actor,
+    email: &Email,
+    app: &str,
+    granted: bool,
+) -> Result<bool, AppError> {
+    let mut tx = pool.begin().await?;
+    let user = find(&mut tx, email).await?;
+    let app_row = apps::find(&mut *tx, app)
+        .await?
+        .ok_or_else(|| AppError::from(InvalidField::new("app", format!("no app has the appID {app}"))))?;
+    let changed = if granted {
+        users::grant_app_to(&mut tx, user.id, app_row.id).await?
+    } else {
+        users::revoke_app(&mut tx, user.id, app_row.id).await?
+    };
+    if changed {
+        let verb = if granted { "user.grant" } else { "user.revoke" };
+        let mut action = user_action(verb, &user, json!({ "email": user.email, "appID": app }));
+        action.app_id = Some(app_row.id);
+        record(&mut tx, actor, action).await?;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// The user with `email`, locked for the change; a field error when none.
+async fn find(conn: &mut PgConnection, email: &Email) -> Result<UserRow, AppError> {
+    users::find_for_update(conn, email)
+        .await?
+        .ok_or_else(|| InvalidField::new("email", format!("no user has the email {email}")).into())
+}
+
+/// Refuses to take away the last active admin.
+async fn keep_an_admin(conn: &mut PgConnection, user: &UserRow, how: &str) -> Result<(), AppError> {
+    let admins = users::active_admins_for_update(conn).await?;
+    if admins == [user.id] {
+        return Err(AppError::Conflict(format!(
+            "{} is the last active admin and cannot be {how}; make another user admin first",
+            user.email
+        )));
+    }
+    Ok(())
+}
+
+fn user_action(action: &'static str, user: &UserRow, details: serde_json::Value) -> Action {
+    Action { action, app_id: None, target: Some(("user", user.id.to_string())), details }
+}

@@ -1,0 +1,57 @@
+//! Who did an admin action: a signed-in admin or an operator at the CLI.
+//! Every admin action is recorded in `audit_log`, in the transaction that
+//! does it, so an action and its record stand or fall together.
+
+use serde_json::Value;
+use sqlx::PgConnection;
+
+use super::AppError;
+use super::db::audit;
+
+/// Who acts.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    /// A signed-in dashboard user.
+    User {
+        /// Database id.
+        id: i64,
+        /// Their sign-in address, kept in the record as it was.
+        email: String,
+    },
+    /// The command line, on this host.
+    Cli,
+}
+
+impl Actor {
+    /// How the actor reads in the audit log: an email, or `cli@<host>`.
+    pub fn label(&self) -> String {
+        match self {
+            Actor::User { email, .. } => email.clone(),
+            Actor::Cli => {
+                let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+                format!("cli@{}", host.trim())
+            }
+        }
+    }
+}
+
+/// One admin action to record.
+pub struct Action {
+    /// Dotted verb, e.g. `app.secret.revoke`.
+    pub action: &'static str,
+    /// The app concerned (internal id), if any.
+    pub app_id: Option<i64>,
+    /// What was acted on: `("user", "12")`, `("app_secret", "7")`, …
+    pub target: Option<(&'static str, String)>,
+    /// More about it; never a secret, token or password.
+    pub details: Value,
+}
+
+/// Records `action` by `actor` on `conn` (the action's transaction).
+pub async fn record(conn: &mut PgConnection, actor: &Actor, action: Action) -> Result<(), AppError> {
+    let (kind, user_id) = match actor {
+        Actor::User { id, .. } => ("user", Some(*id)),
+        Actor::Cli => ("cli", None),
+    };
+    audit::insert(conn, kind, user_id, &actor.label(), &action).await
+}
