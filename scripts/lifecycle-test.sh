@@ -85,12 +85,11 @@ app_commands() {
     cs list | grep -q "\"appID\":\"$app_id\"" &&
     [ "$(audit_count "$app_id")" -eq 10 ]
 }
-# Audit records of an app, counted in the store through `db exec`: one per
+# Audit records of an app, as `callscope audit list` shows them: one per
 # change above (create, origin add/remove, key add/revoke, secret
 # rotate/revoke, rename, disable, enable; the refused key leaves none).
 audit_count() {
-  "$bin" --data-dir "$data" db exec -- sh -c 'psql "$DATABASE_URL" -XAt -c "$1"' _ \
-    "select count(*) from audit_log a join apps p on p.id = a.app_id where p.public_id = '$1' and a.actor_kind = 'cli'"
+  "$bin" --data-dir "$data" --json audit list --app "$1" | grep -o '"actorKind":"cli"' | wc -l
 }
 # Every `user` subcommand beyond create and list, on the user made above.
 user_commands() {

@@ -127,3 +127,45 @@ async fn grants_are_audited_with_their_app_and_a_short_password_is_refused(pool:
     .expect("audit");
     assert_eq!(grants, [("user.grant".to_owned(), Some(app_id)), ("user.revoke".to_owned(), Some(app_id))]);
 }
+
+#[sqlx::test]
+async fn the_audit_log_lists_newest_first_by_app_actor_and_action(pool: PgPool) {
+    use callscope::server::apps;
+    use callscope::server::db::audit::{AuditFilter, list};
+
+    let cli = &Actor::Cli;
+    let ada =
+        accounts::create(&pool, cli, &email("ada@example.test"), Role::Admin, password(PASSWORD)).await.expect("ada");
+    let admin = Actor::User { id: ada.id, email: ada.email };
+    let (app, _) = apps::create(&pool, &admin, &crate::collector::master_key(), "Audited").await.expect("app");
+    apps::add_origin(&pool, &admin, &app.public_id, "https://meet.example.com").await.expect("origin");
+    apps::rename(&pool, cli, &app.public_id, "Audited 2").await.expect("rename");
+
+    let actions = |rows: Vec<callscope::server::db::audit::AuditRow>| -> Vec<String> {
+        rows.into_iter().map(|row| format!("{} {}", row.actor_label, row.action)).collect()
+    };
+    let all = list(&pool, &AuditFilter { limit: 10, ..AuditFilter::default() }).await.expect("list");
+    let cli_label = cli.label();
+    assert_eq!(
+        actions(all),
+        [
+            format!("{cli_label} app.rename"),
+            "ada@example.test app.origin.add".to_owned(),
+            "ada@example.test app.create".to_owned(),
+            format!("{cli_label} user.create"),
+        ]
+    );
+    let by_admin = AuditFilter { actor: Some("ada@example.test"), limit: 10, ..AuditFilter::default() };
+    assert_eq!(
+        actions(list(&pool, &by_admin).await.expect("list")),
+        ["ada@example.test app.origin.add", "ada@example.test app.create"]
+    );
+    let of_app =
+        AuditFilter { app_id: Some(app.id), action_prefix: Some("app.origin"), limit: 10, ..AuditFilter::default() };
+    let rows = list(&pool, &of_app).await.expect("list");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].app_public_id.as_deref(), Some(app.public_id.as_str()));
+    assert_eq!(rows[0].details["origin"], "https://meet.example.com");
+    let page = AuditFilter { before: Some(rows[0].id), limit: 1, ..AuditFilter::default() };
+    assert_eq!(actions(list(&pool, &page).await.expect("list")), ["ada@example.test app.create"]);
+}

@@ -2,6 +2,7 @@
 //! runs on the same code paths as the server.
 
 mod app;
+mod audit;
 mod db_exec;
 mod demo;
 mod serve;
@@ -46,6 +47,9 @@ enum Command {
     /// Manage dashboard users.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Read the audit log of admin actions.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Database utilities.
     #[command(subcommand)]
     Db(db_exec::DbCommand),
@@ -77,6 +81,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 app::run(command, &open(&database_url).await?, &key, cli.json).await
             }
             Command::User(command) => user::run(command, &open(&database_url).await?, cli.json).await,
+            Command::Audit(command) => audit::run(command, &open(&database_url).await?, cli.json).await,
             Command::Db(command) => db_exec::run(command, &database_url).await,
             Command::Demo(args) => demo::run(args, config, &database_url, cli.json).await,
         }

@@ -6,6 +6,7 @@ use crate::api::{
     Participant, Person, PrecallResult,
 };
 use crate::server::AppError;
+use crate::server::db::audit;
 use crate::server::db::dashboard::conference as db;
 
 /// The conference page of instance `id`, if `user` may see its app.
@@ -23,9 +24,13 @@ pub async fn conference(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<Co
 }
 
 /// The instance's summary and internal app id; `NotFound` outside the
-/// viewer's apps.
+/// viewer's apps. A viewer shown real names is noted in the audit log.
 pub(super) async fn summary(pool: &PgPool, viewer: &Viewer, id: i64) -> Result<(ConferenceSummary, i64), AppError> {
     let row = db::instance(pool, id, &viewer.apps).await?.ok_or(AppError::NotFound)?;
+    if viewer.names {
+        let user = &viewer.user;
+        audit::note_names_viewed(pool, user.id, &user.email, row.app_id, id, &row.conference_id).await?;
+    }
     let setup_delay_ms = match (row.setup_delay_min_ms, row.setup_delay_median_ms, row.setup_delay_max_ms) {
         (Some(min), Some(median), Some(max)) => Some((min, median, max)),
         _ => None,

@@ -21,11 +21,16 @@ use crate::server::db::dashboard;
 struct Viewer {
     apps: Vec<i64>,
     names: bool,
+    user: CurrentUser,
 }
 
 impl Viewer {
     async fn of(pool: &PgPool, user: &CurrentUser) -> Result<Self, AppError> {
         let apps = dashboard::visible_apps(pool, user.id, user.role.is_admin()).await?;
-        Ok(Self { apps: apps.into_iter().map(|app| app.id).collect(), names: user.role.sees_user_names() })
+        Ok(Self {
+            apps: apps.into_iter().map(|app| app.id).collect(),
+            names: user.role.sees_user_names(),
+            user: user.clone(),
+        })
     }
 }

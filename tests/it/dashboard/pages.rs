@@ -112,3 +112,34 @@ async fn the_sdk_measurements_show_on_the_conference_and_connection_pages(pool: 
     assert!(connection.contains("412 ms (ssrc 42)"), "{connection}");
     assert!(connection.contains("first frame of ssrc 42 after 412 ms"), "the timeline entry: {connection}");
 }
+
+#[sqlx::test]
+async fn opening_real_names_is_audited_once_an_hour_and_not_for_engineers(pool: PgPool) {
+    let collector = Collector::spawn(pool.clone()).await;
+    collector.join("Daily Sync", "alice").await;
+    let id: i64 = sqlx::query_scalar("select id from conference_instances").fetch_one(&pool).await.expect("id");
+    let engineer = signed_in(&collector, Role::Engineer, true).await;
+    let support = signed_in(&collector, Role::Support, true).await;
+    let page = format!("/conferences/{id}");
+    assert_eq!(collector.server.page(&engineer, &page).await.status(), 200);
+    for _ in 0..2 {
+        assert_eq!(collector.server.page(&support, &page).await.status(), 200);
+    }
+
+    let records: Vec<(String, String, Option<i64>, String, serde_json::Value)> = sqlx::query_as(
+        "select actor_label, action, app_id, target_id, details from audit_log where action like 'conference.%'",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("audit");
+    assert_eq!(
+        records,
+        [(
+            "support-true@example.test".to_owned(),
+            "conference.view_names".to_owned(),
+            Some(collector.app_pk),
+            id.to_string(),
+            json!({ "conferenceID": "Daily Sync" })
+        )]
+    );
+}
