@@ -118,7 +118,7 @@ pub async fn rotate_secret(
     let secret = insert_secret(&mut tx, key, app.id, public_id, label).await?;
     let target = ("app_secret", secret.secret_id.to_string());
     let details = json!({ "appID": public_id, "label": label.trim() });
-    record(&mut tx, actor, app_action("app.secret.create", app.id, target, details)).await?;
+    record(&mut tx, actor, app_action("app.secret.rotate", app.id, target, details)).await?;
     tx.commit().await?;
     Ok(secret)
 }
