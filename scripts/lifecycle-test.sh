@@ -26,7 +26,8 @@ cleanup() {
 trap cleanup EXIT
 
 start() { # start LOG: runs the server on a free port, sets $pid and $addr
-  "$bin" --data-dir "$data" --addr 127.0.0.1:0 serve >"$1" 2>"$1.err" &
+  # Logging everything, so the secrets check below reads all the server says.
+  RUST_LOG=debug "$bin" --data-dir "$data" --addr 127.0.0.1:0 serve >"$1" 2>"$1.err" &
   pid=$!
   addr=""
   for _ in $(seq 1 600); do
@@ -54,28 +55,38 @@ uses_database_url() {
   "$bin" --data-dir "$data" db exec -- "$bin" --data-dir "$work/other" user list --json |
     grep -q '"email":"life@example.com"' && [ ! -e "$work/other/pg" ]
 }
+# A --json CLI command, logging everything to $work/cli.err.
+cli() { RUST_LOG=debug "$bin" --data-dir "$data" --json "$@" 2>>"$work/cli.err"; }
+# Prints the "secret" of a JSON answer on stdin and keeps it in $work/secrets.
+keep_secret() { sed -n 's/.*"secret":"\([^"]*\)".*/\1/p' | tee -a "$work/secrets"; }
+# No secret the CLI printed appears in what the server or the CLI logged,
+# even at debug level; the secrets were used meanwhile (/authenticate).
+secrets_never_logged() {
+  [ "$(wc -l <"$work/secrets")" -ge 3 ] && ! grep -qF -f "$work/secrets" "$work"/*.err "$work/cli.err"
+}
 # docs/collector.md, run as written (scripts/collector-example.sh) against
 # an app made by the CLI beside the running server.
 collector_walkthrough() {
   local app app_id secret out
-  app=$("$bin" --data-dir "$data" --json app create --name Walkthrough) || return 1
+  app=$(cli app create --name Walkthrough) || return 1
   app_id=$(sed -n 's/.*"appID":"\([0-9]*\)".*/\1/p' <<<"$app")
-  secret=$(sed -n 's/.*"secret":"\([^"]*\)".*/\1/p' <<<"$app")
+  secret=$(keep_secret <<<"$app")
   out=$(scripts/collector-example.sh "http://$addr" "$app_id" "$secret") || { echo "# $out"; return 1; }
   [ "$(grep -c '"status":"success"' <<<"$out")" -eq 3 ]
 }
 # Every `app` subcommand, as an operator runs them, on one app.
 app_commands() {
   local app app_id
-  app=$("$bin" --data-dir "$data" --json app create --name Commands) || return 1
+  app=$(cli app create --name Commands) || return 1
+  keep_secret <<<"$app" >/dev/null
   app_id=$(sed -n 's/.*"appID":"\([0-9]*\)".*/\1/p' <<<"$app")
-  cs() { "$bin" --data-dir "$data" --json app "$@"; }
+  cs() { cli app "$@"; }
   cs origin add --app "$app_id" 'https://Meet.Example.com:443/' | grep -q '"origin":"https://meet.example.com"' &&
     cs origin remove --app "$app_id" https://meet.example.com | grep -q '"removed":true' &&
     cs key add --app "$app_id" --key-id k1 --pem tests/fixtures/es256-public.pem | grep -q '"fingerprint":"[0-9a-f]\{64\}"' &&
     ! cs key add --app "$app_id" --key-id k2 --pem tests/fixtures/rs256-public.pem 2>/dev/null &&
     cs key revoke --app "$app_id" --key-id k1 | grep -q '"revoked":true' &&
-    cs secret rotate --app "$app_id" | grep -q '"secret":"' &&
+    cs secret rotate --app "$app_id" | keep_secret | grep -q . &&
     [ "$(cs secret list --app "$app_id" | grep -o '"revoked_at":null' | wc -l)" -eq 2 ] &&
     cs secret revoke --app "$app_id" --secret-id "$(cs secret list --app "$app_id" | grep -o '"id":[0-9]*' | head -n1 | cut -d: -f2)" | grep -q '"revoked":true' &&
     [ "$(cs secret list --app "$app_id" | grep -o '"revoked_at":null' | wc -l)" -eq 1 ] &&
@@ -113,6 +124,7 @@ check "the CLI creates a user beside the running server" create_user
 check "the collector walk-through of docs/collector.md works" collector_walkthrough
 check "every app subcommand works beside the running server" app_commands
 check "every user subcommand works; the last admin stays admin" user_commands
+check "no app secret is ever logged, even at debug level" secrets_never_logged
 check "Ctrl-C (SIGINT) stops the server cleanly" stop INT
 check "no postgres is left after Ctrl-C" no_postgres_left
 check "second start serves" start "$work/second.log"
