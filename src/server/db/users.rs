@@ -52,22 +52,13 @@ pub async fn credentials(pool: &PgPool, email: &Email) -> Result<Option<Credenti
 
 /// Every user, oldest first.
 pub async fn list(pool: &PgPool) -> Result<Vec<UserRow>, AppError> {
-    let rows = sqlx::query!(
-        "select id, email, role, created_at, disabled_at is not null as \"disabled!\" from users order by id"
+    let rows = sqlx::query_as!(
+        StoredUser,
+        r#"select id, email, role, created_at, disabled_at is not null as "disabled!" from users order by id"#
     )
     .fetch_all(pool)
     .await?;
-    rows.into_iter()
-        .map(|row| {
-            Ok(UserRow {
-                id: row.id,
-                email: row.email,
-                role: parse_role(&row.role)?,
-                created_at: row.created_at,
-                disabled: row.disabled,
-            })
-        })
-        .collect()
+    rows.into_iter().map(StoredUser::parse).collect()
 }
 
 /// Whether any user exists (the first start creates an admin when not).
@@ -82,23 +73,31 @@ pub(super) fn parse_role(raw: &str) -> Result<Role, AppError> {
 
 /// The user with `email`, locked until the transaction ends.
 pub async fn find_for_update(conn: &mut PgConnection, email: &Email) -> Result<Option<UserRow>, AppError> {
-    let row = sqlx::query!(
+    let row = sqlx::query_as!(
+        StoredUser,
         r#"select id, email, role, created_at, disabled_at is not null as "disabled!"
              from users where lower(email) = lower($1) for update"#,
         email.as_str(),
     )
     .fetch_optional(conn)
     .await?;
-    row.map(|row| {
-        Ok(UserRow {
-            id: row.id,
-            email: row.email,
-            role: parse_role(&row.role)?,
-            created_at: row.created_at,
-            disabled: row.disabled,
-        })
-    })
-    .transpose()
+    row.map(StoredUser::parse).transpose()
+}
+
+/// A `users` row as read, its role not yet parsed.
+struct StoredUser {
+    id: i64,
+    email: String,
+    role: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+    disabled: bool,
+}
+
+impl StoredUser {
+    fn parse(self) -> Result<UserRow, AppError> {
+        let role = parse_role(&self.role)?;
+        Ok(UserRow { id: self.id, email: self.email, role, created_at: self.created_at, disabled: self.disabled })
+    }
 }
 
 /// The ids of the active admins, locked until the transaction ends, so two
