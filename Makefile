@@ -70,8 +70,9 @@ bench-ingest: server ## stats ingestion rate and latency, release build (DATABAS
 bench-dashboard: server ## search and page timings over 1 M conferences, release build (DATABASE_URL, else a private cluster; ARGS=)
 	$(BIN) --data-dir $(TEST_DATA)/bench db exec -- cargo bench --features ssr --bench dashboard -- $(ARGS)
 
-sdk-unit: test-tools ## the SDK's unit tests: argument validation, enums, JWT, queue (Node's test runner)
+sdk-unit: test-tools ## the SDK's unit tests (Node's test runner) and its type declarations (tsc --strict)
 	node --test end2end/unit/
+	cd end2end && npx tsc -p unit/types/tsconfig.json
 
 lifecycle: server ## start/stop the real binary: no orphaned postgres, data kept
 	scripts/lifecycle-test.sh $(BIN)

@@ -3,8 +3,9 @@
 
 use callscope::domain::{Email, Role};
 use callscope::server::AppError;
-use callscope::server::accounts;
 use callscope::server::audit::Actor;
+use callscope::server::db::audit::{AuditFilter, AuditRow, list};
+use callscope::server::{accounts, apps};
 use secrecy::SecretString;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -130,9 +131,6 @@ async fn grants_are_audited_with_their_app_and_a_short_password_is_refused(pool:
 
 #[sqlx::test]
 async fn the_audit_log_lists_newest_first_by_app_actor_and_action(pool: PgPool) {
-    use callscope::server::apps;
-    use callscope::server::db::audit::{AuditFilter, list};
-
     let cli = &Actor::Cli;
     let ada =
         accounts::create(&pool, cli, &email("ada@example.test"), Role::Admin, password(PASSWORD)).await.expect("ada");
@@ -141,7 +139,7 @@ async fn the_audit_log_lists_newest_first_by_app_actor_and_action(pool: PgPool) 
     apps::add_origin(&pool, &admin, &app.public_id, "https://meet.example.com").await.expect("origin");
     apps::rename(&pool, cli, &app.public_id, "Audited 2").await.expect("rename");
 
-    let actions = |rows: Vec<callscope::server::db::audit::AuditRow>| -> Vec<String> {
+    let actions = |rows: Vec<AuditRow>| -> Vec<String> {
         rows.into_iter().map(|row| format!("{} {}", row.actor_label, row.action)).collect()
     };
     let all = list(&pool, &AuditFilter { limit: 10, ..AuditFilter::default() }).await.expect("list");

@@ -197,9 +197,8 @@ pub async fn revoke_key(pool: &PgPool, actor: &Actor, public_id: &str, key_id: &
 
 /// The app with this appID, locked for a change in a new transaction.
 async fn begin(pool: &PgPool, public_id: &str) -> Result<(AppRow, Transaction<'static, Postgres>), AppError> {
-    let app = find(pool, public_id).await?;
     let mut tx = pool.begin().await?;
-    store::lock(&mut tx, app.id).await?;
+    let app = store::find_for_update(&mut tx, public_id).await?.ok_or(AppError::NotFound)?;
     Ok((app, tx))
 }
 

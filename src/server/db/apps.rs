@@ -79,10 +79,16 @@ pub async fn list(pool: &PgPool) -> Result<Vec<AppRow>, AppError> {
     .await?)
 }
 
-/// Locks the app row for the rest of `tx`, serialising secret changes.
-pub async fn lock(tx: &mut Transaction<'_, Postgres>, app_id: i64) -> Result<(), AppError> {
-    sqlx::query!("select id from apps where id = $1 for update", app_id).fetch_one(&mut **tx).await?;
-    Ok(())
+/// The app with this appID, its row locked for the rest of `tx`, so that
+/// changes to one app (e.g. two rotations) happen one after the other.
+pub async fn find_for_update(tx: &mut Transaction<'_, Postgres>, public_id: &str) -> Result<Option<AppRow>, AppError> {
+    Ok(sqlx::query_as!(
+        AppRow,
+        r#"select id, public_id, name, disabled_at is not null as "disabled!" from apps where public_id = $1 for update"#,
+        public_id,
+    )
+    .fetch_optional(&mut **tx)
+    .await?)
 }
 
 /// Stores an encrypted secret and returns its id.

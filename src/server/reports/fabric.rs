@@ -57,6 +57,11 @@ const CHARTS: [(&str, &str, Figure); 6] = [
     ("Resolution", "frame height (px)", |s, _| s.frame_height.map(f64::from)),
 ];
 
+/// Who produces a mapped stream, as the viewer may see them.
+fn producer(row: &SsrcRow) -> Person {
+    Person { user_id: row.user_id.clone(), user_name: row.user_name.clone() }
+}
+
 /// Time to first media of each stream, from the fabric's `timeToFirstMedia` events.
 fn first_media(events: &[EventRow], labels: &[SsrcRow]) -> Vec<FirstMedia> {
     events
@@ -67,14 +72,11 @@ fn first_media(events: &[EventRow], labels: &[SsrcRow]) -> Vec<FirstMedia> {
             let delay_ms = event.payload.get("delay")?.as_i64()?;
             let row = ssrc.parse::<i64>().ok().and_then(|ssrc| labels.iter().find(|row| row.ssrc == ssrc));
             let stream = match row {
-                Some(row) => {
-                    let person = Person { user_id: row.user_id.clone(), user_name: row.user_name.clone() };
-                    [Some(person.label()), row.usage_label.clone()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" · ")
-                }
+                Some(row) => [Some(producer(row).label()), row.usage_label.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · "),
                 None => format!("ssrc {ssrc}"),
             };
             Some(FirstMedia { stream, delay_ms })
@@ -136,11 +138,11 @@ impl StreamKey {
         let ssrc = self.ssrc.map(|ssrc| format!("ssrc {ssrc}")).unwrap_or_default();
         match self.ssrc.and_then(|ssrc| labels.get(&ssrc)) {
             Some(row) => {
-                let person = Person { user_id: row.user_id.clone(), user_name: row.user_name.clone() };
+                let person = producer(row).label();
                 // A usage label (microphone, camera, screen) already says the kind.
                 match row.usage_label.as_deref() {
-                    Some(usage) => format!("{} · {usage} · {}", person.label(), self.direction),
-                    None => format!("{} · {stream}", person.label()),
+                    Some(usage) => format!("{person} · {usage} · {}", self.direction),
+                    None => format!("{person} · {stream}"),
                 }
             }
             None => format!("{stream} {ssrc}").trim().to_owned(),
