@@ -82,9 +82,11 @@ app_commands() {
   app_id=$(sed -n 's/.*"appID":"\([0-9]*\)".*/\1/p' <<<"$app")
   cs() { cli app "$@"; }
   cs origin add --app "$app_id" 'https://Meet.Example.com:443/' | grep -q '"origin":"https://meet.example.com"' &&
+    cs origin list --app "$app_id" | grep -q '"origin":"https://meet.example.com"' &&
     cs origin remove --app "$app_id" https://meet.example.com | grep -q '"removed":true' &&
     cs key add --app "$app_id" --key-id k1 --pem tests/fixtures/es256-public.pem | grep -q '"fingerprint":"[0-9a-f]\{64\}"' &&
     ! cs key add --app "$app_id" --key-id k2 --pem tests/fixtures/rs256-public.pem 2>/dev/null &&
+    cs key list --app "$app_id" | grep -q '"key_id":"k1","fingerprint":"[0-9a-f]\{64\}"' &&
     cs key revoke --app "$app_id" --key-id k1 | grep -q '"revoked":true' &&
     cs secret rotate --app "$app_id" | keep_secret | grep -q . &&
     [ "$(cs secret list --app "$app_id" | grep -o '"revoked_at":null' | wc -l)" -eq 2 ] &&

@@ -5,21 +5,29 @@
 //! function checks the caller's session and role itself: a page hiding a
 //! link is a convenience, the check here is the rule.
 
+mod admin_apps;
+mod audit;
 mod conference;
 mod error;
 mod fabric;
+mod form_outcome;
 mod person;
 mod search;
 mod search_query;
 mod session;
 mod users;
 
+pub use admin_apps::{
+    AdminApp, AdminApps, AppDetail, AppSummary, Grantee, KeyRow, OriginRow, SecretRow, admin_app, admin_apps,
+};
+pub use audit::{AUDIT_PAGE_SIZE, AdminAudit, AuditPage, AuditQuery, AuditRow, admin_audit};
 pub use conference::{
     ConferenceSummary, ConferenceView, ErrorRow, FabricRow, FeedbackRow, GetConference, InstanceLink, Participant,
     PrecallResult, get_conference,
 };
 pub use error::ApiError;
 pub use fabric::{ChartView, FabricView, FirstMedia, GetFabric, SdpSnapshot, TimelineEntry, TimelineKind, get_fabric};
+pub use form_outcome::{FormError, FormOutcome, ShownSecret};
 pub use person::Person;
 pub use search::{
     AppChoice, ConferenceRow, ListSearchApps, PAGE_SIZE, SearchConferences, SearchResults, SuggestPeople,
@@ -27,4 +35,4 @@ pub use search::{
 };
 pub use search_query::{Cursor, FailureGroup, SearchQuery, format_time};
 pub use session::{CurrentUser, GetCurrentUser, get_current_user};
-pub use users::{ListUsers, UserRow, list_users};
+pub use users::{AdminUsers, UserRow, UserView, UsersView, admin_users};

@@ -2,10 +2,10 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::ApiError;
+use super::{ApiError, AppChoice};
 use crate::domain::Role;
 
-/// One dashboard user in the admin list.
+/// One dashboard user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRow {
     /// Database id.
@@ -20,11 +20,28 @@ pub struct UserRow {
     pub disabled: bool,
 }
 
-/// Every dashboard user, oldest first. Admins only.
-#[server(endpoint = "list_users")]
-pub async fn list_users() -> Result<Vec<UserRow>, ApiError> {
-    use crate::server::{auth, db};
-    auth::require_role(Role::Admin)?;
+/// A user in the admin list, with the apps granted to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    /// The account.
+    pub user: UserRow,
+    /// Apps granted (ignored for admins, who see every app), by name.
+    pub apps: Vec<AppChoice>,
+}
+
+/// The admin users page: every user, and every app that can be granted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersView {
+    /// Every user, oldest first.
+    pub users: Vec<UserView>,
+    /// Every app, by name.
+    pub apps: Vec<AppChoice>,
+}
+
+/// Every dashboard user with their grants. Admins only.
+#[server(endpoint = "admin_users")]
+pub async fn admin_users() -> Result<UsersView, ApiError> {
+    crate::server::auth::require_role(Role::Admin)?;
     let state = crate::server::AppState::from_context()?;
-    Ok(db::users::list(&state.pool).await?)
+    Ok(crate::server::accounts::view(&state.pool).await?)
 }

@@ -10,8 +10,29 @@ use super::AppError;
 use super::audit::{Action, Actor, record};
 use super::auth::password;
 use super::db::{apps, users};
-use crate::api::UserRow;
+use crate::api::{AppChoice, UserRow, UserView, UsersView};
 use crate::domain::{Email, InvalidField, Role};
+
+/// Every user with the apps granted to them, and every app, for the admin page.
+pub async fn view(pool: &PgPool) -> Result<UsersView, AppError> {
+    let mut grants = users::grants(pool).await?.into_iter().peekable();
+    let users = users::list(pool)
+        .await?
+        .into_iter()
+        .map(|user| {
+            let mut apps = Vec::new();
+            // Both are ordered by user id.
+            while let Some((_, app)) = grants.next_if(|(user_id, _)| *user_id == user.id) {
+                apps.push(app);
+            }
+            UserView { user, apps }
+        })
+        .collect();
+    let mut apps: Vec<_> =
+        apps::list(pool).await?.into_iter().map(|app| AppChoice { app_id: app.public_id, name: app.name }).collect();
+    apps.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.app_id.cmp(&b.app_id)));
+    Ok(UsersView { users, apps })
+}
 
 /// Creates a user with `role` and the password given.
 pub async fn create(

@@ -3,10 +3,13 @@
 //! does it, so an action and its record stand or fall together.
 
 use serde_json::Value;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 
 use super::AppError;
-use super::db::audit;
+use super::db::apps;
+use super::db::audit::{self, AuditFilter};
+use crate::api::{AUDIT_PAGE_SIZE, AuditPage, AuditQuery};
+use crate::domain::InvalidField;
 
 /// Who acts.
 #[derive(Debug, Clone)]
@@ -54,4 +57,33 @@ pub async fn record(conn: &mut PgConnection, actor: &Actor, action: Action) -> R
         Actor::Cli => ("cli", None),
     };
     audit::insert(conn, kind, user_id, &actor.label(), &action).await
+}
+
+/// One page of the audit log for the admin page, newest first.
+pub async fn page(pool: &PgPool, query: &AuditQuery) -> Result<AuditPage, AppError> {
+    let app_id = match &query.app {
+        Some(public_id) => Some(
+            apps::find(pool, public_id)
+                .await?
+                .ok_or_else(|| InvalidField::new("app", format!("no app has the appID {public_id}")))?
+                .id,
+        ),
+        None => None,
+    };
+    let filter = AuditFilter {
+        app_id,
+        actor: query.actor.as_deref(),
+        action_prefix: query.action.as_deref(),
+        before: query.before,
+        // One more than shown tells whether an older page exists.
+        limit: AUDIT_PAGE_SIZE + 1,
+    };
+    let mut rows = audit::list(pool, &filter).await?;
+    let older = if rows.len() as i64 > AUDIT_PAGE_SIZE {
+        rows.truncate(AUDIT_PAGE_SIZE as usize);
+        rows.last().map(|row| row.id)
+    } else {
+        None
+    };
+    Ok(AuditPage { rows, older })
 }

@@ -79,7 +79,8 @@ impl AppError {
         }
     }
 
-    fn log_if_internal(&self) {
+    /// Logs the cause chain of an internal error, once.
+    pub(crate) fn log_if_internal(&self) {
         if let AppError::Internal(error) = self {
             tracing::error!(error = format!("{error:#}"), "internal error");
         }

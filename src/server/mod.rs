@@ -1,6 +1,7 @@
 //! Everything that only runs on the server: HTTP, database, auth, workers.
 
 pub mod accounts;
+pub mod admin;
 pub mod app;
 pub mod apps;
 pub mod audit;

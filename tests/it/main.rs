@@ -2,6 +2,7 @@
 //! the helpers in `common` are shared and linking happens once.
 
 mod accounts;
+mod admin;
 mod auth;
 mod collector;
 mod common;

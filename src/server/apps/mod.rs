@@ -15,13 +15,17 @@ use sqlx::{PgPool, Postgres, Transaction};
 
 use super::AppError;
 use super::audit::{Action, Actor, record};
-use super::db::apps::{self as store, AppRow, SecretInfo};
+use super::db::apps::{self as store, AppRow};
 use super::master_key::MasterKey;
+use crate::api::{AppDetail, SecretRow};
 use crate::domain::InvalidField;
 
 /// An app may hold this many unrevoked secrets: the current one and, during
 /// a rotation, its successor.
 pub const MAX_ACTIVE_SECRETS: usize = 2;
+
+/// The label of the secret an app is created with.
+pub const FIRST_SECRET_LABEL: &str = "first secret";
 
 /// A secret just created. The only time its value exists outside the
 /// database's ciphertext.
@@ -63,7 +67,7 @@ pub async fn create(
             return Err(AppError::Internal(anyhow::anyhow!("no free appID after 10 attempts")));
         }
     };
-    let secret = insert_secret(&mut tx, key, id, &public_id, "first secret").await?;
+    let secret = insert_secret(&mut tx, key, id, &public_id, FIRST_SECRET_LABEL).await?;
     let details = json!({ "appID": public_id, "name": name, "secretID": secret.secret_id });
     record(&mut tx, actor, app_action("app.create", id, ("app", public_id.clone()), details)).await?;
     tx.commit().await?;
@@ -98,6 +102,20 @@ pub async fn set_disabled(pool: &PgPool, actor: &Actor, public_id: &str, disable
 /// The app with this appID, or [`AppError::NotFound`].
 pub async fn find(pool: &PgPool, public_id: &str) -> Result<AppRow, AppError> {
     store::find(pool, public_id).await?.ok_or(AppError::NotFound)
+}
+
+/// The app with this appID and everything that authenticates it, for the
+/// admin page: no secret values, only labels and last four characters.
+pub async fn detail(pool: &PgPool, public_id: &str) -> Result<AppDetail, AppError> {
+    let row = find(pool, public_id).await?;
+    let app = store::with_counts(pool, Some(row.id)).await?.pop().ok_or(AppError::NotFound)?;
+    Ok(AppDetail {
+        app,
+        secrets: store::secrets(pool, row.id).await?,
+        keys: store::keys(pool, row.id).await?,
+        origins: store::origins(pool, row.id).await?,
+        grantees: store::grantees(pool, row.id).await?,
+    })
 }
 
 /// Adds a secret for a rotation: the old one keeps working until revoked.
@@ -135,7 +153,7 @@ pub async fn revoke_secret(pool: &PgPool, actor: &Actor, public_id: &str, secret
 }
 
 /// Every secret of the app, without values.
-pub async fn secrets(pool: &PgPool, public_id: &str) -> Result<Vec<SecretInfo>, AppError> {
+pub async fn secrets(pool: &PgPool, public_id: &str) -> Result<Vec<SecretRow>, AppError> {
     let app = find(pool, public_id).await?;
     store::secrets(pool, app.id).await
 }

@@ -105,6 +105,12 @@ pub enum OriginCommand {
         /// The origin.
         origin: String,
     },
+    /// List the whitelisted origins.
+    List {
+        /// The appID.
+        #[arg(long)]
+        app: String,
+    },
 }
 
 /// `app key …`
@@ -130,6 +136,12 @@ pub enum KeyCommand {
         /// The keyID.
         #[arg(long)]
         key_id: String,
+    },
+    /// List the app's public keys with their fingerprints.
+    List {
+        /// The appID.
+        #[arg(long)]
+        app: String,
     },
 }
 
@@ -226,6 +238,23 @@ pub async fn run(command: AppCommand, pool: &PgPool, key: &MasterKey, json: bool
                 .await
                 .with_context(|| format!("{origin} is not whitelisted"))?;
             report(json, &json!({ "appID": app, "origin": origin, "removed": true }), &format!("removed {origin}"));
+        }
+        AppCommand::Origin(OriginCommand::List { app }) => {
+            let origins = apps::detail(pool, &app).await?.origins;
+            let text = origins.iter().map(|o| o.origin.as_str()).collect::<Vec<_>>().join("\n");
+            report(json, &serde_json::to_value(&origins)?, &text);
+        }
+        AppCommand::Key(KeyCommand::List { app }) => {
+            let keys = apps::detail(pool, &app).await?.keys;
+            let text = keys
+                .iter()
+                .map(|k| {
+                    let status = if k.revoked_at.is_some() { "revoked" } else { "active" };
+                    format!("{}\tsha256 {}\t{status}", k.key_id, k.fingerprint)
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            report(json, &serde_json::to_value(&keys)?, &text);
         }
         AppCommand::Key(KeyCommand::Add { app, key_id, pem }) => {
             let pem = std::fs::read_to_string(&pem).with_context(|| format!("reading {}", pem.display()))?;

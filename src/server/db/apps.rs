@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
 
+use crate::api::{AppSummary, Grantee, KeyRow, OriginRow, SecretRow};
 use crate::server::AppError;
+use crate::server::db::users::parse_role;
 
 /// An app as the collector and the CLI need it.
 #[derive(Debug, Clone)]
@@ -27,23 +29,6 @@ pub struct StoredSecret {
     pub ciphertext: Vec<u8>,
     /// Its nonce.
     pub nonce: Vec<u8>,
-}
-
-/// A secret's public face: never the secret itself.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct SecretInfo {
-    /// Internal id, used to revoke it.
-    pub id: i64,
-    /// Label given at creation.
-    pub label: String,
-    /// Last four characters, to tell secrets apart.
-    pub last4: String,
-    /// When it was created.
-    pub created_at: DateTime<Utc>,
-    /// When a token was last made with it.
-    pub last_used_at: Option<DateTime<Utc>>,
-    /// When it was revoked, if it was.
-    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 /// Inserts an app with `public_id`; `Ok(None)` when that appID is taken.
@@ -77,6 +62,59 @@ pub async fn list(pool: &PgPool) -> Result<Vec<AppRow>, AppError> {
     )
     .fetch_all(pool)
     .await?)
+}
+
+/// Every app with counts of its credentials, oldest first (`app_id` filters
+/// to one app).
+pub async fn with_counts(db: impl PgExecutor<'_>, app_id: Option<i64>) -> Result<Vec<AppSummary>, AppError> {
+    Ok(sqlx::query_as!(
+        AppSummary,
+        r#"select a.public_id as app_id, a.name, a.disabled_at is not null as "disabled!", a.created_at,
+                  (select count(*) from app_secrets s where s.app_id = a.id and s.revoked_at is null) as "active_secrets!",
+                  (select max(s.last_used_at) from app_secrets s where s.app_id = a.id) as last_used_at,
+                  (select count(*) from app_origins o where o.app_id = a.id) as "origins!",
+                  (select count(*) from app_jwt_keys k where k.app_id = a.id and k.revoked_at is null) as "active_keys!"
+             from apps a
+            where $1::bigint is null or a.id = $1
+            order by a.id"#,
+        app_id,
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// The public keys of an app, revoked ones included, oldest first.
+pub async fn keys(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<KeyRow>, AppError> {
+    Ok(sqlx::query_as!(
+        KeyRow,
+        "select key_id, fingerprint, created_at, last_used_at, revoked_at from app_jwt_keys where app_id = $1 order by id",
+        app_id,
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// The whitelisted origins of an app, alphabetically.
+pub async fn origins(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<OriginRow>, AppError> {
+    Ok(sqlx::query_as!(
+        OriginRow,
+        "select origin, created_at from app_origins where app_id = $1 order by origin",
+        app_id,
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// The non-admin users granted an app, by email.
+pub async fn grantees(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<Grantee>, AppError> {
+    let rows = sqlx::query!(
+        "select u.email, u.role from user_app_grants g join users u on u.id = g.user_id
+          where g.app_id = $1 and u.role <> 'admin' order by u.email",
+        app_id,
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(|row| Ok(Grantee { email: row.email, role: parse_role(&row.role)? })).collect()
 }
 
 /// The app with this appID, its row locked for the rest of `tx`, so that
@@ -124,9 +162,9 @@ pub async fn active_secrets(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<
 }
 
 /// Every secret of an app, revoked ones included, oldest first.
-pub async fn secrets(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<SecretInfo>, AppError> {
+pub async fn secrets(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<SecretRow>, AppError> {
     Ok(sqlx::query_as!(
-        SecretInfo,
+        SecretRow,
         "select id, label, last4, created_at, last_used_at, revoked_at from app_secrets where app_id = $1 order by id",
         app_id,
     )

@@ -2,6 +2,7 @@
 
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
+use crate::api::AuditRow;
 use crate::server::AppError;
 use crate::server::audit::Action;
 
@@ -60,31 +61,6 @@ pub async fn note_names_viewed(
     .execute(pool)
     .await?;
     Ok(())
-}
-
-/// One audit record as the audit page and `callscope audit list` show it.
-#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
-#[serde(rename_all = "camelCase")]
-pub struct AuditRow {
-    /// Record id (newest is highest).
-    pub id: i64,
-    /// When.
-    pub occurred_at: chrono::DateTime<chrono::Utc>,
-    /// `user`, `cli` or `system`.
-    pub actor_kind: String,
-    /// The actor's email, or `cli@<host>`.
-    pub actor_label: String,
-    /// Dotted verb.
-    pub action: String,
-    /// The appID concerned, if any.
-    #[serde(rename = "appID")]
-    pub app_public_id: Option<String>,
-    /// What was acted on.
-    pub target_type: Option<String>,
-    /// Its id.
-    pub target_id: Option<String>,
-    /// More about it.
-    pub details: serde_json::Value,
 }
 
 /// Which records to list, newest first.

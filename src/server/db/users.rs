@@ -2,7 +2,7 @@
 
 use sqlx::{PgConnection, PgExecutor, PgPool};
 
-use crate::api::UserRow;
+use crate::api::{AppChoice, UserRow};
 use crate::domain::{Email, Role};
 use crate::server::AppError;
 
@@ -159,4 +159,15 @@ pub async fn grant_app_to(conn: &mut PgConnection, user_id: i64, app_id: i64) ->
     .execute(conn)
     .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// Every grant: the user's id and the app, by user then app name.
+pub async fn grants(pool: &PgPool) -> Result<Vec<(i64, AppChoice)>, AppError> {
+    let rows = sqlx::query!(
+        "select g.user_id, a.public_id, a.name from user_app_grants g join apps a on a.id = g.app_id
+          order by g.user_id, a.name, a.public_id"
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.user_id, AppChoice { app_id: row.public_id, name: row.name })).collect())
 }

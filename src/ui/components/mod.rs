@@ -1,5 +1,6 @@
 //! Building blocks shared by several pages.
 
+mod admin_form;
 mod conference_table;
 mod empty_state;
 mod error_list;
@@ -11,6 +12,7 @@ mod search_form;
 mod shell;
 mod timeline_strip;
 
+pub use admin_form::{AdminNav, DoneNotice, FieldError, FormErrorNotice, SecretOnce, use_form_outcome};
 pub use conference_table::ConferenceTable;
 pub use empty_state::EmptyState;
 pub use error_list::ErrorList;

@@ -9,7 +9,7 @@ mod not_found;
 mod overview;
 mod search;
 
-pub use admin::AdminPage;
+pub use admin::{AdminAppPage, AdminAppsPage, AdminAuditPage, AdminUsersPage};
 pub use conference::ConferencePage;
 pub use fabric::FabricPage;
 pub use feedback::FeedbackPage;

@@ -1,0 +1,200 @@
+//! One handler per admin page, naming the actions its forms may ask for.
+
+use std::collections::BTreeMap;
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::render;
+use crate::api::{CurrentUser, FormError, FormOutcome, ShownSecret};
+use crate::domain::{Email, InvalidField, Role};
+use crate::server::apps::NewSecret;
+use crate::server::audit::Actor;
+use crate::server::{AppError, AppState, accounts, apps};
+
+/// Fields that are never sent back to the browser, not even to refill a form.
+const PRIVATE_FIELDS: [&str; 1] = ["password"];
+
+/// A form as posted: its intent and its fields.
+struct Posted {
+    intent: String,
+    fields: BTreeMap<String, String>,
+}
+
+impl Posted {
+    fn new(pairs: Vec<(String, String)>) -> Self {
+        let mut fields: BTreeMap<String, String> = pairs.into_iter().collect();
+        let intent = fields.remove("intent").unwrap_or_default();
+        Self { intent, fields }
+    }
+
+    /// The field `name`, empty when it was not posted.
+    fn get(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+
+    fn email(&self) -> Result<Email, InvalidField> {
+        Email::parse(self.get("email"))
+    }
+
+    fn role(&self) -> Result<Role, InvalidField> {
+        self.get("role").parse()
+    }
+
+    fn password(&self) -> SecretString {
+        SecretString::from(self.get("password").to_owned())
+    }
+
+    fn secret_id(&self) -> Result<i64, InvalidField> {
+        self.get("secretID").parse().map_err(|_| InvalidField::new("secretID", "must be a secret's id"))
+    }
+
+    /// What to fill the form with again: every field but passwords.
+    fn values(&self) -> BTreeMap<String, String> {
+        let mut values = self.fields.clone();
+        values.retain(|name, _| !PRIVATE_FIELDS.contains(&name.as_str()));
+        values
+    }
+}
+
+/// What a done action leaves to show.
+enum Done {
+    /// Only that it was done.
+    Plain,
+    /// A secret, shown once.
+    Secret(ShownSecret),
+}
+
+impl Done {
+    fn secret(app_id: &str, label: &str, secret: NewSecret) -> Self {
+        Done::Secret(ShownSecret {
+            app_id: app_id.to_owned(),
+            secret_id: secret.secret_id,
+            label: label.trim().to_owned(),
+            value: secret.secret.expose_secret().to_owned(),
+        })
+    }
+}
+
+/// `POST /admin`: create an app.
+pub async fn apps(State(state): State<AppState>, parts: Parts, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    submit(state, parts, Posted::new(pairs), async |state, actor, posted| match posted.intent.as_str() {
+        "create_app" => {
+            let (app, secret) = apps::create(&state.pool, actor, &state.master_key, posted.get("name")).await?;
+            Ok(Done::secret(&app.public_id, apps::FIRST_SECRET_LABEL, secret))
+        }
+        other => Err(unknown(other)),
+    })
+    .await
+}
+
+/// `POST /admin/apps/{app}`: change one app and its credentials.
+pub async fn app(
+    State(state): State<AppState>,
+    Path(app): Path<String>,
+    parts: Parts,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    submit(state, parts, Posted::new(pairs), async move |state, actor, posted| {
+        let pool = &state.pool;
+        match posted.intent.as_str() {
+            "rename" => apps::rename(pool, actor, &app, posted.get("name")).await.map(|_| Done::Plain),
+            "disable" => apps::set_disabled(pool, actor, &app, true).await.map(|_| Done::Plain),
+            "enable" => apps::set_disabled(pool, actor, &app, false).await.map(|_| Done::Plain),
+            "rotate_secret" => {
+                let label = posted.get("label");
+                let secret = apps::rotate_secret(pool, actor, &state.master_key, &app, label).await?;
+                Ok(Done::secret(&app, label, secret))
+            }
+            "revoke_secret" => apps::revoke_secret(pool, actor, &app, posted.secret_id()?).await.map(|()| Done::Plain),
+            "add_origin" => apps::add_origin(pool, actor, &app, posted.get("origin")).await.map(|_| Done::Plain),
+            "remove_origin" => apps::remove_origin(pool, actor, &app, posted.get("origin")).await.map(|_| Done::Plain),
+            "add_key" => {
+                apps::add_key(pool, actor, &app, posted.get("keyID"), posted.get("pem")).await.map(|_| Done::Plain)
+            }
+            "revoke_key" => apps::revoke_key(pool, actor, &app, posted.get("keyID")).await.map(|()| Done::Plain),
+            other => Err(unknown(other)),
+        }
+    })
+    .await
+}
+
+/// `POST /admin/users`: manage dashboard users.
+pub async fn users(State(state): State<AppState>, parts: Parts, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    submit(state, parts, Posted::new(pairs), async |state, actor, posted| {
+        let pool = &state.pool;
+        let done = match posted.intent.as_str() {
+            "create_user" => {
+                let (email, role) = (posted.email()?, posted.role()?);
+                accounts::create(pool, actor, &email, role, posted.password()).await.map(drop)
+            }
+            "set_role" => accounts::set_role(pool, actor, &posted.email()?, posted.role()?).await.map(drop),
+            "grant" => accounts::set_grant(pool, actor, &posted.email()?, posted.get("app"), true).await.map(drop),
+            "revoke_grant" => {
+                accounts::set_grant(pool, actor, &posted.email()?, posted.get("app"), false).await.map(drop)
+            }
+            "reset_password" => accounts::reset_password(pool, actor, &posted.email()?, posted.password()).await,
+            "disable_user" => accounts::set_disabled(pool, actor, &posted.email()?, true).await.map(drop),
+            "enable_user" => accounts::set_disabled(pool, actor, &posted.email()?, false).await.map(drop),
+            other => Err(unknown(other)),
+        };
+        done.map(|()| Done::Plain)
+    })
+    .await
+}
+
+/// Checks the role, does `act` as the signed-in admin, and answers.
+async fn submit(
+    state: AppState,
+    parts: Parts,
+    posted: Posted,
+    act: impl AsyncFnOnce(&AppState, &Actor, &Posted) -> Result<Done, AppError>,
+) -> Response {
+    let user = parts.extensions.get::<CurrentUser>().cloned();
+    let Some(CurrentUser { id, email, role: Role::Admin }) = user else {
+        // Nothing is done; the page explains (sign in, or not allowed).
+        let status = if user.is_some() { StatusCode::FORBIDDEN } else { StatusCode::UNAUTHORIZED };
+        tracing::warn!(path = parts.uri.path(), intent = posted.intent, "refused an admin form post");
+        return render::page(&state, parts, None, status).await;
+    };
+    let actor = Actor::User { id, email };
+    match act(&state, &actor, &posted).await {
+        Ok(Done::Plain) => Redirect::to(&format!("{}?done={}", parts.uri.path(), posted.intent)).into_response(),
+        Ok(Done::Secret(secret)) => {
+            let outcome = FormOutcome { intent: posted.intent, secret: Some(secret), ..FormOutcome::default() };
+            render::page(&state, parts, Some(outcome), StatusCode::OK).await
+        }
+        Err(error) => {
+            let status = error.status();
+            let outcome = FormOutcome {
+                values: posted.values(),
+                intent: posted.intent,
+                error: Some(form_error(error)),
+                secret: None,
+            };
+            render::page(&state, parts, Some(outcome), status).await
+        }
+    }
+}
+
+/// The error as the form shows it, beside the field it names.
+fn form_error(error: AppError) -> FormError {
+    let (field, message) = match error {
+        AppError::Validation { field, message } => (field, message),
+        AppError::Conflict(message) | AppError::BadRequest(message) => (String::new(), message),
+        AppError::NotFound => (String::new(), "Not found: it was removed or revoked already.".to_owned()),
+        other => {
+            other.log_if_internal();
+            (String::new(), crate::api::ApiError::Internal.to_string())
+        }
+    };
+    FormError { field, message }
+}
+
+fn unknown(intent: &str) -> AppError {
+    AppError::BadRequest(format!("this page has no action {intent:?}"))
+}

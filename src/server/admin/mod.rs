@@ -1,0 +1,31 @@
+//! The admin pages' form posts.
+//!
+//! Every admin form posts to its own page's URL, with an `intent` field
+//! naming the action. The handler checks the role, does the action through
+//! the same code as the CLI (`server::apps`, `server::accounts`) as the
+//! signed-in admin, then answers:
+//! - done: a redirect back to the page (`?done=<intent>`), so that a reload
+//!   does not post again;
+//! - done, and a secret was made: the page itself, showing the secret once;
+//! - refused: the page itself, with the message beside the field and the
+//!   form filled in again, under the error's status (422, 409, 404).
+//!
+//! Plain form posts work the same with and without JavaScript; cross-site
+//! posts are refused by `auth::same_origin_writes`.
+
+mod forms;
+mod render;
+
+use axum::Router;
+use axum::routing::post;
+
+use super::AppState;
+
+/// The routes of the admin forms. The pages themselves are Leptos routes
+/// on the same paths (GET).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", post(forms::apps))
+        .route("/admin/apps/{app}", post(forms::app))
+        .route("/admin/users", post(forms::users))
+}

@@ -1,0 +1,35 @@
+//! Answering a form post with its page, rendered on the server.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use leptos::prelude::provide_context;
+
+use crate::api::FormOutcome;
+use crate::server::AppState;
+use crate::ui::shell;
+
+/// The page at the posted URL, rendered as for a GET with `outcome` in its
+/// context, answered with `status` (unless the page set a worse one, as a
+/// 403 for a non-admin).
+pub async fn page(state: &AppState, mut parts: Parts, outcome: Option<FormOutcome>, status: StatusCode) -> Response {
+    parts.method = Method::GET;
+    let options = state.config.leptos.clone();
+    let context_state = state.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(context_state.clone());
+            if let Some(outcome) = outcome.clone() {
+                provide_context(outcome);
+            }
+        },
+        move || shell(options.clone()),
+    );
+    let mut response = render(Request::from_parts(parts, Body::empty())).await;
+    if response.status().is_success() {
+        *response.status_mut() = status;
+    }
+    response
+}

@@ -1,0 +1,117 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{FormOutcome, ShownSecret};
+
+/// What the last form post on this page came to: provided by the server
+/// when it answers a post with the page (an error, or a new secret); empty
+/// otherwise. Read through a resource so that hydration gets the server's
+/// value, and a later navigation starts empty.
+pub fn use_form_outcome() -> Resource<FormOutcome> {
+    let outcome = use_context::<FormOutcome>().unwrap_or_default();
+    Resource::new(|| (), move |()| std::future::ready(outcome.clone()))
+}
+
+/// The admin pages' navigation.
+#[component]
+pub fn AdminNav() -> impl IntoView {
+    view! {
+        <nav class="admin-nav" aria-label="Admin">
+            <a href="/admin">"Apps"</a>
+            <a href="/admin/users">"Users"</a>
+            <a href="/admin/audit">"Audit log"</a>
+        </nav>
+    }
+}
+
+/// "Done" after a form post redirected back here (`?done=<intent>`).
+#[component]
+pub fn DoneNotice() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        query.with(|q| q.get("done")).and_then(|intent| done_message(&intent)).map(|message| {
+            view! { <p class="notice done" role="status">{message}</p> }
+        })
+    }
+}
+
+/// What a finished action reads like.
+fn done_message(intent: &str) -> Option<&'static str> {
+    Some(match intent {
+        "rename" => "Renamed.",
+        "disable" => "App disabled: its tokens stopped working now.",
+        "enable" => "App enabled.",
+        "revoke_secret" => "Secret revoked: it stopped working now.",
+        "add_origin" => "Origin whitelisted.",
+        "remove_origin" => "Origin removed from the whitelist.",
+        "add_key" => "Public key added.",
+        "revoke_key" => "Public key revoked: tokens signed with it stopped working now.",
+        "create_user" => "User created.",
+        "set_role" => "Role changed.",
+        "grant" => "App granted.",
+        "revoke_grant" => "Grant withdrawn.",
+        "reset_password" => "Password reset: the user was signed out everywhere.",
+        "disable_user" => "User disabled and signed out everywhere.",
+        "enable_user" => "User enabled.",
+        _ => return None,
+    })
+}
+
+/// A field's error from the last post of `intent`'s form, if any.
+#[component]
+pub fn FieldError(outcome: FormOutcome, intent: &'static str, field: &'static str) -> impl IntoView {
+    outcome.field_error(intent, field).map(|message| {
+        view! { <span class="field-error" role="alert" data-field=field>{message}</span> }
+    })
+}
+
+/// An error of `intent`'s form that names none of its visible `fields`.
+#[component]
+pub fn FormErrorNotice(outcome: FormOutcome, intent: &'static str, fields: &'static [&'static str]) -> impl IntoView {
+    outcome.form_error(intent, fields).map(|message| view! { <p class="form-error" role="alert">{message}</p> })
+}
+
+/// A secret just created, shown this once, with a copy button once the
+/// page runs JavaScript (without it, the field is there to select).
+#[component]
+pub fn SecretOnce(secret: ShownSecret) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let copied = RwSignal::new(None::<bool>);
+    let value = secret.value.clone();
+    let label = move || match copied.get() {
+        None => "Copy",
+        Some(true) => "Copied",
+        Some(false) => "Copy failed: select and copy by hand",
+    };
+    view! {
+        <section class="secret-once" role="status">
+            <h2>"New secret for app " {secret.app_id.clone()}</h2>
+            <p>
+                "Copy it now: it is shown only this once. Keep it on your server, where your "
+                "token generator or the SDK's initialize call can read it."
+            </p>
+            <div class="secret-field">
+                <input id="new-secret" type="text" readonly value=secret.value aria-label="New app secret" spellcheck="false"/>
+                <Show when=move || hydrated.get()>
+                    <button type="button" class="copy" on:click={
+                        let value = value.clone();
+                        move |_| copy_to_clipboard(value.clone(), copied)
+                    }>{label}</button>
+                </Show>
+            </div>
+            <p class="hint">"Secret " {secret.secret_id} " · " {secret.label}</p>
+        </section>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn copy_to_clipboard(text: String, copied: RwSignal<Option<bool>>) {
+    let promise = window().navigator().clipboard().write_text(&text);
+    leptos::task::spawn_local(async move {
+        copied.set(Some(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()));
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn copy_to_clipboard(_text: String, _copied: RwSignal<Option<bool>>) {}

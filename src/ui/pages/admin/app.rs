@@ -1,0 +1,256 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::when;
+use crate::api::{AppDetail, FormOutcome, KeyRow, OriginRow, SecretRow, admin_app};
+use crate::ui::components::{
+    AdminNav, DoneNotice, ErrorView, FieldError, FormErrorNotice, SecretOnce, use_form_outcome,
+};
+use crate::ui::format;
+
+/// `/admin/apps/{appID}`: one app — name and status, secrets, whitelisted
+/// origins, public keys, and who may see it.
+#[component]
+pub fn AdminAppPage() -> impl IntoView {
+    let params = use_params_map();
+    let detail = Resource::new(move || params.with(|p| p.get("app").unwrap_or_default()), admin_app);
+    let outcome = use_form_outcome();
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let outcome = outcome.await;
+                match detail.await {
+                    Ok(detail) => view! { <App detail outcome/> }.into_any(),
+                    Err(error) => view! { <Title text="Admin · App"/> <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn App(detail: AppDetail, outcome: FormOutcome) -> impl IntoView {
+    let AppDetail { app, secrets, keys, origins, grantees } = detail;
+    let action = format!("/admin/apps/{}", app.app_id);
+    view! {
+        <Title text=format!("Admin · {}", app.name)/>
+        <AdminNav/>
+        <p class="crumbs"><a href="/admin">"Apps"</a>" / "{app.name.clone()}</p>
+        <h1>
+            {app.name.clone()} " " <code>{app.app_id.clone()}</code>
+            {app.disabled.then(|| view! { " " <span class="badge failure">"disabled"</span> })}
+        </h1>
+        <DoneNotice/>
+        {outcome.secret.clone().map(|secret| view! { <SecretOnce secret/> })}
+        <section>
+            <h2>"App"</h2>
+            <div class="admin-row">
+                <form method="post" action=action.clone() class="inline-form" aria-label="Rename">
+                    <input type="hidden" name="intent" value="rename"/>
+                    <label>
+                        "Name"
+                        <input name="name" required maxlength="200" value={
+                            let typed = outcome.value("rename", "name");
+                            if typed.is_empty() { app.name.clone() } else { typed }
+                        }/>
+                        <FieldError outcome=outcome.clone() intent="rename" field="name"/>
+                    </label>
+                    <button type="submit">"Rename"</button>
+                </form>
+                <form method="post" action=action.clone() class="inline-form" aria-label="Status">
+                    <input type="hidden" name="intent" value=if app.disabled { "enable" } else { "disable" }/>
+                    <button type="submit" class:danger=!app.disabled>
+                        {if app.disabled { "Enable app" } else { "Disable app" }}
+                    </button>
+                    <span class="hint">
+                        {if app.disabled {
+                            "Disabled: no tokens are issued and issued ones are refused."
+                        } else {
+                            "Disabling stops its tokens at once; data is kept."
+                        }}
+                    </span>
+                </form>
+            </div>
+        </section>
+        <Secrets action=action.clone() secrets outcome=outcome.clone()/>
+        <Origins action=action.clone() origins outcome=outcome.clone()/>
+        <Keys action keys outcome/>
+        <section>
+            <h2>"Who can see it"</h2>
+            <p class="hint">"Admins see every app. Support and engineer users see the apps granted to them on the "<a href="/admin/users">"users page"</a>"."</p>
+            {if grantees.is_empty() {
+                view! { <p class="muted">"No support or engineer user is granted this app."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="grantees">
+                        {grantees.into_iter().map(|g| view! { <li>{g.email}" · "{g.role.as_str()}</li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Secrets(action: String, secrets: Vec<SecretRow>, outcome: FormOutcome) -> impl IntoView {
+    let revoke_error = outcome.form_error("revoke_secret", &[]);
+    view! {
+        <section>
+            <h2>"Secrets"</h2>
+            <p class="hint">
+                "An app has at most two active secrets. To rotate, create a new one, move your clients to it, "
+                "then revoke the old one: both work until then, and a revoked secret stops at once."
+            </p>
+            {revoke_error.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            <table class="data admin-secrets">
+                <thead><tr><th>"Id"</th><th>"Label"</th><th>"Ends in"</th><th>"Created"</th><th>"Last token"</th><th>"Status"</th><th></th></tr></thead>
+                <tbody>
+                    {secrets.into_iter().map(|secret| {
+                        let revoked = secret.revoked_at.is_some();
+                        view! {
+                            <tr class:revoked=revoked>
+                                <td class="number">{secret.id}</td>
+                                <td>{secret.label}</td>
+                                <td><code>"…"{secret.last4}</code></td>
+                                <td class="nowrap">{format::time(secret.created_at)}</td>
+                                <td class="nowrap">{when(secret.last_used_at)}</td>
+                                <td>{secret.revoked_at.map_or_else(|| "active".to_owned(), |at| format!("revoked {}", format::time(at)))}</td>
+                                <td>{(!revoked).then(|| view! {
+                                    <form method="post" action=action.clone() class="inline-form">
+                                        <input type="hidden" name="intent" value="revoke_secret"/>
+                                        <input type="hidden" name="secretID" value=secret.id/>
+                                        <button type="submit" class="danger" aria-label=format!("Revoke secret {}", secret.id)>"Revoke"</button>
+                                    </form>
+                                })}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <form method="post" action=action class="inline-form" aria-label="New secret">
+                <input type="hidden" name="intent" value="rotate_secret"/>
+                <label>
+                    "Label"
+                    <input name="label" required maxlength="100" placeholder="e.g. production 2026" value=outcome.value("rotate_secret", "label")/>
+                    <FieldError outcome=outcome.clone() intent="rotate_secret" field="label"/>
+                </label>
+                <button type="submit">"Create a new secret"</button>
+                <FormErrorNotice outcome intent="rotate_secret" fields=&["label"]/>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Origins(action: String, origins: Vec<OriginRow>, outcome: FormOutcome) -> impl IntoView {
+    let remove_error = outcome.form_error("remove_origin", &[]);
+    view! {
+        <section>
+            <h2>"Whitelisted origins"</h2>
+            <p class="hint">
+                "When the list is not empty, /authenticate refuses pages from any other origin. "
+                "Enter scheme://host[:port]; it is stored as browsers send it."
+            </p>
+            {remove_error.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            {if origins.is_empty() {
+                view! { <p class="muted">"No whitelist: pages from any origin may authenticate."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data admin-origins">
+                        <thead><tr><th>"Origin"</th><th>"Added"</th><th></th></tr></thead>
+                        <tbody>
+                            {origins.into_iter().map(|origin| view! {
+                                <tr>
+                                    <td><code>{origin.origin.clone()}</code></td>
+                                    <td class="nowrap">{format::time(origin.created_at)}</td>
+                                    <td>
+                                        <form method="post" action=action.clone() class="inline-form">
+                                            <input type="hidden" name="intent" value="remove_origin"/>
+                                            <input type="hidden" name="origin" value=origin.origin.clone()/>
+                                            <button type="submit" class="danger" aria-label=format!("Remove {}", origin.origin)>"Remove"</button>
+                                        </form>
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            <form method="post" action=action class="inline-form" aria-label="Add an origin">
+                <input type="hidden" name="intent" value="add_origin"/>
+                <label>
+                    "Origin"
+                    <input name="origin" required placeholder="https://meet.example.com" value=outcome.value("add_origin", "origin")/>
+                    <FieldError outcome=outcome.clone() intent="add_origin" field="origin"/>
+                </label>
+                <button type="submit">"Add origin"</button>
+                <FormErrorNotice outcome intent="add_origin" fields=&["origin"]/>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Keys(action: String, keys: Vec<KeyRow>, outcome: FormOutcome) -> impl IntoView {
+    let revoke_error = outcome.form_error("revoke_key", &[]);
+    view! {
+        <section>
+            <h2>"Public keys (ES256)"</h2>
+            <p class="hint">
+                "Your server signs tokens with its EC P-256 private key and names the key with the keyID claim; "
+                "callscope verifies them with the public key added here. Compare fingerprints with "
+                <code>"openssl pkey -pubin -outform der | sha256sum"</code>"."
+            </p>
+            {revoke_error.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            {(!keys.is_empty()).then(|| view! {
+                <table class="data admin-keys">
+                    <thead><tr><th>"keyID"</th><th>"SHA-256 fingerprint"</th><th>"Added"</th><th>"Last token"</th><th>"Status"</th><th></th></tr></thead>
+                    <tbody>
+                        {keys.into_iter().map(|key| {
+                            let revoked = key.revoked_at.is_some();
+                            view! {
+                                <tr class:revoked=revoked>
+                                    <td><code>{key.key_id.clone()}</code></td>
+                                    <td><code class="fingerprint">{key.fingerprint}</code></td>
+                                    <td class="nowrap">{format::time(key.created_at)}</td>
+                                    <td class="nowrap">{when(key.last_used_at)}</td>
+                                    <td>{key.revoked_at.map_or_else(|| "active".to_owned(), |at| format!("revoked {}", format::time(at)))}</td>
+                                    <td>{(!revoked).then(|| view! {
+                                        <form method="post" action=action.clone() class="inline-form">
+                                            <input type="hidden" name="intent" value="revoke_key"/>
+                                            <input type="hidden" name="keyID" value=key.key_id.clone()/>
+                                            <button type="submit" class="danger" aria-label=format!("Revoke key {}", key.key_id)>"Revoke"</button>
+                                        </form>
+                                    })}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            <form method="post" action=action class="card admin-form" aria-label="Add a public key">
+                <input type="hidden" name="intent" value="add_key"/>
+                <FormErrorNotice outcome=outcome.clone() intent="add_key" fields=&["keyID", "pem"]/>
+                <label>
+                    "keyID"
+                    <input name="keyID" required maxlength="256" value=outcome.value("add_key", "keyID")/>
+                    <FieldError outcome=outcome.clone() intent="add_key" field="keyID"/>
+                </label>
+                <label>
+                    "Public key (PEM)"
+                    <textarea name="pem" required rows="5" spellcheck="false" placeholder="-----BEGIN PUBLIC KEY-----">
+                        {outcome.value("add_key", "pem")}
+                    </textarea>
+                    <FieldError outcome intent="add_key" field="pem"/>
+                </label>
+                <button type="submit" class="primary">"Add key"</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,82 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::when;
+use crate::api::{AppSummary, FormOutcome, admin_apps};
+use crate::ui::components::{AdminNav, ErrorView, FieldError, FormErrorNotice, SecretOnce, use_form_outcome};
+use crate::ui::format;
+
+/// `/admin`: every app, and the form that creates one (its first secret is
+/// shown here, once).
+#[component]
+pub fn AdminAppsPage() -> impl IntoView {
+    let apps = Resource::new(|| (), |()| admin_apps());
+    let outcome = use_form_outcome();
+    view! {
+        <Title text="Admin · Apps"/>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let outcome = outcome.await;
+                match apps.await {
+                    Ok(apps) => view! {
+                        <AdminNav/>
+                        <h1>"Apps"</h1>
+                        {outcome.secret.clone().map(|secret| view! { <SecretOnce secret/> })}
+                        <CreateApp outcome/>
+                        <AppList apps/>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn CreateApp(outcome: FormOutcome) -> impl IntoView {
+    view! {
+        <form method="post" action="/admin" class="card admin-form" aria-label="Create an app">
+            <input type="hidden" name="intent" value="create_app"/>
+            <FormErrorNotice outcome=outcome.clone() intent="create_app" fields=&["name"]/>
+            <label>
+                "New app's name"
+                <input name="name" required maxlength="200" value=outcome.value("create_app", "name")/>
+                <FieldError outcome intent="create_app" field="name"/>
+            </label>
+            <button type="submit" class="primary">"Create app"</button>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn AppList(apps: Vec<AppSummary>) -> impl IntoView {
+    if apps.is_empty() {
+        return view! { <p class="muted">"No apps yet. Create one to get an appID and a secret for the SDK."</p> }
+            .into_any();
+    }
+    view! {
+        <table class="data admin-apps">
+            <thead><tr>
+                <th>"Name"</th><th>"appID"</th><th>"Status"</th><th class="number">"Secrets"</th>
+                <th>"Last token"</th><th class="number">"Origins"</th><th class="number">"Keys"</th><th>"Created"</th>
+            </tr></thead>
+            <tbody>
+                {apps.into_iter().map(|app| view! {
+                    <tr>
+                        <td><a href=format!("/admin/apps/{}", app.app_id)>{app.name}</a></td>
+                        <td><code>{app.app_id}</code></td>
+                        <td>{if app.disabled { "disabled" } else { "active" }}</td>
+                        <td class="number">{app.active_secrets}</td>
+                        <td class="nowrap">{when(app.last_used_at)}</td>
+                        <td class="number">{app.origins}</td>
+                        <td class="number">{app.active_keys}</td>
+                        <td class="nowrap">{format::time(app.created_at)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,168 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::{AppChoice, FormOutcome, UserView, admin_users};
+use crate::domain::Role;
+use crate::ui::components::{AdminNav, DoneNotice, ErrorView, FieldError, FormErrorNotice, use_form_outcome};
+use crate::ui::format;
+
+/// `/admin/users`: dashboard users — create one, change a role, grant apps,
+/// reset a password, disable or enable.
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    let users = Resource::new(|| (), |()| admin_users());
+    let outcome = use_form_outcome();
+    view! {
+        <Title text="Admin · Users"/>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let outcome = outcome.await;
+                match users.await {
+                    Ok(view) => view! {
+                        <AdminNav/>
+                        <h1>"Dashboard users"</h1>
+                        <DoneNotice/>
+                        <CreateUser outcome=outcome.clone()/>
+                        <p class="hint">
+                            "Support sees participants' real names; engineers see aliases only; admins see everything "
+                            "and manage apps and users. Support and engineers see only the apps granted to them."
+                        </p>
+                        <table class="data admin-users">
+                            <thead><tr><th>"Email"</th><th>"Role"</th><th>"Apps"</th><th>"Password"</th><th>"Status"</th></tr></thead>
+                            <tbody>
+                                {view.users.into_iter().map(|user| view! {
+                                    <UserRow user apps=view.apps.clone() outcome=outcome.clone()/>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn CreateUser(outcome: FormOutcome) -> impl IntoView {
+    let intent = "create_user";
+    let typed_role = outcome.value(intent, "role");
+    view! {
+        <form method="post" action="/admin/users" class="card admin-form create-user" aria-label="Create a user">
+            <input type="hidden" name="intent" value=intent/>
+            <FormErrorNotice outcome=outcome.clone() intent fields=&["email", "role", "password"]/>
+            <label>
+                "Email"
+                <input type="email" name="email" required autocomplete="off" value=outcome.value(intent, "email")/>
+                <FieldError outcome=outcome.clone() intent field="email"/>
+            </label>
+            <label>
+                "Role"
+                <RoleSelect selected=typed_role.parse().unwrap_or(Role::Engineer)/>
+                <FieldError outcome=outcome.clone() intent field="role"/>
+            </label>
+            <label>
+                "First password"
+                <input type="password" name="password" required minlength="10" autocomplete="new-password"/>
+                <FieldError outcome intent field="password"/>
+            </label>
+            <button type="submit" class="primary">"Create user"</button>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn RoleSelect(selected: Role) -> impl IntoView {
+    view! {
+        <select name="role">
+            {Role::ALL.into_iter().map(|role| view! {
+                <option value=role.as_str() selected=role == selected>{role.as_str()}</option>
+            }).collect_view()}
+        </select>
+    }
+    .into_any()
+}
+
+/// The errors of the last post about this user (any of the row's forms).
+fn row_error(outcome: &FormOutcome, email: &str) -> Option<String> {
+    let about_this_user = outcome.values.get("email").is_some_and(|posted| posted == email);
+    let error = outcome.error.as_ref().filter(|_| about_this_user && outcome.intent != "create_user")?;
+    Some(if error.field.is_empty() { error.message.clone() } else { format!("{}: {}", error.field, error.message) })
+}
+
+#[component]
+fn UserRow(user: UserView, apps: Vec<AppChoice>, outcome: FormOutcome) -> impl IntoView {
+    let UserView { user, apps: granted } = user;
+    let email = user.email.clone();
+    let hidden_email = move || view! { <input type="hidden" name="email" value=email.clone()/> };
+    let error = row_error(&outcome, &user.email);
+    let grantable: Vec<AppChoice> = apps.into_iter().filter(|app| !granted.contains(app)).collect();
+    let is_admin = user.role.is_admin();
+    view! {
+        <tr class:disabled=user.disabled>
+            <td>
+                <span class="user-email">{user.email.clone()}</span>
+                <div class="hint">"since "{format::time(user.created_at)}</div>
+                {error.map(|message| view! { <div class="form-error" role="alert">{message}</div> })}
+            </td>
+            <td>
+                <form method="post" action="/admin/users" class="inline-form" aria-label=format!("Role of {}", user.email)>
+                    <input type="hidden" name="intent" value="set_role"/>
+                    {hidden_email()}
+                    <RoleSelect selected=user.role/>
+                    <button type="submit">"Save"</button>
+                </form>
+            </td>
+            <td>
+                {if is_admin {
+                    view! { <span class="muted">"every app"</span> }.into_any()
+                } else {
+                    view! {
+                        <ul class="grants">
+                            {granted.into_iter().map(|app| view! {
+                                <li>
+                                    <form method="post" action="/admin/users" class="inline-form">
+                                        <input type="hidden" name="intent" value="revoke_grant"/>
+                                        {hidden_email()}
+                                        <input type="hidden" name="app" value=app.app_id.clone()/>
+                                        {app.name.clone()}
+                                        <button type="submit" class="link" aria-label=format!("Withdraw {} from {}", app.name, user.email)>"×"</button>
+                                    </form>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        {(!grantable.is_empty()).then(|| view! {
+                            <form method="post" action="/admin/users" class="inline-form" aria-label=format!("Grant an app to {}", user.email)>
+                                <input type="hidden" name="intent" value="grant"/>
+                                {hidden_email()}
+                                <select name="app">
+                                    {grantable.into_iter().map(|app| view! { <option value=app.app_id>{app.name}</option> }).collect_view()}
+                                </select>
+                                <button type="submit">"Grant"</button>
+                            </form>
+                        })}
+                    }.into_any()
+                }}
+            </td>
+            <td>
+                <form method="post" action="/admin/users" class="inline-form" aria-label=format!("Reset the password of {}", user.email)>
+                    <input type="hidden" name="intent" value="reset_password"/>
+                    {hidden_email()}
+                    <input type="password" name="password" required minlength="10" autocomplete="new-password" placeholder="new password" aria-label="New password"/>
+                    <button type="submit">"Reset"</button>
+                </form>
+            </td>
+            <td>
+                <form method="post" action="/admin/users" class="inline-form" aria-label=format!("Status of {}", user.email)>
+                    <input type="hidden" name="intent" value=if user.disabled { "enable_user" } else { "disable_user" }/>
+                    {hidden_email()}
+                    {if user.disabled { "disabled " } else { "active " }}
+                    <button type="submit" class:danger=!user.disabled>{if user.disabled { "Enable" } else { "Disable" }}</button>
+                </form>
+            </td>
+        </tr>
+    }
+    .into_any()
+}
