@@ -10,8 +10,12 @@ mod audit;
 mod conference;
 mod error;
 mod fabric;
+mod feedback_report;
 mod form_outcome;
+mod integration;
+mod overview;
 mod person;
+mod report_query;
 mod search;
 mod search_query;
 mod session;
@@ -27,8 +31,14 @@ pub use conference::{
 };
 pub use error::ApiError;
 pub use fabric::{ChartView, FabricView, FirstMedia, GetFabric, SdpSnapshot, TimelineEntry, TimelineKind, get_fabric};
+pub use feedback_report::{
+    FeedbackComment, FeedbackDay, FeedbackReport, GetFeedbackReport, RatingDistribution, get_feedback_report,
+};
 pub use form_outcome::{FormError, FormOutcome, ShownSecret};
+pub use integration::{IntegrationProgress, IntegrationStep, IntegrationView, StepSeen, integration_progress};
+pub use overview::{DelayPercentiles, GetOverview, OverviewView, get_overview};
 pub use person::Person;
+pub use report_query::{DEFAULT_DAYS, ReportQuery};
 pub use search::{
     AppChoice, ConferenceRow, ListSearchApps, PAGE_SIZE, SearchConferences, SearchResults, SuggestPeople,
     list_search_apps, search_conferences, suggest_people,

@@ -5,6 +5,7 @@ mod email;
 pub mod limits;
 pub mod quality;
 mod role;
+pub mod stats;
 
 pub use email::Email;
 pub use role::Role;

@@ -31,6 +31,51 @@ pub const SMOOTH_FRAME_RATE: f64 = 24.0;
 /// Frame height (pixels) from which video counts as fully sharp (720p).
 pub const SHARP_FRAME_HEIGHT: f64 = 720.0;
 
+/// How a score reads: the bands the dashboard colours and the overview counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Band {
+    /// Below 3: most users notice and many complain.
+    Poor,
+    /// 3 to 4: noticeable but usable.
+    Fair,
+    /// 4 and above.
+    Good,
+}
+
+impl Band {
+    /// Every band, worst first.
+    pub const ALL: [Band; 3] = [Band::Poor, Band::Fair, Band::Good];
+
+    /// The band of `score`.
+    pub fn of(score: f64) -> Band {
+        if score >= 4.0 {
+            Band::Good
+        } else if score >= 3.0 {
+            Band::Fair
+        } else {
+            Band::Poor
+        }
+    }
+
+    /// Its name, also its CSS class.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Band::Poor => "poor",
+            Band::Fair => "fair",
+            Band::Good => "good",
+        }
+    }
+
+    /// Its name with its range, for charts.
+    pub fn label(self) -> &'static str {
+        match self {
+            Band::Poor => "poor (< 3)",
+            Band::Fair => "fair (3–4)",
+            Band::Good => "good (≥ 4)",
+        }
+    }
+}
+
 /// Audio or video.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MediaKind {

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod embedded_pg;
 pub mod error;
 pub mod health;
+pub mod lifecycle;
 pub mod master_key;
 pub mod progress;
 pub mod reports;

@@ -5,8 +5,8 @@ use leptos_router::{SsrMode, path};
 
 use super::components::Shell;
 use super::pages::{
-    AdminAppPage, AdminAppsPage, AdminAuditPage, AdminUsersPage, ConferencePage, FabricPage, FeedbackPage, LoginPage,
-    NotFound, OverviewPage, SearchPage,
+    AdminAppPage, AdminAppsPage, AdminAuditPage, AdminUsersPage, ConferencePage, FabricPage, FeedbackPage,
+    IntegrationPage, LoginPage, NotFound, OverviewPage, SearchPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/conferences/:id/fabrics/:fabric") view=FabricPage ssr=SsrMode::Async/>
                     <Route path=path!("/overview") view=OverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/feedback") view=FeedbackPage ssr=SsrMode::Async/>
+                    <Route path=path!("/integration") view=IntegrationPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminAppsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/apps/:app") view=AdminAppPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>

@@ -41,12 +41,7 @@ pub fn score(score: Option<f64>) -> String {
 
 /// A CSS class for a 1..5 score: good, fair, poor.
 pub fn score_class(score: Option<f64>) -> &'static str {
-    match score {
-        Some(s) if s >= 4.0 => "good",
-        Some(s) if s >= 3.0 => "fair",
-        Some(_) => "poor",
-        None => "unknown",
-    }
+    score.map_or("unknown", |score| crate::domain::quality::Band::of(score).as_str())
 }
 
 /// `420 ms`, or a dash.

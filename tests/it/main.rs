@@ -10,6 +10,7 @@ mod dashboard;
 mod demo;
 mod durability;
 mod embedded_pg;
+mod lifecycle;
 mod migrations;
 mod server;
 mod summaries;

@@ -12,6 +12,7 @@
 //! read, and nothing depends on the fonts installed on the server.
 
 mod accessible;
+mod bar_chart;
 mod downsample;
 mod gaps;
 mod legend;
@@ -21,6 +22,7 @@ mod point;
 mod time_axis;
 mod value_range;
 
+pub use bar_chart::BarChart;
 pub use downsample::downsample;
 pub use line_chart::{HEIGHT, LineChart, NO_SAMPLES, Series, WIDTH};
 pub use point::Point;

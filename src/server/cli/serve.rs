@@ -10,7 +10,7 @@ use super::open;
 use crate::domain::{Email, Role};
 use crate::server::app::shutdown_signal;
 use crate::server::auth::password;
-use crate::server::{Application, Config, db, upkeep};
+use crate::server::{Application, Config, db, lifecycle, upkeep};
 
 /// Email of the admin created on the first start.
 const FIRST_ADMIN_EMAIL: &str = "admin@localhost";
@@ -21,12 +21,14 @@ pub async fn run(config: Config, database_url: &str) -> anyhow::Result<ExitCode>
     let pool = open(database_url).await?;
     create_first_admin(&pool).await?;
     let upkeep = upkeep::start(pool.clone()).await?;
+    let lifecycle = lifecycle::start(pool.clone());
     let app = Application::build(config, pool.clone()).await?;
     let addr = app.addr()?;
     tracing::info!(%addr, "callscope is listening");
     println!("callscope is listening on http://{addr} (sign in at http://{addr}/login)");
     app.run_until(shutdown_signal()).await?;
     upkeep.abort();
+    lifecycle.abort();
     pool.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

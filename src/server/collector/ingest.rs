@@ -24,7 +24,7 @@ use super::lookups::Lookups;
 use super::token::Caller;
 use super::wire::{Millis, Validate, Wire, query_param};
 use crate::server::db::conferences::EndpointRow;
-use crate::server::db::{conferences, idempotency};
+use crate::server::db::{conferences, idempotency, summaries};
 use crate::server::progress::Progress;
 use crate::server::{AppError, AppState};
 
@@ -199,6 +199,15 @@ impl Ingest {
         let endpoint = check_endpoint(caller, path, id, conferences::endpoint(&mut *self.tx, id).await?)?;
         self.lookups.touch(&mut *self.tx, endpoint.instance_id, at).await?;
         Ok(endpoint)
+    }
+
+    /// Summarises instance `instance_id`, which this request has just ended.
+    /// A later event from this process for it then marks the summary stale
+    /// at once (see `server::lifecycle`), unthrottled by the activity memo.
+    pub async fn summarize_ended(&mut self, instance_id: i64) -> Result<(), AppError> {
+        summaries::summarize(&mut self.tx, instance_id).await?;
+        self.lookups.forget_activity(instance_id);
+        Ok(())
     }
 
     /// The transaction's connection, for the db layer.

@@ -79,6 +79,12 @@ impl Lookups {
         Ok(())
     }
 
+    /// Forgets when activity was last noted in the instance, so the next
+    /// event writes it (the instance has just ended).
+    pub fn forget_activity(&self, instance_id: i64) {
+        self.activity.remove(&instance_id);
+    }
+
     /// Whether the app with appID `public_id` lets `origin` read answers.
     pub async fn origin_allowed(&self, pool: &PgPool, public_id: &str, origin: &str) -> Result<bool, AppError> {
         let key = (public_id.to_owned(), origin.to_owned());
@@ -104,6 +110,10 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     fn get(&self, key: &K, ttl: Duration) -> Option<V> {
         let map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         map.get(key).filter(|(_, stored)| stored.elapsed() < ttl).map(|(value, _)| value.clone())
+    }
+
+    fn remove(&self, key: &K) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(key);
     }
 
     fn put(&self, key: K, value: V) {

@@ -15,7 +15,6 @@ use super::wire::{self, Millis, Validate};
 use crate::domain::InvalidField;
 use crate::domain::limits::{self, APPLICATION_VERSION_CHARS, ID_BYTES, USER_FIELD_CHARS};
 use crate::server::db::conferences::{self, NewEndpoint, UserDetails};
-use crate::server::db::summaries;
 use crate::server::{AppError, AppState};
 
 /// Implements [`Envelope`] for bodies with `local_id` and `timestamp` fields.
@@ -349,7 +348,7 @@ pub async fn alive(request: EndpointRequest<CommonHeader>) -> Result<Response, A
 pub async fn left(request: EndpointRequest<CommonHeader>) -> Result<Response, AppError> {
     let EndpointRequest { mut ingest, endpoint, at, .. } = request;
     if conferences::left(ingest.conn(), endpoint.id, endpoint.instance_id, at).await? {
-        summaries::summarize(ingest.conn(), endpoint.instance_id).await?;
+        ingest.summarize_ended(endpoint.instance_id).await?;
     }
     ingest.done("userLeft").await
 }

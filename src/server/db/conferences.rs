@@ -104,11 +104,17 @@ pub async fn endpoint(db: impl PgExecutor<'_>, uc_id: Uuid) -> Result<Option<End
 }
 
 /// Notes activity at `at` in an instance; a no-op unless the stored time
-/// is more than 5 s older.
+/// is more than 5 s older. An event for an instance that has ended (and
+/// been summarised) makes its summary stale: the lifecycle worker
+/// computes it again.
 pub async fn touch_instance(db: impl PgExecutor<'_>, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
     sqlx::query!(
-        r#"update conference_instances set last_activity_at = $2
-           where id = $1 and last_activity_at < $2::timestamptz - interval '5 seconds'"#,
+        r#"update conference_instances
+           set last_activity_at = greatest(last_activity_at, $2),
+               summarized_at = case when status = 'ended' then null else summarized_at end
+           where id = $1
+             and (last_activity_at < $2::timestamptz - interval '5 seconds'
+                  or (status = 'ended' and summarized_at is not null))"#,
         instance_id,
         at,
     )
@@ -185,4 +191,42 @@ pub async fn set_user_details(conn: &mut PgConnection, uc_id: Uuid, details: &Us
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Live instances with no activity since before `cutoff`, oldest first,
+/// locked for closing; rows another worker holds are skipped.
+pub async fn claim_silent(conn: &mut PgConnection, cutoff: DateTime<Utc>, limit: i64) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar!(
+        "select id from conference_instances where status = 'live' and last_activity_at < $1
+          order by last_activity_at limit $2 for update skip locked",
+        cutoff,
+        limit,
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Ends a silent instance at its last activity.
+pub async fn end_silent(conn: &mut PgConnection, instance_id: i64) -> Result<(), AppError> {
+    sqlx::query!(
+        "update conference_instances
+            set status = 'ended', ended_at = greatest(last_activity_at, started_at), end_reason = 'inactivity'
+          where id = $1 and status = 'live'",
+        instance_id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Ended instances whose summary a late event made stale, locked for
+/// summarising; rows another worker holds are skipped.
+pub async fn claim_stale(conn: &mut PgConnection, limit: i64) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar!(
+        "select id from conference_instances where status = 'ended' and summarized_at is null
+          order by id limit $1 for update skip locked",
+        limit,
+    )
+    .fetch_all(conn)
+    .await?)
 }

@@ -1,7 +1,8 @@
 //! Integration progress: which SDK and collector calls an app has been seen
 //! making successfully.
 
-use sqlx::PgExecutor;
+use chrono::{DateTime, Utc};
+use sqlx::{PgExecutor, PgPool};
 
 use crate::server::AppError;
 
@@ -17,4 +18,27 @@ pub async fn record(db: impl PgExecutor<'_>, app_id: i64, step: &str) -> Result<
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// A step an app was seen making.
+pub struct StepRow {
+    /// The step's name.
+    pub step: String,
+    /// First time seen.
+    pub first_seen_at: DateTime<Utc>,
+    /// Last time seen.
+    pub last_seen_at: DateTime<Utc>,
+    /// Times recorded (at most once a minute per process).
+    pub seen_count: i64,
+}
+
+/// Every step app `app_id` was seen making.
+pub async fn list(pool: &PgPool, app_id: i64) -> Result<Vec<StepRow>, AppError> {
+    Ok(sqlx::query_as!(
+        StepRow,
+        "select step, first_seen_at, last_seen_at, seen_count from app_integration_progress where app_id = $1",
+        app_id,
+    )
+    .fetch_all(pool)
+    .await?)
 }

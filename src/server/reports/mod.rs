@@ -4,11 +4,18 @@
 
 mod conference;
 mod fabric;
+mod feedback;
+mod integration;
+mod overview;
+mod period;
 mod search;
 mod timeline;
 
 pub use conference::conference;
 pub use fabric::fabric;
+pub use feedback::feedback;
+pub use integration::integration;
+pub use overview::overview;
 pub use search::{apps, people, search};
 
 use sqlx::PgPool;

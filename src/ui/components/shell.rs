@@ -46,6 +46,7 @@ fn Header(user: CurrentUser) -> impl IntoView {
                 <A href="/search">"Search"</A>
                 <A href="/overview">"Overview"</A>
                 <A href="/feedback">"Feedback"</A>
+                <A href="/integration">"Integration"</A>
                 {is_admin.then(|| view! { <A href="/admin">"Admin"</A> })}
             </nav>
             <div class="user-menu">

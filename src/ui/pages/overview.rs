@@ -1,16 +1,118 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
-use crate::ui::components::EmptyState;
+use crate::api::{OverviewView, ReportQuery, get_overview};
+use crate::ui::components::{EmptyState, ErrorView, ReportFilters};
+use crate::ui::format;
 
-/// `/overview`: conferences, failures and setup delays for an app and period.
+/// `/overview?app=&from=&to=`: conferences, failures with their reasons,
+/// setup delay percentiles, quality and clients for an app and period.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
+    let query_map = use_query_map();
+    let query =
+        Memo::new(move |_| query_map.with(|map| ReportQuery::from_pairs(map.into_iter().map(|(k, v)| (&**k, v)))));
+    let data = Resource::new(move || query.get(), get_overview);
     view! {
         <Title text="Overview"/>
         <h1>"Overview"</h1>
-        <EmptyState title="No conference summaries yet">
-            "Failure rates, setup delays and quality appear here once conferences have ended and been summarised."
-        </EmptyState>
+        <Transition fallback=|| view! { <p class="loading">"Counting…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! { <Overview view/> }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// `12.5 %`.
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "–".to_owned(), |share| format!("{:.1} %", share * 100.0))
+}
+
+#[component]
+fn Overview(view: OverviewView) -> impl IntoView {
+    let failure_rate = percent(view.failure_rate());
+    let filters =
+        view! { <ReportFilters action="/overview" query=view.query.clone() days=view.days apps=view.apps.clone()/> };
+    if view.conferences == 0 {
+        return view! {
+            {filters}
+            <EmptyState title="No conferences in this period">
+                "Pick a longer period or another app. Conferences are counted by the day they started."
+            </EmptyState>
+        }
+        .into_any();
+    }
+    let delay = view.setup_delay.clone();
+    view! {
+        {filters}
+        <dl class="summary card overview-figures">
+            <div><dt>"Conferences"</dt><dd>{view.conferences}</dd></div>
+            <div><dt>"Ended and summarised"</dt><dd>{view.summarized}</dd></div>
+            <div><dt>"Participants"</dt><dd>{view.participants}</dd></div>
+            <div><dt>"Failure rate"</dt><dd class="failure-rate">{failure_rate}</dd></div>
+            <div><dt>"Total failures"</dt><dd>{view.total_failures}</dd></div>
+            <div><dt>"Partial failures"</dt><dd>{view.partial_failures}</dd></div>
+            <div><dt>"Median quality"</dt><dd class=format!("score {}", format::score_class(view.median_quality))>{format::score(view.median_quality)}</dd></div>
+        </dl>
+        <div class="report-grid">
+            <section>
+                <h2>"Failures by WebRTC function"</h2>
+                {if view.failures_by_function.is_empty() {
+                    view! { <p class="muted">"No errors were reported."</p> }.into_any()
+                } else {
+                    view! { <Counts rows=view.failures_by_function.clone() heading="wrtcFuncName" class="failures"/> }.into_any()
+                }}
+            </section>
+            <section>
+                <h2>"Setup delay"</h2>
+                {match delay {
+                    Some(d) => view! {
+                        <table class="data delays">
+                            <thead><tr><th>"Connections"</th><th>"Min"</th><th>"Median"</th><th>"90th"</th><th>"95th"</th><th>"99th"</th><th>"Max"</th></tr></thead>
+                            <tbody><tr>
+                                <td class="number">{d.count}</td>
+                                <td class="number">{format!("{} ms", d.min)}</td>
+                                <td class="number">{format!("{:.0} ms", d.p50)}</td>
+                                <td class="number">{format!("{:.0} ms", d.p90)}</td>
+                                <td class="number">{format!("{:.0} ms", d.p95)}</td>
+                                <td class="number">{format!("{:.0} ms", d.p99)}</td>
+                                <td class="number">{format!("{} ms", d.max)}</td>
+                            </tr></tbody>
+                        </table>
+                    }.into_any(),
+                    None => view! { <p class="muted">"No connection was set up."</p> }.into_any(),
+                }}
+            </section>
+            <section>
+                <h2>"Quality"</h2>
+                <figure class="chart" inner_html=view.quality_chart.clone()></figure>
+            </section>
+            <section>
+                <h2>"Browsers"</h2>
+                <Counts rows=view.browsers.clone() heading="browser" class="browsers"/>
+                <h2>"App versions"</h2>
+                <Counts rows=view.app_versions.clone() heading="applicationVersion" class="versions"/>
+            </section>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Counts(rows: Vec<(String, i64)>, heading: &'static str, class: &'static str) -> impl IntoView {
+    view! {
+        <table class=format!("data counts {class}")>
+            <thead><tr><th>{heading}</th><th class="number">"Count"</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|(name, count)| view! {
+                    <tr><td><code>{name}</code></td><td class="number">{count}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }

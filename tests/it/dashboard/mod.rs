@@ -1,9 +1,11 @@
 //! The dashboard's reads: search, conference and fabric pages, privacy.
 
+mod integration;
 mod pages;
 mod pagination;
 mod plans;
 mod privacy;
+mod report_figures;
 mod search;
 
 use callscope::server::audit::Actor;

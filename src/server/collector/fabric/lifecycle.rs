@@ -15,7 +15,7 @@ use crate::server::collector::responses::EventResponses;
 use crate::server::collector::user::envelope;
 use crate::server::collector::wire::{self, Millis, Validate, check_items, compact, to_json};
 use crate::server::db::fabrics::{self, SetupDelays};
-use crate::server::db::{self, conferences, ice, summaries};
+use crate::server::db::{self, conferences, ice};
 
 wire_enum! {
     /// The fabric lifecycle event.
@@ -166,7 +166,7 @@ async fn terminate(
     let fabric_id = fabric_of(ingest.conn(), endpoint, &body.connection_id, &body.remote_id, at).await?;
     fabrics::terminate(ingest.conn(), fabric_id, at).await?;
     if fabrics::end_instance_if_fabrics_ended(ingest.conn(), endpoint.instance_id, at).await? {
-        summaries::summarize(ingest.conn(), endpoint.instance_id).await?;
+        ingest.summarize_ended(endpoint.instance_id).await?;
     }
     Ok(fabric_id)
 }

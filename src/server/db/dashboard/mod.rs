@@ -7,6 +7,8 @@
 
 pub mod conference;
 pub mod fabric;
+pub mod feedback;
+pub mod overview;
 pub mod search;
 
 use sqlx::PgPool;
