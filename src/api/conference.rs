@@ -149,6 +149,8 @@ pub struct FabricRow {
     pub terminated_at: Option<DateTime<Utc>>,
     /// Relay in use (`turn/udp`, ...; empty: direct).
     pub relay_type: Option<String>,
+    /// Its worst stream's quality score (1–5), once the conference is summarised.
+    pub quality_score: Option<f64>,
     /// Last ICE connection state.
     pub ice_connection_state: Option<String>,
 }

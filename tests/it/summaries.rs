@@ -266,6 +266,14 @@ async fn heavy_loss_scores_lower_than_clean_stats_and_names_the_worst_stream(poo
     assert_eq!((worst["direction"].as_str(), worst["mediaKind"].as_str()), (Some("inbound"), Some("audio")));
     assert_close(worst["score"].as_f64(), audio_score(250.0, 30.0, 0.1));
 
+    // Each fabric scores as its worst stream: here the conference's worst.
+    let fabric_score: Option<f64> = sqlx::query_scalar("select quality_score from fabrics where id = $1")
+        .bind(fabric)
+        .fetch_one(pool)
+        .await
+        .expect("fabric score");
+    assert_close(fabric_score, audio_score(250.0, 30.0, 0.1));
+
     let (clean, lossy) = (clean.quality_score.expect("score"), lossy.quality_score.expect("score"));
     assert!(lossy < clean - 1.0, "lossy {lossy} vs clean {clean}");
 }

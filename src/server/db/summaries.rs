@@ -61,14 +61,19 @@ impl StreamRow {
 /// Computes and stores the summary of instance `instance_id`: counts of
 /// participants, endpoints and fabrics, setup delays, the failure group,
 /// the error count and failures by WebRTC function, and the quality score
-/// of its worst stream (see `docs/quality.md`). Run it in the transaction
+/// of its worst stream (see `docs/quality.md`), also per fabric. Run it in the transaction
 /// that ends the instance; running it again recomputes everything.
 pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), AppError> {
     let streams = streams(conn, instance_id).await?;
-    let worst = streams
-        .iter()
-        .filter_map(|stream| quality::score(&stream.figures()).map(|score| (stream, score)))
-        .min_by(|(_, a), (_, b)| a.total_cmp(b));
+    let scored: Vec<(&StreamRow, f64)> =
+        streams.iter().filter_map(|stream| quality::score(&stream.figures()).map(|score| (stream, score))).collect();
+    let worst = scored.iter().copied().min_by(|(_, a), (_, b)| a.total_cmp(b));
+    let mut fabric_scores: std::collections::BTreeMap<i64, f64> = std::collections::BTreeMap::new();
+    for (stream, score) in &scored {
+        let slot = fabric_scores.entry(stream.fabric_id).or_insert(*score);
+        *slot = slot.min(*score);
+    }
+    store_fabric_scores(conn, instance_id, &fabric_scores).await?;
     let worst_stream = worst.map_or(Value::Null, |(stream, score)| {
         json!({
             "fabricId": stream.fabric_id,
@@ -227,4 +232,25 @@ mod tests {
         let video = StreamRow { media_kind: Some("video".to_owned()), frame_height: Some(359.6), ..row() };
         assert_eq!((video.figures().media_kind, video.figures().frame_height), (MediaKind::Video, Some(360)));
     }
+}
+
+/// Sets each fabric's score to its worst stream's; fabrics of the instance
+/// without a scored stream get none.
+async fn store_fabric_scores(
+    conn: &mut PgConnection,
+    instance_id: i64,
+    scores: &std::collections::BTreeMap<i64, f64>,
+) -> Result<(), AppError> {
+    let (ids, values): (Vec<i64>, Vec<f64>) = scores.iter().map(|(id, score)| (*id, *score)).unzip();
+    sqlx::query!(
+        "update fabrics f set quality_score = s.score
+           from fabrics f2 left join unnest($2::int8[], $3::float8[]) as s(id, score) on s.id = f2.id
+          where f2.instance_id = $1 and f.id = f2.id",
+        instance_id,
+        &ids,
+        &values,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -118,6 +118,7 @@ pub(super) async fn fabrics(
             failure_reason: row.failure_reason,
             terminated_at: row.terminated_at,
             relay_type: row.relay_type,
+            quality_score: row.quality_score,
             ice_connection_state: row.ice_connection_state,
         })
         .collect())

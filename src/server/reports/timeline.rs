@@ -144,6 +144,7 @@ mod tests {
             terminated_at: None,
             relay_type: None,
             ice_connection_state: None,
+            quality_score: None,
         }
     }
 

@@ -155,7 +155,7 @@ fn Fabrics(conference: i64, fabrics: Vec<FabricRow>) -> impl IntoView {
     }
     view! {
         <table class="data">
-            <thead><tr><th>"Connection"</th><th>"From → to"</th><th>"Usage"</th><th>"Direction"</th><th>"State"</th><th>"Setup delay"</th><th>"Relay"</th></tr></thead>
+            <thead><tr><th>"Connection"</th><th>"From → to"</th><th>"Usage"</th><th>"Direction"</th><th>"State"</th><th>"Setup delay"</th><th>"Relay"</th><th>"Quality"</th></tr></thead>
             <tbody>
                 {fabrics.into_iter().map(|f| {
                     let state = match (&f.failure_reason, f.failure_delay_ms) {
@@ -172,6 +172,7 @@ fn Fabrics(conference: i64, fabrics: Vec<FabricRow>) -> impl IntoView {
                             <td>{state}</td>
                             <td class="number">{format::ms(f.setup_delay_ms)}</td>
                             <td>{format::relay(f.relay_type.as_deref())}</td>
+                            <td class=format!("number score {}", format::score_class(f.quality_score))>{format::score(f.quality_score)}</td>
                         </tr>
                     }
                 }).collect_view()}

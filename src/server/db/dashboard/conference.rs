@@ -196,6 +196,8 @@ pub struct FabricRow {
     pub relay_type: Option<String>,
     /// ICE connection state.
     pub ice_connection_state: Option<String>,
+    /// Its worst stream's quality score, once summarised.
+    pub quality_score: Option<f64>,
 }
 
 /// The instance's fabrics in the order they were added, or with `only`
@@ -213,7 +215,7 @@ pub async fn fabrics(
                   f.remote_user_id, case when $2 then f.remote_user_name end as remote_user_name,
                   f.connection_id, f.fabric_usage, f.transmission_direction, f.remote_endpoint_type, f.state,
                   f.added_at, f.setup_at, f.setup_delay_ms, f.failed_at, f.failure_delay_ms, f.failure_reason,
-                  f.terminated_at, f.relay_type, f.ice_connection_state
+                  f.terminated_at, f.relay_type, f.ice_connection_state, f.quality_score
              from fabrics f join endpoints e on e.id = f.endpoint_id
             where f.instance_id = $1 and ($3::bigint is null or f.id = $3)
             order by f.added_at, f.id"#,
