@@ -3,6 +3,7 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
+use super::search_query::escape;
 
 /// Records shown per page of the audit log.
 pub const AUDIT_PAGE_SIZE: i64 = 50;
@@ -76,21 +77,10 @@ impl AuditQuery {
         ];
         let query: Vec<String> = pairs
             .into_iter()
-            .filter_map(|(key, value)| value.map(|value| format!("{key}={}", encode(&value))))
+            .filter_map(|(key, value)| value.map(|value| format!("{key}={}", escape(&value))))
             .collect();
         if query.is_empty() { "/admin/audit".to_owned() } else { format!("/admin/audit?{}", query.join("&")) }
     }
-}
-
-/// Percent-encodes a query value (everything but unreserved characters).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (byte as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// One page of the audit log, newest first.

@@ -1,6 +1,8 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::search_query::escape;
+
 /// Days shown when the URL names no period: the last week, today included.
 pub const DEFAULT_DAYS: u64 = 7;
 
@@ -52,7 +54,7 @@ impl ReportQuery {
     pub fn to_url(&self, path: &str) -> String {
         let mut pairs = Vec::new();
         if let Some(app) = &self.app {
-            pairs.push(format!("app={}", encode(app)));
+            pairs.push(format!("app={}", escape(app)));
         }
         if let Some(from) = self.from {
             pairs.push(format!("from={from}"));
@@ -61,21 +63,10 @@ impl ReportQuery {
             pairs.push(format!("to={to}"));
         }
         if let Some(version) = &self.app_version {
-            pairs.push(format!("appVersion={}", encode(version)));
+            pairs.push(format!("appVersion={}", escape(version)));
         }
         if pairs.is_empty() { path.to_owned() } else { format!("{path}?{}", pairs.join("&")) }
     }
-}
-
-/// Percent-encodes a query value (everything but unreserved characters).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (byte as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -217,7 +217,7 @@ pub fn format_time(time: DateTime<Utc>) -> String {
 /// kept). Not `leptos_router`'s `Url::escape`: that encodes differently on
 /// the server and in the browser, and these links must render the same in
 /// both for hydration.
-fn escape(value: &str) -> String {
+pub(crate) fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {

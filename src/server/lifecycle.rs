@@ -3,8 +3,11 @@
 //!
 //! - An instance ends at once, in the request that does it, when its last
 //!   endpoint leaves or its last fabric terminates (the collector).
-//! - One that falls silent ends here, [`SILENCE`] after its last activity,
-//!   with `end_reason = 'inactivity'` and `ended_at` at that activity.
+//! - One that falls silent ends here, when the server has heard nothing
+//!   from it for [`SILENCE`] (by the server's clock: client clocks may be
+//!   wrong, and `callscope demo` replays past calls), with
+//!   `end_reason = 'inactivity'` and `ended_at` at its last activity (by
+//!   the clients' clock, like every other time of the conference).
 //! - Every ended instance is summarised in the transaction that ends it.
 //! - An event that arrives for an ended instance (a late `fabricTerminated`,
 //!   stats still in flight, an error report) is stored with that instance

@@ -41,7 +41,8 @@ pub fn score(score: Option<f64>) -> String {
 
 /// A CSS class for a 1..5 score: good, fair, poor.
 pub fn score_class(score: Option<f64>) -> &'static str {
-    score.map_or("unknown", |score| crate::domain::quality::Band::of(score).as_str())
+    // Of the score as shown (one decimal), so "4.0" never reads as fair.
+    score.map_or("unknown", |score| crate::domain::quality::Band::of((score * 10.0).round() / 10.0).as_str())
 }
 
 /// `420 ms`, or a dash.
@@ -150,6 +151,11 @@ mod tests {
         assert_eq!((score(Some(4.26)), score_class(Some(4.26))), ("4.3".to_owned(), "good"));
         assert_eq!((score(None), score_class(None)), ("–".to_owned(), "unknown"));
         assert_eq!(score_class(Some(2.1)), "poor");
+        assert_eq!(
+            (score(Some(3.96)), score_class(Some(3.96))),
+            ("4.0".to_owned(), "good"),
+            "the colour of the shown value"
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ struct Instance {
     end_reason: Option<String>,
     summarized: bool,
     last_activity_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
     ended_at: Option<DateTime<Utc>>,
     error_count: i32,
     summary: Value,
@@ -28,7 +29,7 @@ struct Instance {
 
 async fn instance(pool: &PgPool, joined: &Joined) -> Instance {
     sqlx::query_as(
-        "select ci.id, ci.status, ci.end_reason, ci.summarized_at is not null as summarized, ci.last_activity_at,
+        "select ci.id, ci.status, ci.end_reason, ci.summarized_at is not null as summarized, ci.last_activity_at, ci.last_seen_at,
                 ci.ended_at, ci.error_count, ci.summary
            from conference_instances ci join endpoints e on e.instance_id = ci.id where e.id = $1::uuid",
     )
@@ -66,7 +67,7 @@ async fn a_silent_instance_ends_30_s_after_its_last_activity(pool: PgPool) {
     let pool = &collector.server.pool;
     let alice = collector.join("quiet", "alice").await;
     let live = instance(pool, &alice).await;
-    let last = live.last_activity_at;
+    let last = live.last_seen_at;
 
     let early = lifecycle::run_once(pool, last + SILENCE - TimeDelta::seconds(1)).await.expect("round");
     assert!(early.ended.is_empty());
@@ -76,11 +77,32 @@ async fn a_silent_instance_ends_30_s_after_its_last_activity(pool: PgPool) {
     assert_eq!(round.ended, [live.id]);
     let ended = instance(pool, &alice).await;
     assert_eq!((ended.status.as_str(), ended.end_reason.as_deref()), ("ended", Some("inactivity")));
-    assert_eq!(ended.ended_at, Some(last), "it ended when it fell silent, not when it was noticed");
+    assert_eq!(ended.ended_at, Some(live.last_activity_at), "it ended when it fell silent, not when it was noticed");
     assert!(ended.summarized);
 
     let again = lifecycle::run_once(pool, last + SILENCE * 3).await.expect("round");
     assert_eq!(again, lifecycle::Round::default(), "an instance ends once");
+}
+
+#[sqlx::test]
+async fn silence_is_measured_by_the_server_clock_not_the_clients(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let pool = &collector.server.pool;
+    // A client whose clock is an hour behind (or a replay of a past call).
+    let token = collector.authenticate("alice").await;
+    let an_hour_ago = crate::collector::now_ms() - 3_600_000.0;
+    let body = with(header("alice"), json!({ "timestamp": an_hour_ago, "endpointInfo": { "type": "browser" } }));
+    let response = collector.post(&token, &collector.conference_url(&collector.app_id, "behind", &[]), &body).await;
+    assert_eq!(response.status(), 200);
+    let round = lifecycle::run_once(pool, Utc::now()).await.expect("round");
+    assert!(round.ended.is_empty(), "heard from just now: still live");
+    let live: (String, DateTime<Utc>) =
+        sqlx::query_as("select status, last_activity_at from conference_instances where conference_id = 'behind'")
+            .fetch_one(pool)
+            .await
+            .expect("instance");
+    assert_eq!(live.0, "live");
+    assert!(live.1 < Utc::now() - TimeDelta::minutes(59), "its times stay the client's");
 }
 
 #[sqlx::test]
@@ -89,7 +111,7 @@ async fn a_late_event_stays_with_its_ended_instance_and_a_join_opens_a_new_one(p
     let pool = &collector.server.pool;
     let alice = collector.join("reused", "alice").await;
     let first = instance(pool, &alice).await;
-    lifecycle::run_once(pool, first.last_activity_at + SILENCE + TimeDelta::seconds(1)).await.expect("round");
+    lifecycle::run_once(pool, first.last_seen_at + SILENCE + TimeDelta::seconds(1)).await.expect("round");
     let ended = instance(pool, &alice).await;
     assert_eq!((ended.status.as_str(), ended.error_count), ("ended", 0));
 
@@ -133,7 +155,7 @@ async fn two_workers_on_one_database_end_and_summarise_each_instance_once(pool: 
         let joined = collector.join(&format!("conference-{n}"), "alice").await;
         let live = instance(pool, &joined).await;
         ids.push(live.id);
-        latest = latest.max(live.last_activity_at);
+        latest = latest.max(live.last_seen_at);
     }
     // A second pool: two callscope processes on one database.
     let other = PgPoolOptions::new().connect_with(pool.connect_options().as_ref().clone()).await.expect("second pool");

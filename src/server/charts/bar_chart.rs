@@ -1,6 +1,7 @@
 //! A bar chart of counts by category (ratings 1–5, quality bands) as SVG.
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::accessible::name_svg;
 use super::palette::colour;
@@ -39,14 +40,15 @@ impl BarChart<'_> {
         let root = SVGBackend::with_string(svg, self.size).into_drawing_area();
         root.fill(&WHITE)?;
         let area = root.titled(self.title, ("sans-serif", 18))?;
-        let count = u32::try_from(self.bars.len()).unwrap_or(u32::MAX).max(1);
+        // `0..n` segmented has a segment per value of `0..=n`: one too many.
+        let last = u32::try_from(self.bars.len()).unwrap_or(u32::MAX).saturating_sub(1);
         let highest = self.bars.iter().map(|(_, value)| *value).fold(0.0, f64::max);
         let (_, top) = value_range(Some((0.0, highest)));
         let mut chart = ChartBuilder::on(&area)
             .margin(8)
             .x_label_area_size(32)
             .y_label_area_size(56)
-            .build_cartesian_2d((0..count).into_segmented(), 0.0..top)?;
+            .build_cartesian_2d((0..last).into_segmented(), 0.0..top)?;
         let labels: Vec<&str> = self.bars.iter().map(|(label, _)| label.as_str()).collect();
         chart
             .configure_mesh()
@@ -58,6 +60,7 @@ impl BarChart<'_> {
                 }
                 _ => String::new(),
             })
+            .y_label_formatter(&|value| format_value(*value))
             .y_desc(self.y_label)
             .label_style(("sans-serif", 14))
             .axis_desc_style(("sans-serif", 14))
@@ -74,7 +77,9 @@ impl BarChart<'_> {
             bar.set_margin(0, 0, 8, 8);
             bar
         }))?;
-        let label_style = ("sans-serif", 13).into_font().color(&RGBColor(0x33, 0x33, 0x33));
+        // Above each bar, so that a short one does not hide it.
+        let label_style =
+            ("sans-serif", 13).into_font().color(&RGBColor(0x33, 0x33, 0x33)).pos(Pos::new(HPos::Center, VPos::Bottom));
         chart.draw_series(self.bars.iter().enumerate().map(|(index, (_, value))| {
             let at = (SegmentValue::CenterOf(u32::try_from(index).unwrap_or(u32::MAX)), *value);
             Text::new(format_value(*value), at, label_style.clone())

@@ -19,13 +19,16 @@ pub(super) struct TimeAxis {
     start: DateTime<Utc>,
     seconds: RangedCoordf64,
     ticks: Vec<f64>,
+    /// Labels are days (`2026-11-21`) on axes longer than two days.
+    days: bool,
 }
 
 impl TimeAxis {
     /// An axis from `start` to `end`, which must not come before `start`.
     pub(super) fn new(start: DateTime<Utc>, end: DateTime<Utc>, max_ticks: usize) -> Self {
         let span = offset_s(start, end).max(0.001);
-        Self { start, seconds: (0.0..span).into(), ticks: time_ticks(start, end, max_ticks) }
+        let days = span > 2.0 * DAY_S as f64;
+        Self { start, seconds: (0.0..span).into(), ticks: time_ticks(start, end, max_ticks), days }
     }
 
     /// The x coordinate of `at`.
@@ -59,7 +62,8 @@ impl Ranged for TimeAxis {
 
 impl ValueFormatter<f64> for TimeAxis {
     fn format_ext(&self, value: &f64) -> String {
-        time_label(self.start, *value)
+        let label = time_label(self.start, *value);
+        if self.days { label.date } else { label.time }
     }
 }
 
@@ -68,10 +72,17 @@ fn offset_s(start: DateTime<Utc>, at: DateTime<Utc>) -> f64 {
     (at - start).num_milliseconds() as f64 / 1_000.0
 }
 
-/// `HH:MM:SS` of the instant `offset` seconds after `start`.
-fn time_label(start: DateTime<Utc>, offset: f64) -> String {
+/// The instant `offset` seconds after `start`, as a tick label.
+struct Label {
+    /// `HH:MM:SS`.
+    time: String,
+    /// `YYYY-MM-DD`.
+    date: String,
+}
+
+fn time_label(start: DateTime<Utc>, offset: f64) -> Label {
     let at = start + TimeDelta::milliseconds((offset * 1_000.0).round() as i64);
-    at.format("%H:%M:%S").to_string()
+    Label { time: at.format("%H:%M:%S").to_string(), date: at.format("%Y-%m-%d").to_string() }
 }
 
 /// At most `max_ticks` tick positions (offsets in seconds from `start`) on
@@ -117,6 +128,15 @@ mod tests {
     }
 
     #[test]
+    fn axes_longer_than_two_days_are_labelled_by_day() {
+        let start = at("00:00:00");
+        let axis = TimeAxis::new(start, start + TimeDelta::days(7), 8);
+        let labels: Vec<String> = axis.key_points(BoldPoints(8)).iter().map(|t| axis.format_ext(t)).collect();
+        assert_eq!(labels.first().map(String::as_str), Some("2024-03-01"));
+        assert_eq!(labels.last().map(String::as_str), Some("2024-03-08"));
+    }
+
+    #[test]
     fn never_more_ticks_than_asked_for() {
         let start = at("00:00:00");
         for span_s in [1, 9, 59, 61, 3_599, 7_300, 86_400, 10 * 86_400] {
@@ -127,7 +147,8 @@ mod tests {
 
     #[test]
     fn labels_are_hours_minutes_seconds_in_utc() {
-        assert_eq!(time_label(at("23:59:50"), 12.4), "00:00:02");
+        assert_eq!(time_label(at("23:59:50"), 12.4).time, "00:00:02");
+        assert_eq!(time_label(at("23:59:50"), 12.4).date, "2024-03-02");
     }
 
     #[test]

@@ -47,7 +47,8 @@ pub async fn join(
         r#"insert into conference_instances (app_id, conference_id, started_at, last_activity_at)
            select id, $2, $3, $3 from apps where id = $1 and disabled_at is null
            on conflict (app_id, conference_id) where status = 'live'
-           do update set last_activity_at = greatest(conference_instances.last_activity_at, excluded.last_activity_at)
+           do update set last_activity_at = greatest(conference_instances.last_activity_at, excluded.last_activity_at),
+                         last_seen_at = now()
            returning id"#,
         app_id,
         conference_id,
@@ -103,17 +104,18 @@ pub async fn endpoint(db: impl PgExecutor<'_>, uc_id: Uuid) -> Result<Option<End
     .await?)
 }
 
-/// Notes activity at `at` in an instance; a no-op unless the stored time
-/// is more than 5 s older. An event for an instance that has ended (and
-/// been summarised) makes its summary stale: the lifecycle worker
-/// computes it again.
+/// Notes activity at client time `at` in an instance, and that the server
+/// heard from it now; a no-op unless either was noted more than 5 s ago.
+/// An event for an instance that has ended (and been summarised) makes its
+/// summary stale: the lifecycle worker computes it again.
 pub async fn touch_instance(db: impl PgExecutor<'_>, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
     sqlx::query!(
         r#"update conference_instances
-           set last_activity_at = greatest(last_activity_at, $2),
+           set last_activity_at = greatest(last_activity_at, $2), last_seen_at = now(),
                summarized_at = case when status = 'ended' then null else summarized_at end
            where id = $1
              and (last_activity_at < $2::timestamptz - interval '5 seconds'
+                  or last_seen_at < now() - interval '5 seconds'
                   or (status = 'ended' and summarized_at is not null))"#,
         instance_id,
         at,
@@ -193,12 +195,13 @@ pub async fn set_user_details(conn: &mut PgConnection, uc_id: Uuid, details: &Us
     Ok(())
 }
 
-/// Live instances with no activity since before `cutoff`, oldest first,
-/// locked for closing; rows another worker holds are skipped.
+/// Live instances the server has heard nothing from since before `cutoff`
+/// (server time), oldest first, locked for closing; rows another worker
+/// holds are skipped.
 pub async fn claim_silent(conn: &mut PgConnection, cutoff: DateTime<Utc>, limit: i64) -> Result<Vec<i64>, AppError> {
     Ok(sqlx::query_scalar!(
-        "select id from conference_instances where status = 'live' and last_activity_at < $1
-          order by last_activity_at limit $2 for update skip locked",
+        "select id from conference_instances where status = 'live' and last_seen_at < $1
+          order by last_seen_at limit $2 for update skip locked",
         cutoff,
         limit,
     )
@@ -206,7 +209,7 @@ pub async fn claim_silent(conn: &mut PgConnection, cutoff: DateTime<Utc>, limit:
     .await?)
 }
 
-/// Ends a silent instance at its last activity.
+/// Ends a silent instance at its last activity (client time).
 pub async fn end_silent(conn: &mut PgConnection, instance_id: i64) -> Result<(), AppError> {
     sqlx::query!(
         "update conference_instances

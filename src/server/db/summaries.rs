@@ -1,6 +1,8 @@
 //! The summary of a conference instance, computed once when it ends: what
 //! search, overview and webhooks read instead of the children rows.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Value, json};
 use sqlx::PgConnection;
 
@@ -68,7 +70,7 @@ pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), 
     let scored: Vec<(&StreamRow, f64)> =
         streams.iter().filter_map(|stream| quality::score(&stream.figures()).map(|score| (stream, score))).collect();
     let worst = scored.iter().copied().min_by(|(_, a), (_, b)| a.total_cmp(b));
-    let mut fabric_scores: std::collections::BTreeMap<i64, f64> = std::collections::BTreeMap::new();
+    let mut fabric_scores = BTreeMap::new();
     for (stream, score) in &scored {
         let slot = fabric_scores.entry(stream.fabric_id).or_insert(*score);
         *slot = slot.min(*score);
@@ -180,6 +182,27 @@ async fn streams(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<Stream
     .await?)
 }
 
+/// Sets each fabric's score to its worst stream's; fabrics of the instance
+/// without a scored stream get none.
+async fn store_fabric_scores(
+    conn: &mut PgConnection,
+    instance_id: i64,
+    scores: &BTreeMap<i64, f64>,
+) -> Result<(), AppError> {
+    let (ids, values): (Vec<i64>, Vec<f64>) = scores.iter().map(|(id, score)| (*id, *score)).unzip();
+    sqlx::query!(
+        "update fabrics f set quality_score = s.score
+           from fabrics f2 left join unnest($2::int8[], $3::float8[]) as s(id, score) on s.id = f2.id
+          where f2.instance_id = $1 and f.id = f2.id",
+        instance_id,
+        &ids,
+        &values,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,25 +255,4 @@ mod tests {
         let video = StreamRow { media_kind: Some("video".to_owned()), frame_height: Some(359.6), ..row() };
         assert_eq!((video.figures().media_kind, video.figures().frame_height), (MediaKind::Video, Some(360)));
     }
-}
-
-/// Sets each fabric's score to its worst stream's; fabrics of the instance
-/// without a scored stream get none.
-async fn store_fabric_scores(
-    conn: &mut PgConnection,
-    instance_id: i64,
-    scores: &std::collections::BTreeMap<i64, f64>,
-) -> Result<(), AppError> {
-    let (ids, values): (Vec<i64>, Vec<f64>) = scores.iter().map(|(id, score)| (*id, *score)).unzip();
-    sqlx::query!(
-        "update fabrics f set quality_score = s.score
-           from fabrics f2 left join unnest($2::int8[], $3::float8[]) as s(id, score) on s.id = f2.id
-          where f2.instance_id = $1 and f.id = f2.id",
-        instance_id,
-        &ids,
-        &values,
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Building blocks shared by several pages.
 
 mod admin_form;
+mod app_select;
 mod conference_table;
 mod empty_state;
 mod error_list;
@@ -14,6 +15,7 @@ mod shell;
 mod timeline_strip;
 
 pub use admin_form::{AdminNav, DoneNotice, FieldError, FormErrorNotice, SecretOnce, use_form_outcome};
+pub use app_select::AppSelect;
 pub use conference_table::ConferenceTable;
 pub use empty_state::EmptyState;
 pub use error_list::ErrorList;

@@ -2,6 +2,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 
+use super::AppSelect;
 use crate::api::{AppChoice, ReportQuery};
 
 /// The filters of a report page (overview, feedback): a GET form to
@@ -28,14 +29,7 @@ pub fn ReportFilters(
             <div class="search-form card report-filters">
                 <label>
                     "App"
-                    <select name="app">
-                        <option value="">"every app I may see"</option>
-                        {apps.into_iter().map(|choice| {
-                            let selected = choice.app_id == app;
-                            let label = format!("{} ({})", choice.name, choice.app_id);
-                            view! { <option value=choice.app_id selected=selected>{label}</option> }
-                        }).collect_view()}
-                    </select>
+                    <AppSelect apps selected=app any="every app I may see"/>
                 </label>
                 <label>"From (UTC day)" <input type="date" name="from" value=days.0.to_string()/></label>
                 <label>"To (UTC day, included)" <input type="date" name="to" value=days.1.to_string()/></label>

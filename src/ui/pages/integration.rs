@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{IntegrationStep, IntegrationView, integration_progress};
-use crate::ui::components::{EmptyState, ErrorView};
+use crate::ui::components::{AppSelect, EmptyState, ErrorView};
 use crate::ui::format;
 
 /// `/integration?app=APPID`: which SDK and collector calls the app has been
@@ -43,13 +43,7 @@ fn Integration(data: IntegrationView) -> impl IntoView {
         <form method="get" action="/integration" class="card search-form integration-app" aria-label="Choose an app">
             <label>
                 "App"
-                <select name="app">
-                    {apps.into_iter().map(|choice| {
-                        let selected = choice.app_id == app.app_id;
-                        let label = format!("{} ({})", choice.name, choice.app_id);
-                        view! { <option value=choice.app_id selected=selected>{label}</option> }
-                    }).collect_view()}
-                </select>
+                <AppSelect apps selected=app.app_id.clone()/>
             </label>
             <div class="actions"><button type="submit" class="primary">"Show"</button></div>
         </form>

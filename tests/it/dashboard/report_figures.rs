@@ -143,8 +143,11 @@ struct Rated {
     application_version: Option<String>,
 }
 
+/// How to read one kind of rating from a row.
+type Kind = (&'static str, fn(&Rated) -> Option<i16>);
+
 fn check_feedback(report: &FeedbackReport, rows: &[Rated]) {
-    let kinds: [(&str, fn(&Rated) -> Option<i16>); 4] = [
+    let kinds: [Kind; 4] = [
         ("overall", |r| r.overall_rating),
         ("audio", |r| r.audio_rating),
         ("video", |r| r.video_rating),
@@ -184,7 +187,7 @@ fn check_feedback(report: &FeedbackReport, rows: &[Rated]) {
 
     let mut comments: Vec<(DateTime<Utc>, &str)> =
         rows.iter().filter_map(|r| r.comment.as_deref().map(|c| (r.submitted_at, c))).collect();
-    comments.sort_by(|a, b| b.0.cmp(&a.0));
+    comments.sort_by_key(|c| std::cmp::Reverse(c.0));
     comments.truncate(50);
     let shown: Vec<(DateTime<Utc>, &str)> =
         report.comments.iter().map(|c| (c.submitted_at, c.comment.as_str())).collect();
@@ -217,7 +220,7 @@ async fn feedback_figures_equal_a_recomputation_over_the_raw_rows(pool: PgPool) 
     assert!(report.dissatisfied > 0, "the demo has unhappy users");
 
     let version = rows.iter().find_map(|r| r.application_version.clone()).expect("an applicationVersion");
-    assert_eq!(report.app_versions, [version.clone()]);
+    assert_eq!(report.app_versions, std::slice::from_ref(&version));
     let only: Vec<Rated> = rows.into_iter().filter(|r| r.application_version.as_ref() == Some(&version)).collect();
     let query = ReportQuery { app_version: Some(version), ..query };
     let filtered = reports::feedback(&pool, &user, query, Utc::now()).await.expect("report");

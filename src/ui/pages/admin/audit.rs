@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{AppSummary, AuditPage, AuditQuery, AuditRow, admin_apps, admin_audit};
-use crate::ui::components::{AdminNav, EmptyState, ErrorView};
+use crate::api::{AppChoice, AppSummary, AuditPage, AuditQuery, AuditRow, admin_apps, admin_audit};
+use crate::ui::components::{AdminNav, AppSelect, EmptyState, ErrorView};
 use crate::ui::format;
 
 /// The action filters offered, as (prefix, label).
@@ -49,18 +49,12 @@ pub fn AdminAuditPage() -> impl IntoView {
 fn Filters(filters: AuditQuery, apps: Vec<AppSummary>) -> impl IntoView {
     let app = filters.app.unwrap_or_default();
     let action = filters.action.unwrap_or_default();
+    let apps: Vec<AppChoice> = apps.into_iter().map(|a| AppChoice { app_id: a.app_id, name: a.name }).collect();
     view! {
         <form method="get" action="/admin/audit" class="card search-form audit-filters" aria-label="Filter the audit log">
             <label>
                 "App"
-                <select name="app">
-                    <option value="">"every app"</option>
-                    {apps.into_iter().map(|choice| {
-                        let selected = choice.app_id == app;
-                        let label = format!("{} ({})", choice.name, choice.app_id);
-                        view! { <option value=choice.app_id selected=selected>{label}</option> }
-                    }).collect_view()}
-                </select>
+                <AppSelect apps selected=app any="every app"/>
             </label>
             <label>
                 "Actor"
