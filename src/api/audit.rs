@@ -3,7 +3,7 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use super::search_query::escape;
+use super::query_string::{encode, filled, with_query};
 
 /// Records shown per page of the audit log.
 pub const AUDIT_PAGE_SIZE: i64 = 50;
@@ -51,11 +51,7 @@ impl AuditQuery {
     /// Reads the filters from a URL query; blank fields are no filter.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut query = AuditQuery::default();
-        for (key, value) in pairs {
-            let value = value.trim();
-            if value.is_empty() {
-                continue;
-            }
+        for (key, value) in filled(pairs) {
             match key {
                 "app" => query.app = Some(value.to_owned()),
                 "actor" => query.actor = Some(value.to_owned()),
@@ -69,17 +65,13 @@ impl AuditQuery {
 
     /// The page's URL for these filters.
     pub fn to_url(&self) -> String {
-        let pairs = [
+        let query = encode([
             ("app", self.app.clone()),
             ("actor", self.actor.clone()),
             ("action", self.action.clone()),
             ("before", self.before.map(|before| before.to_string())),
-        ];
-        let query: Vec<String> = pairs
-            .into_iter()
-            .filter_map(|(key, value)| value.map(|value| format!("{key}={}", escape(&value))))
-            .collect();
-        if query.is_empty() { "/admin/audit".to_owned() } else { format!("/admin/audit?{}", query.join("&")) }
+        ]);
+        with_query("/admin/audit", &query)
     }
 }
 

@@ -29,15 +29,10 @@ impl FormOutcome {
 
     /// The error of `intent`'s form that names none of `fields`.
     pub fn form_error(&self, intent: &str, fields: &[&str]) -> Option<String> {
-        self.error.as_ref().filter(|error| self.intent == intent && !fields.contains(&error.field.as_str())).map(
-            |error| {
-                if error.field.is_empty() {
-                    error.message.clone()
-                } else {
-                    format!("{}: {}", error.field, error.message)
-                }
-            },
-        )
+        self.error
+            .as_ref()
+            .filter(|error| self.intent == intent && !fields.contains(&error.field.as_str()))
+            .map(ToString::to_string)
     }
 
     /// What was typed into `field` of `intent`'s form, to fill it again.
@@ -53,6 +48,13 @@ pub struct FormError {
     pub field: String,
     /// What is wrong, in words the admin can act on.
     pub message: String,
+}
+
+/// "field: message", or the message alone for the form as a whole.
+impl std::fmt::Display for FormError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field.is_empty() { f.write_str(&self.message) } else { write!(f, "{}: {}", self.field, self.message) }
+    }
 }
 
 /// An app secret just created: the only time its value is shown.

@@ -15,6 +15,7 @@ mod form_outcome;
 mod integration;
 mod overview;
 mod person;
+mod query_string;
 mod report_query;
 mod search;
 mod search_query;

@@ -1,7 +1,7 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::search_query::escape;
+use super::query_string::{encode, filled, with_query};
 
 /// Days shown when the URL names no period: the last week, today included.
 pub const DEFAULT_DAYS: u64 = 7;
@@ -26,11 +26,7 @@ impl ReportQuery {
     /// Reads the filters from a URL query; blank or malformed fields are no filter.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut query = ReportQuery::default();
-        for (key, value) in pairs {
-            let value = value.trim();
-            if value.is_empty() {
-                continue;
-            }
+        for (key, value) in filled(pairs) {
             match key {
                 "app" => query.app = Some(value.to_owned()),
                 "from" => query.from = value.parse().ok(),
@@ -52,20 +48,13 @@ impl ReportQuery {
 
     /// `path` with these filters as its query string.
     pub fn to_url(&self, path: &str) -> String {
-        let mut pairs = Vec::new();
-        if let Some(app) = &self.app {
-            pairs.push(format!("app={}", escape(app)));
-        }
-        if let Some(from) = self.from {
-            pairs.push(format!("from={from}"));
-        }
-        if let Some(to) = self.to {
-            pairs.push(format!("to={to}"));
-        }
-        if let Some(version) = &self.app_version {
-            pairs.push(format!("appVersion={}", escape(version)));
-        }
-        if pairs.is_empty() { path.to_owned() } else { format!("{path}?{}", pairs.join("&")) }
+        let query = encode([
+            ("app", self.app.clone()),
+            ("from", self.from.map(|day| day.to_string())),
+            ("to", self.to.map(|day| day.to_string())),
+            ("appVersion", self.app_version.clone()),
+        ]);
+        with_query(path, &query)
     }
 }
 

@@ -1,6 +1,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::query_string::encode;
 use crate::domain::InvalidField;
 use crate::domain::limits::{ID_BYTES, max_bytes};
 
@@ -165,7 +166,7 @@ impl SearchQuery {
         if let Some(before) = self.before {
             pairs.push(("before", before.encode()));
         }
-        pairs.iter().map(|(key, value)| format!("{key}={}", escape(value))).collect::<Vec<_>>().join("&")
+        encode(pairs.into_iter().map(|(key, value)| (key, Some(value))))
     }
 
     /// The same search from its first page.
@@ -211,22 +212,6 @@ fn parse_time(field: &'static str, value: &str) -> Result<DateTime<Utc>, Invalid
 /// RFC 3339 in UTC, seconds precision unless finer is needed.
 pub fn format_time(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-}
-
-/// Percent-encodes a query-string value (UTF-8 bytes; unreserved characters
-/// kept). Not `leptos_router`'s `Url::escape`: that encodes differently on
-/// the server and in the browser, and these links must render the same in
-/// both for hydration.
-pub(crate) fn escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ pub struct UsersView {
 /// Every dashboard user with their grants. Admins only.
 #[server(endpoint = "admin_users")]
 pub async fn admin_users() -> Result<UsersView, ApiError> {
-    crate::server::auth::require_role(Role::Admin)?;
+    let admin = crate::server::auth::require_role(Role::Admin)?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::accounts::view(&state.pool).await?)
+    Ok(crate::server::accounts::view(&state.pool, &admin).await?)
 }

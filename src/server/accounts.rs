@@ -10,11 +10,13 @@ use super::AppError;
 use super::audit::{Action, Actor, record};
 use super::auth::password;
 use super::db::{apps, users};
-use crate::api::{AppChoice, UserRow, UserView, UsersView};
+use super::reports;
+use crate::api::{CurrentUser, UserRow, UserView, UsersView};
 use crate::domain::{Email, InvalidField, Role};
 
-/// Every user with the apps granted to them, and every app, for the admin page.
-pub async fn view(pool: &PgPool) -> Result<UsersView, AppError> {
+/// Every user with the apps granted to them, and every app `admin` may
+/// grant (all of them, by name), for the admin page.
+pub async fn view(pool: &PgPool, admin: &CurrentUser) -> Result<UsersView, AppError> {
     let mut grants = users::grants(pool).await?.into_iter().peekable();
     let users = users::list(pool)
         .await?
@@ -28,10 +30,7 @@ pub async fn view(pool: &PgPool) -> Result<UsersView, AppError> {
             UserView { user, apps }
         })
         .collect();
-    let mut apps: Vec<_> =
-        apps::list(pool).await?.into_iter().map(|app| AppChoice { app_id: app.public_id, name: app.name }).collect();
-    apps.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.app_id.cmp(&b.app_id)));
-    Ok(UsersView { users, apps })
+    Ok(UsersView { users, apps: reports::apps(pool, admin).await? })
 }
 
 /// Creates a user with `role` and the password given.

@@ -68,31 +68,30 @@ pub fn start(pool: PgPool) -> JoinHandle<()> {
 /// One round as of `now`: ends the instances silent for [`SILENCE`] and
 /// summarises again those a late event made stale.
 pub async fn run_once(pool: &PgPool, now: DateTime<Utc>) -> Result<Round, AppError> {
-    let mut round = Round::default();
+    Ok(Round { ended: pass(pool, Some(now - SILENCE)).await?, resummarized: pass(pool, None).await? })
+}
+
+/// Claims instances a batch per transaction until none is left, and
+/// summarises each: live ones silent since `silent_since` (ending them
+/// first), or with `None` ended ones whose summary is stale.
+async fn pass(pool: &PgPool, silent_since: Option<DateTime<Utc>>) -> Result<Vec<i64>, AppError> {
+    let mut done = Vec::new();
     loop {
         let mut tx = pool.begin().await?;
-        let ids = conferences::claim_silent(&mut tx, now - SILENCE, BATCH).await?;
+        let ids = match silent_since {
+            Some(cutoff) => conferences::claim_silent(&mut tx, cutoff, BATCH).await?,
+            None => conferences::claim_stale(&mut tx, BATCH).await?,
+        };
         for &id in &ids {
-            conferences::end_silent(&mut tx, id).await?;
+            if silent_since.is_some() {
+                conferences::end_silent(&mut tx, id).await?;
+            }
             summaries::summarize(&mut tx, id).await?;
         }
         tx.commit().await?;
-        round.ended.extend(&ids);
+        done.extend(&ids);
         if ids.len() < BATCH as usize {
-            break;
+            return Ok(done);
         }
     }
-    loop {
-        let mut tx = pool.begin().await?;
-        let ids = conferences::claim_stale(&mut tx, BATCH).await?;
-        for &id in &ids {
-            summaries::summarize(&mut tx, id).await?;
-        }
-        tx.commit().await?;
-        round.resummarized.extend(&ids);
-        if ids.len() < BATCH as usize {
-            break;
-        }
-    }
-    Ok(round)
 }

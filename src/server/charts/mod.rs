@@ -26,3 +26,12 @@ pub use bar_chart::BarChart;
 pub use downsample::downsample;
 pub use line_chart::{HEIGHT, LineChart, NO_SAMPLES, Series, WIDTH};
 pub use point::Point;
+
+use crate::server::AppError;
+
+/// Runs chart drawing (CPU work) off the async runtime.
+pub async fn off_runtime<T: Send + 'static>(
+    draw: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(draw).await.map_err(|error| AppError::Internal(error.into()))?
+}

@@ -1,6 +1,5 @@
 use std::collections::{BTreeMap, HashMap};
 
-use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
 
@@ -8,7 +7,7 @@ use super::conference::{errors, fabrics, summary};
 use super::{Viewer, timeline};
 use crate::api::{ChartView, CurrentUser, FabricView, FirstMedia, Person, SdpSnapshot};
 use crate::server::AppError;
-use crate::server::charts::{LineChart, Point, Series};
+use crate::server::charts::{LineChart, Point, Series, off_runtime};
 use crate::server::db::dashboard::fabric::{self as db, EventRow, SampleRow, SsrcRow};
 
 /// The fabric page of `fabric_id` in conference instance `conference_id`.
@@ -38,9 +37,7 @@ pub async fn fabric(
         .into_iter()
         .map(|row| SdpSnapshot { at: row.reported_at, local: row.local_sdp, remote: row.remote_sdp })
         .collect();
-    let charts = tokio::task::spawn_blocking(move || render_charts(&samples, &labels, range))
-        .await
-        .context("chart rendering task")??;
+    let charts = off_runtime(move || render_charts(&samples, &labels, range)).await?;
     Ok(FabricView { conference, fabric, range, timeline, errors, sdps, charts, first_media })
 }
 

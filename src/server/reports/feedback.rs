@@ -4,10 +4,10 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::PgPool;
 
-use super::period::{Scope, render};
+use super::period::Scope;
 use crate::api::{CurrentUser, FeedbackComment, FeedbackDay, FeedbackReport, RatingDistribution, ReportQuery};
 use crate::server::AppError;
-use crate::server::charts::{BarChart, LineChart, Point, Series};
+use crate::server::charts::{BarChart, LineChart, Point, Series, off_runtime};
 use crate::server::db::dashboard::feedback::{self as db, Filter};
 
 /// The kinds of rating, in the order shown.
@@ -46,7 +46,7 @@ pub async fn feedback(
         let weighted: i64 = tally.iter().zip(1..).map(|(n, rating)| n * rating).sum();
         let bars: Vec<(String, f64)> =
             tally.iter().zip(1..).map(|(n, rating)| (format!("{rating}"), *n as f64)).collect();
-        let chart = render(move || {
+        let chart = off_runtime(move || {
             BarChart { title, y_label: "ratings", bars: &bars, size: (460, 240), colour: index }.to_svg()
         })
         .await?;
@@ -62,7 +62,7 @@ pub async fn feedback(
         .iter()
         .filter_map(|row| row.mean_overall.map(|value| Point { at: row.day + TimeDelta::hours(12), value }))
         .collect();
-    let trend_chart = render(move || {
+    let trend_chart = off_runtime(move || {
         let series = [Series { label: "mean overall rating".to_owned(), points }];
         LineChart { title: "Overall rating by day", y_label: "mean rating (1–5)", range: (from, to), series: &series }
             .to_svg()

@@ -107,11 +107,11 @@ pub async fn integration(pool: &PgPool, user: &CurrentUser, app: &str) -> Result
     let visible = dashboard::visible_apps(pool, user.id, user.role.is_admin()).await?;
     let chosen = if app.is_empty() {
         match visible.first() {
-            Some(first) => first,
+            Some(first) => first.clone(),
             None => return Ok(None),
         }
     } else {
-        visible.iter().find(|v| v.public_id == app).ok_or(AppError::NotFound)?
+        visible.iter().find(|v| v.public_id == app).ok_or(AppError::NotFound)?.clone()
     };
     let seen = progress::list(pool, chosen.id).await?;
     let steps = STEPS
@@ -128,6 +128,6 @@ pub async fn integration(pool: &PgPool, user: &CurrentUser, app: &str) -> Result
             hint: hint.to_owned(),
         })
         .collect();
-    let choice = |v: &dashboard::VisibleApp| AppChoice { app_id: v.public_id.clone(), name: v.name.clone() };
-    Ok(Some(IntegrationView { app: choice(chosen), apps: visible.iter().map(choice).collect(), steps }))
+    let apps = visible.into_iter().map(AppChoice::from).collect();
+    Ok(Some(IntegrationView { app: chosen.into(), apps, steps }))
 }

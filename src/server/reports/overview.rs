@@ -4,12 +4,12 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use super::period::{Scope, render};
+use super::period::Scope;
 use crate::api::{CurrentUser, DelayPercentiles, OverviewView, ReportQuery};
 use crate::domain::quality::Band;
 use crate::domain::stats::percentile;
 use crate::server::AppError;
-use crate::server::charts::BarChart;
+use crate::server::charts::{BarChart, off_runtime};
 use crate::server::db::dashboard::overview as db;
 
 /// The overview of `query` for `user` as of `now`.
@@ -32,7 +32,7 @@ pub async fn overview(
         .map(|band| (band.label().to_owned(), scores.iter().filter(|score| Band::of(**score) == band).count() as i64))
         .collect();
     let bars: Vec<(String, f64)> = quality_bands.iter().map(|(label, n)| (label.clone(), *n as f64)).collect();
-    let quality_chart = render(move || {
+    let quality_chart = off_runtime(move || {
         BarChart { title: "Conferences by quality", y_label: "conferences", bars: &bars, size: (480, 260), colour: 2 }
             .to_svg()
     })

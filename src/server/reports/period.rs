@@ -41,14 +41,7 @@ impl Scope {
         let from = midnight(days.0).ok_or_else(|| AppError::BadRequest("the period starts too early".into()))?;
         let to = days.1.checked_add_days(Days::new(1)).and_then(midnight);
         let to = to.ok_or_else(|| AppError::BadRequest("the period ends too late".into()))?;
-        let choices = visible.into_iter().map(|v| AppChoice { app_id: v.public_id, name: v.name }).collect();
+        let choices = visible.into_iter().map(AppChoice::from).collect();
         Ok(Self { apps, choices, days, from, to })
     }
-}
-
-/// Renders a chart off the async runtime (plotters is CPU work).
-pub(super) async fn render(
-    draw: impl FnOnce() -> Result<String, AppError> + Send + 'static,
-) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(draw).await.map_err(|error| AppError::Internal(error.into()))?
 }

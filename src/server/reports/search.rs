@@ -58,7 +58,7 @@ pub async fn search(pool: &PgPool, user: &CurrentUser, query: &SearchQuery) -> R
 /// The apps `user` may search, by name.
 pub async fn apps(pool: &PgPool, user: &CurrentUser) -> Result<Vec<AppChoice>, AppError> {
     let apps = dashboard::visible_apps(pool, user.id, user.role.is_admin()).await?;
-    Ok(apps.into_iter().map(|app| AppChoice { app_id: app.public_id, name: app.name }).collect())
+    Ok(apps.into_iter().map(AppChoice::from).collect())
 }
 
 /// Up to ten people `user` may see whose userID — or, for support and

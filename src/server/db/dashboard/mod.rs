@@ -13,9 +13,11 @@ pub mod search;
 
 use sqlx::PgPool;
 
+use crate::api::AppChoice;
 use crate::server::AppError;
 
 /// An app a dashboard user may see.
+#[derive(Clone)]
 pub struct VisibleApp {
     /// Internal id.
     pub id: i64,
@@ -23,6 +25,12 @@ pub struct VisibleApp {
     pub public_id: String,
     /// Display name.
     pub name: String,
+}
+
+impl From<VisibleApp> for AppChoice {
+    fn from(app: VisibleApp) -> Self {
+        AppChoice { app_id: app.public_id, name: app.name }
+    }
 }
 
 /// The apps a dashboard user may see, by name: every app for an admin,

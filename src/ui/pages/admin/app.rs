@@ -96,7 +96,6 @@ fn App(detail: AppDetail, outcome: FormOutcome) -> impl IntoView {
 
 #[component]
 fn Secrets(action: String, secrets: Vec<SecretRow>, outcome: FormOutcome) -> impl IntoView {
-    let revoke_error = outcome.form_error("revoke_secret", &[]);
     view! {
         <section>
             <h2>"Secrets"</h2>
@@ -104,7 +103,7 @@ fn Secrets(action: String, secrets: Vec<SecretRow>, outcome: FormOutcome) -> imp
                 "An app has at most two active secrets. To rotate, create a new one, move your clients to it, "
                 "then revoke the old one: both work until then, and a revoked secret stops at once."
             </p>
-            {revoke_error.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            <FormErrorNotice outcome=outcome.clone() intent="revoke_secret" fields=&[]/>
             <table class="data admin-secrets">
                 <thead><tr><th>"Id"</th><th>"Label"</th><th>"Ends in"</th><th>"Created"</th><th>"Last token"</th><th>"Status"</th><th></th></tr></thead>
                 <tbody>
@@ -117,13 +116,10 @@ fn Secrets(action: String, secrets: Vec<SecretRow>, outcome: FormOutcome) -> imp
                                 <td><code>"…"{secret.last4}</code></td>
                                 <td class="nowrap">{format::time(secret.created_at)}</td>
                                 <td class="nowrap">{when(secret.last_used_at)}</td>
-                                <td>{secret.revoked_at.map_or_else(|| "active".to_owned(), |at| format!("revoked {}", format::time(at)))}</td>
+                                <td>{status(secret.revoked_at)}</td>
                                 <td>{(!revoked).then(|| view! {
-                                    <form method="post" action=action.clone() class="inline-form">
-                                        <input type="hidden" name="intent" value="revoke_secret"/>
-                                        <input type="hidden" name="secretID" value=secret.id/>
-                                        <button type="submit" class="danger" aria-label=format!("Revoke secret {}", secret.id)>"Revoke"</button>
-                                    </form>
+                                    <RowAction action=action.clone() intent="revoke_secret" field="secretID" value=secret.id.to_string()
+                                        label="Revoke" aria=format!("Revoke secret {}", secret.id)/>
                                 })}</td>
                             </tr>
                         }
@@ -147,7 +143,6 @@ fn Secrets(action: String, secrets: Vec<SecretRow>, outcome: FormOutcome) -> imp
 
 #[component]
 fn Origins(action: String, origins: Vec<OriginRow>, outcome: FormOutcome) -> impl IntoView {
-    let remove_error = outcome.form_error("remove_origin", &[]);
     view! {
         <section>
             <h2>"Whitelisted origins"</h2>
@@ -155,7 +150,7 @@ fn Origins(action: String, origins: Vec<OriginRow>, outcome: FormOutcome) -> imp
                 "When the list is not empty, /authenticate refuses pages from any other origin. "
                 "Enter scheme://host[:port]; it is stored as browsers send it."
             </p>
-            {remove_error.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            <FormErrorNotice outcome=outcome.clone() intent="remove_origin" fields=&[]/>
             {if origins.is_empty() {
                 view! { <p class="muted">"No whitelist: pages from any origin may authenticate."</p> }.into_any()
             } else {
@@ -168,11 +163,8 @@ fn Origins(action: String, origins: Vec<OriginRow>, outcome: FormOutcome) -> imp
                                     <td><code>{origin.origin.clone()}</code></td>
                                     <td class="nowrap">{format::time(origin.created_at)}</td>
                                     <td>
-                                        <form method="post" action=action.clone() class="inline-form">
-                                            <input type="hidden" name="intent" value="remove_origin"/>
-                                            <input type="hidden" name="origin" value=origin.origin.clone()/>
-                                            <button type="submit" class="danger" aria-label=format!("Remove {}", origin.origin)>"Remove"</button>
-                                        </form>
+                                        <RowAction action=action.clone() intent="remove_origin" field="origin" value=origin.origin.clone()
+                                            label="Remove" aria=format!("Remove {}", origin.origin)/>
                                     </td>
                                 </tr>
                             }).collect_view()}
@@ -197,7 +189,6 @@ fn Origins(action: String, origins: Vec<OriginRow>, outcome: FormOutcome) -> imp
 
 #[component]
 fn Keys(action: String, keys: Vec<KeyRow>, outcome: FormOutcome) -> impl IntoView {
-    let revoke_error = outcome.form_error("revoke_key", &[]);
     view! {
         <section>
             <h2>"Public keys (ES256)"</h2>
@@ -206,7 +197,7 @@ fn Keys(action: String, keys: Vec<KeyRow>, outcome: FormOutcome) -> impl IntoVie
                 "callscope verifies them with the public key added here. Compare fingerprints with "
                 <code>"openssl pkey -pubin -outform der | sha256sum"</code>"."
             </p>
-            {revoke_error.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            <FormErrorNotice outcome=outcome.clone() intent="revoke_key" fields=&[]/>
             {(!keys.is_empty()).then(|| view! {
                 <table class="data admin-keys">
                     <thead><tr><th>"keyID"</th><th>"SHA-256 fingerprint"</th><th>"Added"</th><th>"Last token"</th><th>"Status"</th><th></th></tr></thead>
@@ -219,13 +210,10 @@ fn Keys(action: String, keys: Vec<KeyRow>, outcome: FormOutcome) -> impl IntoVie
                                     <td><code class="fingerprint">{key.fingerprint}</code></td>
                                     <td class="nowrap">{format::time(key.created_at)}</td>
                                     <td class="nowrap">{when(key.last_used_at)}</td>
-                                    <td>{key.revoked_at.map_or_else(|| "active".to_owned(), |at| format!("revoked {}", format::time(at)))}</td>
+                                    <td>{status(key.revoked_at)}</td>
                                     <td>{(!revoked).then(|| view! {
-                                        <form method="post" action=action.clone() class="inline-form">
-                                            <input type="hidden" name="intent" value="revoke_key"/>
-                                            <input type="hidden" name="keyID" value=key.key_id.clone()/>
-                                            <button type="submit" class="danger" aria-label=format!("Revoke key {}", key.key_id)>"Revoke"</button>
-                                        </form>
+                                        <RowAction action=action.clone() intent="revoke_key" field="keyID" value=key.key_id.clone()
+                                            label="Revoke" aria=format!("Revoke key {}", key.key_id)/>
                                     })}</td>
                                 </tr>
                             }
@@ -253,4 +241,28 @@ fn Keys(action: String, keys: Vec<KeyRow>, outcome: FormOutcome) -> impl IntoVie
         </section>
     }
     .into_any()
+}
+
+/// "active", or when it was revoked.
+fn status(revoked_at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    revoked_at.map_or_else(|| "active".to_owned(), |at| format!("revoked {}", format::time(at)))
+}
+
+/// A one-button form acting on one row: `intent` with `field` = `value`.
+#[component]
+fn RowAction(
+    action: String,
+    intent: &'static str,
+    field: &'static str,
+    value: String,
+    label: &'static str,
+    aria: String,
+) -> impl IntoView {
+    view! {
+        <form method="post" action=action class="inline-form">
+            <input type="hidden" name="intent" value=intent/>
+            <input type="hidden" name=field value=value/>
+            <button type="submit" class="danger" aria-label=aria>{label}</button>
+        </form>
+    }
 }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{AppChoice, AppSummary, AuditPage, AuditQuery, AuditRow, admin_apps, admin_audit};
+use crate::api::{AppChoice, AuditPage, AuditQuery, AuditRow, admin_audit, list_search_apps};
 use crate::ui::components::{AdminNav, AppSelect, EmptyState, ErrorView};
 use crate::ui::format;
 
@@ -25,7 +25,8 @@ pub fn AdminAuditPage() -> impl IntoView {
     let query = use_query_map();
     let filters = Memo::new(move |_| query.with(|q| AuditQuery::from_pairs(q.into_iter().map(|(k, v)| (&**k, v)))));
     let page = Resource::new(move || filters.get(), admin_audit);
-    let apps = Resource::new(|| (), |()| admin_apps());
+    // Admins may search every app: the app filter's choices, by name.
+    let apps = Resource::new(|| (), |()| list_search_apps());
     view! {
         <Title text="Admin · Audit log"/>
         <Suspense>
@@ -46,10 +47,9 @@ pub fn AdminAuditPage() -> impl IntoView {
 }
 
 #[component]
-fn Filters(filters: AuditQuery, apps: Vec<AppSummary>) -> impl IntoView {
+fn Filters(filters: AuditQuery, apps: Vec<AppChoice>) -> impl IntoView {
     let app = filters.app.unwrap_or_default();
     let action = filters.action.unwrap_or_default();
-    let apps: Vec<AppChoice> = apps.into_iter().map(|a| AppChoice { app_id: a.app_id, name: a.name }).collect();
     view! {
         <form method="get" action="/admin/audit" class="card search-form audit-filters" aria-label="Filter the audit log">
             <label>

@@ -88,8 +88,7 @@ fn RoleSelect(selected: Role) -> impl IntoView {
 /// The errors of the last post about this user (any of the row's forms).
 fn row_error(outcome: &FormOutcome, email: &str) -> Option<String> {
     let about_this_user = outcome.values.get("email").is_some_and(|posted| posted == email);
-    let error = outcome.error.as_ref().filter(|_| about_this_user && outcome.intent != "create_user")?;
-    Some(if error.field.is_empty() { error.message.clone() } else { format!("{}: {}", error.field, error.message) })
+    outcome.error.as_ref().filter(|_| about_this_user && outcome.intent != "create_user").map(ToString::to_string)
 }
 
 #[component]
