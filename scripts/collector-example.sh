@@ -3,8 +3,11 @@
 # HS256 code made from the app secret, join a conference whose ID is not
 # ASCII, send a fabric event and stats, leave. Needs bash, curl, openssl.
 #   scripts/collector-example.sh http://127.0.0.1:3000 APP_ID SECRET
+# With FABRIC_EVENT=fabricSetupFailed the connection fails instead, and the
+# conference ends as a total failure (what a failedConferences webhook hears).
 set -euo pipefail
 BASE=${1:?usage: collector-example.sh BASE APP_ID SECRET} APP_ID=${2:?} SECRET=${3:?} USER_ID=alice
+FABRIC_EVENT=${FABRIC_EVENT:-fabricSetup}
 
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 urlencode() { # one path segment, byte by byte
@@ -44,7 +47,7 @@ post() {
   echo
 }
 post events/fabric '{"localID":"alice","deviceID":"laptop","timestamp":'"$(ts)"',
-  "eventType":"fabricSetup","connectionID":"pc1","remoteID":"bob","delay":420}'
+  "eventType":"'"$FABRIC_EVENT"'","connectionID":"pc1","remoteID":"bob","delay":420}'
 post stats '{"localID":"alice","deviceID":"laptop","timestamp":'"$(ts)"',"connectionID":"pc1","remoteID":"bob",
   "stats":{"tracks":[{"id":"in-audio","type":"inbound-rtp","kind":"audio","ssrc":"1234",
     "jitter":0.012,"packetsLost":3,"packetsReceived":480,"bitrate":32000}],

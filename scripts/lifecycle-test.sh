@@ -98,6 +98,67 @@ app_commands() {
     cs list | grep -q "\"appID\":\"$app_id\"" &&
     [ "$(audit_count "$app_id")" -eq 10 ]
 }
+# A free loopback port, and the first webhook of an app.
+free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
+hook_of() { cli app webhook list --app "$1" | grep -o '"id":[0-9]*' | head -n1 | cut -d: -f2; }
+# A webhook made and managed with the CLI: a failed conference played
+# through the collector is delivered by the running server to the receiver
+# of docs/webhooks.md (scripts/webhook-receiver.mjs), which checks its signature.
+webhook_commands() {
+  local app app_id secret port hook hook_id receiver delivery
+  app=$(cli app create --name Hooked) || return 1
+  app_id=$(sed -n 's/.*"appID":"\([0-9]*\)".*/\1/p' <<<"$app")
+  secret=$(keep_secret <<<"$app")
+  port=$(free_port)
+  hook=$(cli app webhook add --app "$app_id" --url "http://127.0.0.1:$port/callscope-webhook?token=t0k" \
+    --reason failedConferences --trigger individual) || return 1
+  hook_id=$(sed -n 's/.*"webhookID":\([0-9]*\).*/\1/p' <<<"$hook")
+  CALLSCOPE_WEBHOOK_SECRET=$(keep_secret <<<"$hook") PORT=$port node scripts/webhook-receiver.mjs >"$work/hooks.out" 2>"$work/hooks.err" &
+  receiver=$!
+  FABRIC_EVENT=fabricSetupFailed scripts/collector-example.sh "http://$addr" "$app_id" "$secret" >/dev/null
+  for _ in $(seq 1 150); do grep -q '"reason":"failedConferences"' "$work/hooks.out" && break; sleep 0.2; done
+  kill "$receiver"
+  grep -q '"triggerType":"individual"' "$work/hooks.out" &&
+    cli app webhook deliveries --app "$app_id" --id "$hook_id" | grep -q '"status":"delivered"' &&
+    delivery=$(cli app webhook deliveries --app "$app_id" --id "$hook_id" | grep -o '"id":[0-9]*' | head -n1 | cut -d: -f2) &&
+    cli app webhook replay --app "$app_id" --id "$hook_id" --delivery "$delivery" | grep -q '"replayID":' &&
+    cli app webhook update --app "$app_id" --id "$hook_id" --trigger interval --threshold 0.2 --period-minutes 30 \
+      --disabled | grep -q '"enabled":false' &&
+    cli app webhook list --app "$app_id" | grep -q '"interval_seconds":1800' &&
+    cli app webhook rotate-secret --app "$app_id" --id "$hook_id" | keep_secret | grep -q '^whsec_' &&
+    cli app webhook remove --app "$app_id" --id "$hook_id" | grep -q '"removed":true' &&
+    [ "$("$bin" --data-dir "$data" --json audit list --app "$app_id" | grep -o '"action":"webhook[.a-z_]*"' | wc -l)" -eq 5 ]
+}
+# A notification to a receiver that is down stays pending across a restart
+# of the server, and is delivered once the receiver is up.
+webhook_pending() {
+  local app app_id secret
+  app=$(cli app create --name Pending) || return 1
+  app_id=$(sed -n 's/.*"appID":"\([0-9]*\)".*/\1/p' <<<"$app")
+  secret=$(keep_secret <<<"$app")
+  free_port >"$work/down.port"
+  cli app webhook add --app "$app_id" --url "http://127.0.0.1:$(cat "$work/down.port")/callscope-webhook" \
+    --reason failedConferences --trigger individual | keep_secret >"$work/down.secret" || return 1
+  FABRIC_EVENT=fabricSetupFailed scripts/collector-example.sh "http://$addr" "$app_id" "$secret" >/dev/null || return 1
+  echo "$app_id" >"$work/down.app"
+  for _ in $(seq 1 50); do # the first attempt fails: nobody listens
+    cli app webhook deliveries --app "$app_id" --id "$(hook_of "$app_id")" | grep -q '"error":"could not connect' && return 0
+    sleep 0.2
+  done
+  return 1
+}
+webhook_delivered_after_restart() {
+  local app_id receiver delivered=""
+  app_id=$(cat "$work/down.app")
+  CALLSCOPE_WEBHOOK_SECRET=$(cat "$work/down.secret") PORT=$(cat "$work/down.port") \
+    node scripts/webhook-receiver.mjs >"$work/down.out" 2>"$work/down.err" &
+  receiver=$!
+  # The retry is due 15 to 30 s after the failed attempt.
+  for _ in $(seq 1 300); do grep -q '"reason":"failedConferences"' "$work/down.out" && delivered=1 && break; sleep 0.2; done
+  kill "$receiver"
+  [ -n "$delivered" ] && [ "$(grep -c . "$work/down.out")" -eq 1 ] &&
+    cli app webhook deliveries --app "$app_id" --id "$(hook_of "$app_id")" | grep -q '"status":"delivered"'
+}
 # Audit records of an app, as `callscope audit list` shows them: one per
 # change above (create, origin add/remove, key add/revoke, secret
 # rotate/revoke, rename, disable, enable; the refused key leaves none).
@@ -125,13 +186,16 @@ check "the first start prints an admin login" prints_first_admin
 check "the CLI creates a user beside the running server" create_user
 check "the collector walk-through of docs/collector.md works" collector_walkthrough
 check "every app subcommand works beside the running server" app_commands
+check "a webhook made with the CLI is delivered, signed, by the running server" webhook_commands
+check "a notification to a receiver that is down stays pending" webhook_pending
 check "every user subcommand works; the last admin stays admin" user_commands
-check "no app secret is ever logged, even at debug level" secrets_never_logged
+check "no app or webhook secret is ever logged, even at debug level" secrets_never_logged
 check "Ctrl-C (SIGINT) stops the server cleanly" stop INT
 check "no postgres is left after Ctrl-C" no_postgres_left
 check "second start serves" start "$work/second.log"
 check "the second start prints no new admin" no_second_admin
 check "users created before the restart are kept" user_listed
+check "the pending notification is delivered after the restart, once" webhook_delivered_after_restart
 check "SIGTERM stops the server cleanly" stop TERM
 check "no postgres is left after SIGTERM" no_postgres_left
 check "the CLI works with the server stopped" user_listed

@@ -12,6 +12,7 @@ pub fn config(url: &str) -> anyhow::Result<Config> {
         master_key: None,
         leptos_toml: "Leptos.toml".into(),
         addr: Some("127.0.0.1:0".parse()?),
+        public_url: None,
         request_timeout_secs: 30,
         body_limit_bytes: 1024 * 1024,
         secure_cookies: false,

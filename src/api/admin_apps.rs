@@ -76,7 +76,7 @@ pub struct Grantee {
 }
 
 /// Everything the admin page of one app shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppDetail {
     /// The app.
     pub app: AppSummary,
@@ -88,6 +88,8 @@ pub struct AppDetail {
     pub origins: Vec<OriginRow>,
     /// Support and engineer users granted the app (admins see every app).
     pub grantees: Vec<Grantee>,
+    /// Its webhooks, oldest first (never a secret).
+    pub webhooks: Vec<super::WebhookRow>,
 }
 
 /// Every app, oldest first. Admins only.

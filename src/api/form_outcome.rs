@@ -57,15 +57,26 @@ impl std::fmt::Display for FormError {
     }
 }
 
-/// An app secret just created: the only time its value is shown.
+/// A secret just created: the only time its value is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShownSecret {
+    /// What the secret is for.
+    pub kind: SecretKind,
     /// The appID.
     pub app_id: String,
-    /// The secret's id.
+    /// The secret's id (an app secret's, or the webhook's).
     pub secret_id: i64,
     /// The secret's label.
     pub label: String,
     /// The secret.
     pub value: String,
+}
+
+/// What a shown secret is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SecretKind {
+    /// An app secret, for `/authenticate`.
+    App,
+    /// A webhook's signing secret.
+    Webhook,
 }

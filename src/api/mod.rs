@@ -21,6 +21,7 @@ mod search;
 mod search_query;
 mod session;
 mod users;
+mod webhooks;
 
 pub use admin_apps::{
     AdminApp, AdminApps, AppDetail, AppSummary, Grantee, KeyRow, OriginRow, SecretRow, admin_app, admin_apps,
@@ -35,7 +36,7 @@ pub use fabric::{ChartView, FabricView, FirstMedia, GetFabric, SdpSnapshot, Time
 pub use feedback_report::{
     FeedbackComment, FeedbackDay, FeedbackReport, GetFeedbackReport, RatingDistribution, get_feedback_report,
 };
-pub use form_outcome::{FormError, FormOutcome, ShownSecret};
+pub use form_outcome::{FormError, FormOutcome, SecretKind, ShownSecret};
 pub use integration::{IntegrationProgress, IntegrationStep, IntegrationView, StepSeen, integration_progress};
 pub use overview::{DelayPercentiles, GetOverview, OverviewView, get_overview};
 pub use person::Person;
@@ -47,3 +48,6 @@ pub use search::{
 pub use search_query::{Cursor, FailureGroup, SearchQuery, format_time};
 pub use session::{CurrentUser, GetCurrentUser, get_current_user};
 pub use users::{AdminUsers, UserRow, UserView, UsersView, admin_users};
+pub use webhooks::{
+    AdminWebhook, AttemptRow, DELIVERY_LOG_SIZE, DeliveryRow, REASONS, WebhookDetail, WebhookRow, admin_webhook,
+};

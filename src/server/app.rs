@@ -29,6 +29,7 @@ use crate::ui::{App, shell};
 /// with port 0) learn the address before serving.
 pub struct Application {
     listener: TcpListener,
+    state: AppState,
     router: Router,
 }
 
@@ -37,7 +38,12 @@ impl Application {
     pub async fn build(config: Config, pool: PgPool) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
         let state = AppState::new(config, pool)?;
-        Ok(Self { listener, router: router(state) })
+        Ok(Self { listener, router: router(state.clone()), state })
+    }
+
+    /// The state its handlers share (the background workers need it too).
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     /// The address the server listens on.

@@ -26,6 +26,14 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// The dashboard user's id, if a user acts.
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            Actor::User { id, .. } => Some(*id),
+            Actor::Cli => None,
+        }
+    }
+
     /// How the actor reads in the audit log: an email, or `cli@<host>`.
     pub fn label(&self) -> String {
         match self {

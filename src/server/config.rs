@@ -38,6 +38,11 @@ pub struct ConfigArgs {
     #[arg(long, env = "CALLSCOPE_ADDR", global = true)]
     pub addr: Option<SocketAddr>,
 
+    /// The dashboard's address as its users reach it (e.g. behind a proxy),
+    /// for links in webhook notifications. Unset: `http://` and the listen address.
+    #[arg(long, env = "CALLSCOPE_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
     /// Seconds a request may take before it is answered with 408.
     #[arg(long, env = "CALLSCOPE_REQUEST_TIMEOUT_SECS", default_value_t = 30, global = true)]
     pub request_timeout_secs: u64,
@@ -79,6 +84,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Leptos site options (site root, pkg dir, output name).
     pub leptos: LeptosOptions,
+    /// The dashboard's address as its users reach it, without a trailing `/`.
+    pub public_url: String,
     /// Per-request timeout.
     pub request_timeout: Duration,
     /// Largest accepted request body.
@@ -108,6 +115,10 @@ impl Config {
             pg_bin: args.pg_bin.clone(),
             master_key: args.master_key.clone().map(SecretString::from),
             addr: leptos.site_addr,
+            public_url: match &args.public_url {
+                Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+                _ => format!("http://{}", leptos.site_addr),
+            },
             leptos,
             request_timeout: Duration::from_secs(args.request_timeout_secs),
             body_limit_bytes: args.body_limit_bytes,

@@ -22,6 +22,7 @@ pub mod reports;
 pub mod state;
 pub mod telemetry;
 pub mod upkeep;
+pub mod webhooks;
 
 pub use app::Application;
 pub use config::Config;

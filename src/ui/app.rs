@@ -5,8 +5,8 @@ use leptos_router::{SsrMode, path};
 
 use super::components::Shell;
 use super::pages::{
-    AdminAppPage, AdminAppsPage, AdminAuditPage, AdminUsersPage, ConferencePage, FabricPage, FeedbackPage,
-    IntegrationPage, LoginPage, NotFound, OverviewPage, SearchPage,
+    AdminAppPage, AdminAppsPage, AdminAuditPage, AdminUsersPage, AdminWebhookPage, ConferencePage, FabricPage,
+    FeedbackPage, IntegrationPage, LoginPage, NotFound, OverviewPage, SearchPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/integration") view=IntegrationPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminAppsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/apps/:app") view=AdminAppPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/apps/:app/webhooks/:id") view=AdminWebhookPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>
                 </ParentRoute>

@@ -26,6 +26,7 @@ pub fn test_config() -> Config {
         master_key: None,
         leptos_toml: PathBuf::from("Leptos.toml"),
         addr: Some("127.0.0.1:0".parse().expect("address")),
+        public_url: None,
         request_timeout_secs: 30,
         body_limit_bytes: 64 * 1024,
         secure_cookies: false,

@@ -15,3 +15,4 @@ mod migrations;
 mod server;
 mod summaries;
 mod upkeep;
+mod webhooks;

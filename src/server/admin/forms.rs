@@ -10,10 +10,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::render;
-use crate::api::{CurrentUser, FormError, FormOutcome, ShownSecret};
+use crate::api::{CurrentUser, FormError, FormOutcome, SecretKind, ShownSecret};
 use crate::domain::{Email, InvalidField, Role};
 use crate::server::apps::NewSecret;
 use crate::server::audit::Actor;
+use crate::server::webhooks::{self, NewWebhookSecret};
 use crate::server::{AppError, AppState, accounts, apps};
 
 /// Fields that are never sent back to the browser, not even to refill a form.
@@ -26,8 +27,12 @@ struct Posted {
 }
 
 impl Posted {
+    /// A field posted more than once (checkboxes) keeps every value, joined by commas.
     fn new(pairs: Vec<(String, String)>) -> Self {
-        let mut fields: BTreeMap<String, String> = pairs.into_iter().collect();
+        let mut fields: BTreeMap<String, String> = BTreeMap::new();
+        for (name, value) in pairs {
+            fields.entry(name).and_modify(|joined| joined.extend([",", &value])).or_insert(value);
+        }
         let intent = fields.remove("intent").unwrap_or_default();
         Self { intent, fields }
     }
@@ -49,8 +54,29 @@ impl Posted {
         SecretString::from(self.get("password").to_owned())
     }
 
-    fn secret_id(&self) -> Result<i64, InvalidField> {
-        self.get("secretID").parse().map_err(|_| InvalidField::new("secretID", "must be a secret's id"))
+    fn id(&self, name: &'static str) -> Result<i64, InvalidField> {
+        self.get(name).parse().map_err(|_| InvalidField::new(name, "must be an id"))
+    }
+
+    /// The webhook settings of the add and edit forms: the threshold in
+    /// percent and the period in minutes, as the forms ask for them.
+    fn webhook(&self) -> Result<webhooks::Input, InvalidField> {
+        let number = |name: &'static str, what: &str| -> Result<Option<f64>, InvalidField> {
+            match self.get(name).trim() {
+                "" => Ok(None),
+                text => text.parse::<f64>().map(Some).map_err(|_| InvalidField::new(name, format!("must be {what}"))),
+            }
+        };
+        let threshold = number("threshold", "a percentage")?.map(|percent| percent / 100.0);
+        let minutes = number("interval", "a number of minutes")?;
+        Ok(webhooks::Input {
+            url: self.get("url").to_owned(),
+            reasons: self.get("reasons").split(',').filter(|reason| !reason.is_empty()).map(str::to_owned).collect(),
+            trigger_type: self.get("triggerType").to_owned(),
+            threshold,
+            interval_seconds: minutes.map(|minutes| (minutes * 60.0).round().clamp(0.0, f64::from(i32::MAX)) as i32),
+            enabled: !self.get("enabled").is_empty(),
+        })
     }
 
     /// What to fill the form with again: every field but passwords.
@@ -72,9 +98,20 @@ enum Done {
 impl Done {
     fn secret(app_id: &str, label: &str, secret: NewSecret) -> Self {
         Done::Secret(ShownSecret {
+            kind: SecretKind::App,
             app_id: app_id.to_owned(),
             secret_id: secret.secret_id,
             label: label.trim().to_owned(),
+            value: secret.secret.expose_secret().to_owned(),
+        })
+    }
+
+    fn webhook_secret(app_id: &str, secret: NewWebhookSecret) -> Self {
+        Done::Secret(ShownSecret {
+            kind: SecretKind::Webhook,
+            app_id: app_id.to_owned(),
+            secret_id: secret.webhook_id,
+            label: format!("webhook {}", secret.webhook_id),
             value: secret.secret.expose_secret().to_owned(),
         })
     }
@@ -110,13 +147,46 @@ pub async fn app(
                 let secret = apps::rotate_secret(pool, actor, &state.master_key, &app, label).await?;
                 Ok(Done::secret(&app, label, secret))
             }
-            "revoke_secret" => apps::revoke_secret(pool, actor, &app, posted.secret_id()?).await.map(|()| Done::Plain),
+            "revoke_secret" => {
+                apps::revoke_secret(pool, actor, &app, posted.id("secretID")?).await.map(|()| Done::Plain)
+            }
             "add_origin" => apps::add_origin(pool, actor, &app, posted.get("origin")).await.map(|_| Done::Plain),
             "remove_origin" => apps::remove_origin(pool, actor, &app, posted.get("origin")).await.map(|_| Done::Plain),
             "add_key" => {
                 apps::add_key(pool, actor, &app, posted.get("keyID"), posted.get("pem")).await.map(|_| Done::Plain)
             }
             "revoke_key" => apps::revoke_key(pool, actor, &app, posted.get("keyID")).await.map(|()| Done::Plain),
+            "add_webhook" => {
+                let secret = webhooks::create(pool, actor, &state.master_key, &app, posted.webhook()?).await?;
+                Ok(Done::webhook_secret(&app, secret))
+            }
+            "remove_webhook" => {
+                webhooks::remove(pool, actor, &app, posted.id("webhookID")?).await.map(|()| Done::Plain)
+            }
+            other => Err(unknown(other)),
+        }
+    })
+    .await
+}
+
+/// `POST /admin/apps/{app}/webhooks/{id}`: change one webhook, replay a delivery.
+pub async fn webhook(
+    State(state): State<AppState>,
+    Path((app, id)): Path<(String, i64)>,
+    parts: Parts,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    submit(state, parts, Posted::new(pairs), async move |state, actor, posted| {
+        let pool = &state.pool;
+        match posted.intent.as_str() {
+            "update_webhook" => webhooks::update(pool, actor, &app, id, posted.webhook()?).await.map(|()| Done::Plain),
+            "rotate_webhook_secret" => {
+                let secret = webhooks::rotate_secret(pool, actor, &state.master_key, &app, id).await?;
+                Ok(Done::webhook_secret(&app, secret))
+            }
+            "replay_delivery" => {
+                webhooks::replay(pool, actor, &app, id, posted.id("deliveryID")?).await.map(|_| Done::Plain)
+            }
             other => Err(unknown(other)),
         }
     })

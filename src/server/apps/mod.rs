@@ -104,8 +104,9 @@ pub async fn find(pool: &PgPool, public_id: &str) -> Result<AppRow, AppError> {
     store::find(pool, public_id).await?.ok_or(AppError::NotFound)
 }
 
-/// The app with this appID and everything that authenticates it, for the
-/// admin page: no secret values, only labels and last four characters.
+/// The app with this appID, everything that authenticates it and its
+/// webhooks, for the admin page: no secret values, only labels and last
+/// four characters.
 pub async fn detail(pool: &PgPool, public_id: &str) -> Result<AppDetail, AppError> {
     let row = find(pool, public_id).await?;
     let app = store::with_counts(pool, Some(row.id)).await?.pop().ok_or(AppError::NotFound)?;
@@ -115,6 +116,7 @@ pub async fn detail(pool: &PgPool, public_id: &str) -> Result<AppDetail, AppErro
         keys: store::keys(pool, row.id).await?,
         origins: store::origins(pool, row.id).await?,
         grantees: store::grantees(pool, row.id).await?,
+        webhooks: super::db::webhooks::list(pool, row.id, None).await?,
     })
 }
 
@@ -214,7 +216,10 @@ pub async fn revoke_key(pool: &PgPool, actor: &Actor, public_id: &str, key_id: &
 }
 
 /// The app with this appID, locked for a change in a new transaction.
-async fn begin(pool: &PgPool, public_id: &str) -> Result<(AppRow, Transaction<'static, Postgres>), AppError> {
+pub(crate) async fn begin(
+    pool: &PgPool,
+    public_id: &str,
+) -> Result<(AppRow, Transaction<'static, Postgres>), AppError> {
     let mut tx = pool.begin().await?;
     let app = store::find_for_update(&mut tx, public_id).await?.ok_or(AppError::NotFound)?;
     Ok((app, tx))

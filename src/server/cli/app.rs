@@ -1,4 +1,4 @@
-//! `callscope app …`: apps, their secrets, whitelisted origins and keys.
+//! `callscope app …`: apps, their secrets, whitelisted origins, keys and webhooks.
 //! The same code paths as the admin pages ([`crate::server::apps`]).
 
 use std::path::PathBuf;
@@ -10,6 +10,7 @@ use serde_json::json;
 use sqlx::PgPool;
 
 use super::report;
+use super::webhook::WebhookCommand;
 use crate::server::apps;
 use crate::server::audit::Actor;
 use crate::server::master_key::MasterKey;
@@ -55,6 +56,9 @@ pub enum AppCommand {
     /// ES256 public keys for third-party JWTs.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Webhook notifications.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
 }
 
 /// `app secret …`
@@ -265,6 +269,7 @@ pub async fn run(command: AppCommand, pool: &PgPool, key: &MasterKey, json: bool
                 &format!("added key {key_id:?} (sha256 {fingerprint})"),
             );
         }
+        AppCommand::Webhook(command) => return super::webhook::run(command, pool, key, json).await,
         AppCommand::Key(KeyCommand::Revoke { app, key_id }) => {
             apps::revoke_key(pool, actor, &app, &key_id).await.with_context(|| format!("no active key {key_id:?}"))?;
             report(

@@ -7,6 +7,7 @@ mod db_exec;
 mod demo;
 mod serve;
 mod user;
+mod webhook;
 
 use std::process::ExitCode;
 

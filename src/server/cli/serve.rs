@@ -10,7 +10,7 @@ use super::open;
 use crate::domain::{Email, Role};
 use crate::server::app::shutdown_signal;
 use crate::server::auth::password;
-use crate::server::{Application, Config, db, lifecycle, upkeep};
+use crate::server::{Application, Config, db, lifecycle, upkeep, webhooks};
 
 /// Email of the admin created on the first start.
 const FIRST_ADMIN_EMAIL: &str = "admin@localhost";
@@ -23,12 +23,15 @@ pub async fn run(config: Config, database_url: &str) -> anyhow::Result<ExitCode>
     let upkeep = upkeep::start(pool.clone()).await?;
     let lifecycle = lifecycle::start(pool.clone());
     let app = Application::build(config, pool.clone()).await?;
+    let state = app.state();
+    let webhooks = webhooks::start(pool.clone(), state.master_key.clone(), &state.config.public_url)?;
     let addr = app.addr()?;
     tracing::info!(%addr, "callscope is listening");
     println!("callscope is listening on http://{addr} (sign in at http://{addr}/login)");
     app.run_until(shutdown_signal()).await?;
     upkeep.abort();
     lifecycle.abort();
+    webhooks.abort();
     pool.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::conferences;
+use super::{conferences, webhooks};
 use crate::server::AppError;
 
 /// One feedback of an endpoint: ratings 1..=5 and a comment, at least one given.
@@ -29,7 +29,8 @@ pub struct Feedback<'a> {
 /// Stores `feedback` of `endpoint_id` and recomputes the feedback summary
 /// of its instance (count, lowest rating, average overall rating). Feedback
 /// often arrives after the instance ended; the summary is kept here, in the
-/// same transaction, not only by the finalizer.
+/// same transaction, not only by the finalizer. A rating of 1 or 2 is
+/// notified to the app's individual webhooks.
 pub async fn insert(
     conn: &mut PgConnection,
     instance_id: i64,
@@ -68,7 +69,8 @@ pub async fn insert(
            where ci.id = $1"#,
         instance_id,
     )
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    webhooks::enqueue_dissatisfied_feedback(conn, id).await?;
     Ok(id)
 }

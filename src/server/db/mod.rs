@@ -20,6 +20,8 @@ pub mod stats;
 pub mod summaries;
 pub mod system_status;
 pub mod users;
+pub mod webhook_deliveries;
+pub mod webhooks;
 
 use std::time::Duration;
 

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 use sqlx::PgConnection;
 
+use super::webhooks;
 use crate::domain::quality::{self, MediaKind, StreamFigures};
 use crate::server::AppError;
 
@@ -63,8 +64,10 @@ impl StreamRow {
 /// Computes and stores the summary of instance `instance_id`: counts of
 /// participants, endpoints and fabrics, setup delays, the failure group,
 /// the error count and failures by WebRTC function, and the quality score
-/// of its worst stream (see `docs/quality.md`), also per fabric. Run it in the transaction
-/// that ends the instance; running it again recomputes everything.
+/// of its worst stream (see `docs/quality.md`), also per fabric; a total
+/// failure is notified to the app's individual webhooks. Run it in the
+/// transaction that ends the instance; running it again recomputes
+/// everything (and notifies nobody twice).
 pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), AppError> {
     let streams = streams(conn, instance_id).await?;
     let scored: Vec<(&StreamRow, f64)> =
@@ -132,12 +135,12 @@ pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), 
         worst.map(|(_, score)| score),
         worst_stream,
     )
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
-    Ok(())
+    webhooks::enqueue_failed_conference(conn, instance_id).await
 }
 
 /// Per-stream aggregates of the instance's RTP streams. Only the instance's

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{FormOutcome, ShownSecret};
+use crate::api::{FormOutcome, SecretKind, ShownSecret};
 
 /// What the last form post on this page came to: provided by the server
 /// when it answers a post with the page (an error, or a new secret); empty
@@ -46,6 +46,9 @@ fn done_message(intent: &str) -> Option<&'static str> {
         "remove_origin" => "Origin removed from the whitelist.",
         "add_key" => "Public key added.",
         "revoke_key" => "Public key revoked: tokens signed with it stopped working now.",
+        "remove_webhook" => "Webhook removed: it notifies nothing more.",
+        "update_webhook" => "Webhook saved.",
+        "replay_delivery" => "Delivery replayed: it is sent again as a new delivery.",
         "create_user" => "User created.",
         "set_role" => "Role changed.",
         "grant" => "App granted.",
@@ -72,7 +75,8 @@ pub fn FormErrorNotice(outcome: FormOutcome, intent: &'static str, fields: &'sta
 }
 
 /// A secret just created, shown this once, with a copy button once the
-/// page runs JavaScript (without it, the field is there to select).
+/// page runs JavaScript (without it, the field is there to select). Worded
+/// for what the secret is for: an app, or a webhook's signatures.
 #[component]
 pub fn SecretOnce(secret: ShownSecret) -> impl IntoView {
     let hydrated = RwSignal::new(false);
@@ -84,15 +88,38 @@ pub fn SecretOnce(secret: ShownSecret) -> impl IntoView {
         Some(true) => "Copied",
         Some(false) => "Copy failed: select and copy by hand",
     };
+    let (heading, about, field_label, hint) = match secret.kind {
+        SecretKind::App => (
+            format!("New secret for app {}", secret.app_id),
+            view! {
+                <p>
+                    "Copy it now: it is shown only this once. Keep it on your server, where your "
+                    "token generator or the SDK's initialize call can read it."
+                </p>
+            }
+            .into_any(),
+            "New app secret",
+            format!("Secret {} · {}", secret.secret_id, secret.label),
+        ),
+        SecretKind::Webhook => (
+            format!("New signing secret for webhook {}", secret.secret_id),
+            view! {
+                <p>
+                    "Copy it now: it is shown only this once. Your receiver verifies the "
+                    <code>"X-Callscope-Signature"</code>" header with it (see docs/webhooks.md)."
+                </p>
+            }
+            .into_any(),
+            "New webhook secret",
+            format!("Webhook {} of app {}", secret.secret_id, secret.app_id),
+        ),
+    };
     view! {
         <section class="secret-once" role="status">
-            <h2>"New secret for app " {secret.app_id.clone()}</h2>
-            <p>
-                "Copy it now: it is shown only this once. Keep it on your server, where your "
-                "token generator or the SDK's initialize call can read it."
-            </p>
+            <h2>{heading}</h2>
+            {about}
             <div class="secret-field">
-                <input id="new-secret" type="text" readonly value=secret.value aria-label="New app secret" spellcheck="false"/>
+                <input id="new-secret" type="text" readonly value=secret.value aria-label=field_label spellcheck="false"/>
                 <Show when=move || hydrated.get()>
                     <button type="button" class="copy" on:click={
                         let value = value.clone();
@@ -100,8 +127,36 @@ pub fn SecretOnce(secret: ShownSecret) -> impl IntoView {
                     }>{label}</button>
                 </Show>
             </div>
-            <p class="hint">"Secret " {secret.secret_id} " · " {secret.label}</p>
+            <p class="hint">{hint}</p>
         </section>
+    }
+}
+
+/// A one-button form acting on one row: `intent` with `field` = `value`.
+#[component]
+pub fn RowAction(
+    /// Where the form posts: the page's own URL.
+    action: String,
+    /// The action asked for.
+    intent: &'static str,
+    /// The field naming the row.
+    field: &'static str,
+    /// The row's value of that field.
+    value: String,
+    /// The button's text.
+    label: &'static str,
+    /// The button's accessible name, naming the row.
+    aria: String,
+    /// A harmless action: the button is not marked as dangerous.
+    #[prop(optional)]
+    plain: bool,
+) -> impl IntoView {
+    view! {
+        <form method="post" action=action class="inline-form">
+            <input type="hidden" name="intent" value=intent/>
+            <input type="hidden" name=field value=value/>
+            <button type="submit" class:danger=!plain aria-label=aria>{label}</button>
+        </form>
     }
 }
 

@@ -14,7 +14,7 @@ mod search_form;
 mod shell;
 mod timeline_strip;
 
-pub use admin_form::{AdminNav, DoneNotice, FieldError, FormErrorNotice, SecretOnce, use_form_outcome};
+pub use admin_form::{AdminNav, DoneNotice, FieldError, FormErrorNotice, RowAction, SecretOnce, use_form_outcome};
 pub use app_select::AppSelect;
 pub use conference_table::ConferenceTable;
 pub use empty_state::EmptyState;

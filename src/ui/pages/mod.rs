@@ -10,7 +10,7 @@ mod not_found;
 mod overview;
 mod search;
 
-pub use admin::{AdminAppPage, AdminAppsPage, AdminAuditPage, AdminUsersPage};
+pub use admin::{AdminAppPage, AdminAppsPage, AdminAuditPage, AdminUsersPage, AdminWebhookPage};
 pub use conference::ConferencePage;
 pub use fabric::FabricPage;
 pub use feedback::FeedbackPage;

@@ -10,13 +10,31 @@ use crate::collector::{Collector, header, with};
 use crate::common::TestApp;
 
 /// Every admin page.
-fn pages(app_id: &str) -> Vec<String> {
-    vec!["/admin".into(), format!("/admin/apps/{app_id}"), "/admin/users".into(), format!("/admin/audit?app={app_id}")]
+fn pages(app_id: &str, webhook: i64) -> Vec<String> {
+    vec![
+        "/admin".into(),
+        format!("/admin/apps/{app_id}"),
+        format!("/admin/apps/{app_id}/webhooks/{webhook}"),
+        "/admin/users".into(),
+        format!("/admin/audit?app={app_id}"),
+    ]
 }
 
 /// One post of every admin form route, each of which would change something.
-fn form_posts(app_id: &str) -> Vec<(String, Vec<(&'static str, String)>)> {
+fn form_posts(app_id: &str, webhook: i64) -> Vec<(String, Vec<(&'static str, String)>)> {
+    let hook = |intent: &str| {
+        vec![
+            ("intent", intent.to_owned()),
+            ("url", "https://evil.example/hook".to_owned()),
+            ("reasons", "failedConferences".to_owned()),
+            ("triggerType", "individual".to_owned()),
+            ("enabled", "on".to_owned()),
+        ]
+    };
     vec![
+        (format!("/admin/apps/{app_id}"), hook("add_webhook")),
+        (format!("/admin/apps/{app_id}/webhooks/{webhook}"), hook("update_webhook")),
+        (format!("/admin/apps/{app_id}/webhooks/{webhook}"), vec![("intent", "rotate_webhook_secret".into())]),
         ("/admin".into(), vec![("intent", "create_app".into()), ("name", "Intruder".into())]),
         (format!("/admin/apps/{app_id}"), vec![("intent", "rename".into()), ("name", "Taken over".into())]),
         (format!("/admin/apps/{app_id}"), vec![("intent", "rotate_secret".into()), ("label", "mine".into())]),
@@ -37,8 +55,9 @@ fn form_posts(app_id: &str) -> Vec<(String, Vec<(&'static str, String)>)> {
 }
 
 /// Every admin server function, with arguments.
-fn server_functions(app_id: &str) -> Vec<(&'static str, Value)> {
+fn server_functions(app_id: &str, webhook: i64) -> Vec<(&'static str, Value)> {
     vec![
+        ("admin_webhook", json!({ "app": app_id, "id": webhook.to_string() })),
         ("admin_apps", json!({})),
         ("admin_app", json!({ "app": app_id })),
         ("admin_users", json!({})),
@@ -66,7 +85,12 @@ async fn call(server: &TestApp, client: &reqwest::Client, name: &str, args: &Val
 /// What the admin forms above would change: app names and the numbers
 /// of secrets, origins and users.
 async fn state(pool: &PgPool) -> (Vec<String>, (i64, i64, i64)) {
-    let names = sqlx::query_scalar("select name from apps order by id").fetch_all(pool).await.expect("names");
+    let names = sqlx::query_scalar(
+        "select name from apps union all select url || ' ' || secret_last4 || ' ' || enabled from webhooks",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("names");
     let counts = sqlx::query_as(
         "select (select count(*) from app_secrets), (select count(*) from app_origins), (select count(*) from users)",
     )
@@ -81,6 +105,15 @@ async fn non_admins_get_403_from_every_admin_page_form_and_server_function(pool:
     let admin = AdminSession::start(pool).await;
     let (app_id, _) = admin.create_app("Guarded").await;
     let server = &admin.server;
+    let hook = [
+        ("intent", "add_webhook"),
+        ("url", "https://ops.example/hook"),
+        ("reasons", "failedConferences"),
+        ("triggerType", "individual"),
+        ("enabled", "on"),
+    ];
+    assert_eq!(admin.post(&format!("/admin/apps/{app_id}"), &hook).await.status(), 200);
+    let webhook: i64 = sqlx::query_scalar("select id from webhooks").fetch_one(&server.pool).await.expect("webhook");
     let others = [("eng@example.com", Role::Engineer), ("sup@example.com", Role::Support)];
     for (email, role) in others {
         server.create_user(email, role, PASSWORD).await;
@@ -90,30 +123,30 @@ async fn non_admins_get_403_from_every_admin_page_form_and_server_function(pool:
     for (email, role) in others {
         let client = server.new_client();
         server.sign_in(&client, email, PASSWORD).await;
-        for page in pages(&app_id) {
+        for page in pages(&app_id, webhook) {
             let response = server.page(&client, &page).await;
             assert_eq!(response.status(), 403, "{role} GET {page}");
             let html = response.text().await.expect("page");
             assert!(html.contains("Forbidden"), "{role} GET {page} explains");
             assert!(!html.contains(&app_id) || page.contains(&app_id), "{role} GET {page} shows no app");
         }
-        for (path, fields) in form_posts(&app_id) {
+        for (path, fields) in form_posts(&app_id, webhook) {
             let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let response = post_form(server, &client, &path, &fields).await;
             assert_eq!(response.status(), 403, "{role} POST {path} {fields:?}");
             assert!(shown_nothing(&response.text().await.expect("page")), "{role} POST {path}");
         }
-        for (name, args) in server_functions(&app_id) {
+        for (name, args) in server_functions(&app_id, webhook) {
             let response = call(server, &client, name, &args).await;
             assert_eq!(response.status(), 403, "{role} {name}");
         }
     }
     // Signed out: server functions 401, form posts 401, nothing changed.
     let stranger = server.new_client();
-    for (name, args) in server_functions(&app_id) {
+    for (name, args) in server_functions(&app_id, webhook) {
         assert_eq!(call(server, &stranger, name, &args).await.status(), 401, "signed out {name}");
     }
-    for (path, fields) in form_posts(&app_id) {
+    for (path, fields) in form_posts(&app_id, webhook) {
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let status = post_form(server, &stranger, &path, &fields).await.status();
         assert!(status == 401 || status.is_redirection(), "signed out POST {path}: {status}");
@@ -121,10 +154,10 @@ async fn non_admins_get_403_from_every_admin_page_form_and_server_function(pool:
     assert_eq!(state(&server.pool).await, before, "no refused post changed anything");
 
     // The same calls as the admin succeed, so the refusals above are about the role.
-    for (name, args) in server_functions(&app_id) {
+    for (name, args) in server_functions(&app_id, webhook) {
         assert_eq!(call(server, &server.client, name, &args).await.status(), 200, "admin {name}");
     }
-    for page in pages(&app_id) {
+    for page in pages(&app_id, webhook) {
         assert_eq!(server.page(&server.client, &page).await.status(), 200, "admin GET {page}");
     }
 }

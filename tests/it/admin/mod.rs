@@ -4,6 +4,7 @@
 mod access;
 mod forms;
 mod logs;
+mod webhooks;
 
 use callscope::domain::Role;
 use sqlx::PgPool;

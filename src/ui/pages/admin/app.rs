@@ -2,15 +2,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::webhook_form::{WebhookFields, WebhookValues, reasons, trigger};
 use super::when;
-use crate::api::{AppDetail, FormOutcome, KeyRow, OriginRow, SecretRow, admin_app};
+use crate::api::{AppDetail, FormOutcome, KeyRow, OriginRow, SecretRow, WebhookRow, admin_app};
 use crate::ui::components::{
-    AdminNav, DoneNotice, ErrorView, FieldError, FormErrorNotice, SecretOnce, use_form_outcome,
+    AdminNav, DoneNotice, ErrorView, FieldError, FormErrorNotice, RowAction, SecretOnce, use_form_outcome,
 };
 use crate::ui::format;
 
 /// `/admin/apps/{appID}`: one app — name and status, secrets, whitelisted
-/// origins, public keys, and who may see it.
+/// origins, public keys, webhooks, and who may see it.
 #[component]
 pub fn AdminAppPage() -> impl IntoView {
     let params = use_params_map();
@@ -32,7 +33,7 @@ pub fn AdminAppPage() -> impl IntoView {
 
 #[component]
 fn App(detail: AppDetail, outcome: FormOutcome) -> impl IntoView {
-    let AppDetail { app, secrets, keys, origins, grantees } = detail;
+    let AppDetail { app, secrets, keys, origins, grantees, webhooks } = detail;
     let action = format!("/admin/apps/{}", app.app_id);
     view! {
         <Title text=format!("Admin · {}", app.name)/>
@@ -76,7 +77,8 @@ fn App(detail: AppDetail, outcome: FormOutcome) -> impl IntoView {
         </section>
         <Secrets action=action.clone() secrets outcome=outcome.clone()/>
         <Origins action=action.clone() origins outcome=outcome.clone()/>
-        <Keys action keys outcome/>
+        <Keys action=action.clone() keys outcome=outcome.clone()/>
+        <Webhooks action webhooks outcome/>
         <section>
             <h2>"Who can see it"</h2>
             <p class="hint">"Admins see every app. Support and engineer users see the apps granted to them on the "<a href="/admin/users">"users page"</a>"."</p>
@@ -243,26 +245,55 @@ fn Keys(action: String, keys: Vec<KeyRow>, outcome: FormOutcome) -> impl IntoVie
     .into_any()
 }
 
+#[component]
+fn Webhooks(action: String, webhooks: Vec<WebhookRow>, outcome: FormOutcome) -> impl IntoView {
+    let intent = "add_webhook";
+    let values = WebhookValues::new_webhook().refilled(&outcome, intent);
+    view! {
+        <section>
+            <h2>"Webhooks"</h2>
+            <p class="hint">
+                "callscope POSTs a JSON notification to each enabled webhook, signed with the webhook's own "
+                "secret. Open one to change it, rotate its secret, or see and replay its deliveries."
+            </p>
+            <FormErrorNotice outcome=outcome.clone() intent="remove_webhook" fields=&[]/>
+            {if webhooks.is_empty() {
+                view! { <p class="muted">"No webhooks: nothing is notified."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data admin-webhooks">
+                        <thead><tr><th>"URL"</th><th>"Reasons"</th><th>"Trigger"</th><th>"Status"</th><th>"Secret"</th><th>"Pending"</th><th>"Given up"</th><th></th></tr></thead>
+                        <tbody>
+                            {webhooks.into_iter().map(|webhook| view! {
+                                <tr class:disabled=!webhook.enabled>
+                                    <td class="url"><a href=format!("{action}/webhooks/{}", webhook.id)>{webhook.url.clone()}</a></td>
+                                    <td>{reasons(&webhook.reasons)}</td>
+                                    <td>{trigger(&webhook)}</td>
+                                    <td>{if webhook.enabled { "enabled" } else { "disabled" }}</td>
+                                    <td><code>"…"{webhook.secret_last4.clone()}</code></td>
+                                    <td class="number">{webhook.pending}</td>
+                                    <td class="number">{webhook.failed}</td>
+                                    <td>
+                                        <RowAction action=action.clone() intent="remove_webhook" field="webhookID" value=webhook.id.to_string()
+                                            label="Remove" aria=format!("Remove webhook {}", webhook.id)/>
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            <form method="post" action=action class="card admin-form" aria-label="Add a webhook">
+                <input type="hidden" name="intent" value=intent/>
+                <WebhookFields values outcome intent/>
+                <button type="submit" class="primary">"Add webhook"</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
 /// "active", or when it was revoked.
 fn status(revoked_at: Option<chrono::DateTime<chrono::Utc>>) -> String {
     revoked_at.map_or_else(|| "active".to_owned(), |at| format!("revoked {}", format::time(at)))
-}
-
-/// A one-button form acting on one row: `intent` with `field` = `value`.
-#[component]
-fn RowAction(
-    action: String,
-    intent: &'static str,
-    field: &'static str,
-    value: String,
-    label: &'static str,
-    aria: String,
-) -> impl IntoView {
-    view! {
-        <form method="post" action=action class="inline-form">
-            <input type="hidden" name="intent" value=intent/>
-            <input type="hidden" name=field value=value/>
-            <button type="submit" class="danger" aria-label=aria>{label}</button>
-        </form>
-    }
 }

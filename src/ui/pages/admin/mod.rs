@@ -1,4 +1,4 @@
-//! The admin pages: apps and their credentials, users, the audit log.
+//! The admin pages: apps, their credentials and webhooks, users, the audit log.
 //! Their data comes from admin-only server functions, so other roles get a
 //! 403 and an explanation whatever link they followed; their forms post to
 //! the page's own URL (see `server::admin`).
@@ -7,11 +7,14 @@ mod app;
 mod apps;
 mod audit;
 mod users;
+mod webhook;
+mod webhook_form;
 
 pub use app::AdminAppPage;
 pub use apps::AdminAppsPage;
 pub use audit::AdminAuditPage;
 pub use users::AdminUsersPage;
+pub use webhook::AdminWebhookPage;
 
 use chrono::{DateTime, Utc};
 
