@@ -42,7 +42,8 @@ pub struct NewSecret {
     pub secret: SecretString,
 }
 
-fn expose<S: serde::Serializer>(secret: &SecretString, serializer: S) -> Result<S::Ok, S::Error> {
+/// Serialises a secret's value: only for the one answer that shows it.
+pub(crate) fn expose<S: serde::Serializer>(secret: &SecretString, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(secret.expose_secret())
 }
 
@@ -215,6 +216,13 @@ pub async fn revoke_key(pool: &PgPool, actor: &Actor, public_id: &str, key_id: &
     Ok(tx.commit().await?)
 }
 
+/// A new secret: `prefix` and 32 random bytes in base64url.
+pub(crate) fn random_secret(prefix: &str) -> SecretString {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    SecretString::from(format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes)))
+}
+
 /// The app with this appID, locked for a change in a new transaction.
 pub(crate) async fn begin(
     pool: &PgPool,
@@ -249,9 +257,7 @@ async fn insert_secret(
     if label.is_empty() || label.chars().count() > 100 {
         return Err(InvalidField::new("label", "must be 1 to 100 characters").into());
     }
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let secret = SecretString::from(URL_SAFE_NO_PAD.encode(bytes));
+    let secret = random_secret("");
     let (ciphertext, nonce) = key.encrypt(secret.expose_secret().as_bytes())?;
     let plain = secret.expose_secret();
     let last4 = &plain[plain.len() - 4..];

@@ -61,7 +61,8 @@ pub struct Cause {
     pub lowest_rating: Option<i16>,
 }
 
-/// Claims up to `limit` pending deliveries due at `now`, leasing each until `lease_until`.
+/// Claims up to `limit` pending deliveries due at `now`, leasing each until
+/// `lease_until`. A disabled webhook's deliveries wait until it is enabled again.
 pub async fn claim(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
@@ -70,11 +71,12 @@ pub async fn claim(
 ) -> Result<Vec<Claimed>, AppError> {
     let rows = sqlx::query!(
         r#"with due as (
-               select id from webhook_deliveries
-                where status = 'pending' and next_attempt_at <= $1
-                order by next_attempt_at
+               select d.id from webhook_deliveries d
+                where d.status = 'pending' and d.next_attempt_at <= $1
+                  and exists (select 1 from webhooks w where w.id = d.webhook_id and w.enabled)
+                order by d.next_attempt_at
                 limit $3
-                for update skip locked
+                for update of d skip locked
            ), claimed as (
                update webhook_deliveries d
                   set attempts = d.attempts + 1, next_attempt_at = $2

@@ -20,10 +20,7 @@ pub mod signature;
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{TimeDelta, Utc};
-use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::json;
@@ -31,7 +28,7 @@ use sqlx::PgPool;
 use tokio::task::JoinHandle;
 
 use super::AppError;
-use super::apps::{begin, find};
+use super::apps::{begin, find, random_secret};
 use super::audit::{Action, Actor, record};
 use super::db::webhook_deliveries as outbox;
 use super::db::webhooks::{self as store, SealedSecret, Settings};
@@ -128,12 +125,8 @@ pub struct NewWebhookSecret {
     #[serde(rename = "webhookID")]
     pub webhook_id: i64,
     /// The secret, the HMAC key of its signatures.
-    #[serde(serialize_with = "expose")]
+    #[serde(serialize_with = "super::apps::expose")]
     pub secret: SecretString,
-}
-
-fn expose<S: serde::Serializer>(secret: &SecretString, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(secret.expose_secret())
 }
 
 /// Adds a webhook to the app; returns it with its secret.
@@ -265,9 +258,7 @@ impl Sealed {
 }
 
 fn new_secret(key: &MasterKey) -> Result<(SecretString, Sealed), AppError> {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let secret = SecretString::from(format!("whsec_{}", URL_SAFE_NO_PAD.encode(bytes)));
+    let secret = random_secret("whsec_");
     let plain = secret.expose_secret();
     let (ciphertext, nonce) = key.encrypt(plain.as_bytes())?;
     let last4 = plain[plain.len() - 4..].to_owned();

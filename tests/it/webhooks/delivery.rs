@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use callscope::server::audit::Actor;
 use callscope::server::webhooks::delivery::DELIVERY_HEADER;
 use callscope::server::webhooks::evaluator::{self, SETTLE};
-use callscope::server::webhooks::{self};
+use callscope::server::webhooks::{self, Input};
 use chrono::{TimeDelta, Utc};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -90,4 +91,13 @@ async fn a_conference_summarised_again_is_notified_once(pool: PgPool) {
     failed_conference(&collector, "another").await;
     assert_eq!(super::deliveries(pool, id).await.len(), 2);
     assert!(super::deliveries(pool, disabled).await.is_empty());
+
+    // Disabling a webhook holds its pending deliveries; enabling sends them.
+    let hold = |enabled| Input { enabled, ..input(&receiver.url, "failedConferences", "individual", None) };
+    webhooks::update(pool, &Actor::Cli, &collector.app_id, id, hold(false)).await.expect("disable");
+    let (deliverer, _own) = deliverer(pool).await;
+    assert!(deliverer.run_once(Utc::now()).await.expect("deliver").is_empty(), "held");
+    webhooks::update(pool, &Actor::Cli, &collector.app_id, id, hold(true)).await.expect("enable");
+    assert_eq!(deliverer.run_once(Utc::now()).await.expect("deliver").len(), 2);
+    assert_eq!(receiver.received().len(), 2);
 }
