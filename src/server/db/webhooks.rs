@@ -80,17 +80,17 @@ pub async fn settings_for_update(conn: &mut PgConnection, app_id: i64, id: i64) 
     .await?)
 }
 
-/// Replaces the settings of webhook `id`; its next period ends at
-/// `next_period_end` (a changed period, or one enabled again, starts afresh).
+/// Replaces the settings of webhook `id`; with `new_period_end`, a new
+/// period starts that ends then, else the current one goes on.
 pub async fn update(
     conn: &mut PgConnection,
     id: i64,
     settings: &Settings,
-    next_period_end: DateTime<Utc>,
+    new_period_end: Option<DateTime<Utc>>,
 ) -> Result<(), AppError> {
     sqlx::query!(
         "update webhooks set url = $2, reasons = $3, trigger_type = $4, threshold = $5, interval_seconds = $6,
-                enabled = $7, next_evaluation_at = $8, updated_at = now()
+                enabled = $7, next_evaluation_at = coalesce($8, next_evaluation_at), updated_at = now()
           where id = $1",
         id,
         settings.url,
@@ -99,7 +99,7 @@ pub async fn update(
         settings.threshold,
         settings.interval_seconds,
         settings.enabled,
-        next_period_end,
+        new_period_end,
     )
     .execute(conn)
     .await?;

@@ -199,11 +199,11 @@ fn describe(error: &reqwest::Error) -> String {
     } else {
         "the request failed".to_owned()
     };
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(source) = cause.source() {
-        cause = source;
+    let root = std::iter::successors(std::error::Error::source(error), |cause| cause.source()).last();
+    match root {
+        Some(cause) => format!("{what}: {cause}"),
+        None => what,
     }
-    if std::ptr::addr_eq(cause, error as &dyn std::error::Error) { what } else { format!("{what}: {cause}") }
 }
 
 /// At most [`SNIPPET_BYTES`] of `bytes` as text, cut at a character boundary.

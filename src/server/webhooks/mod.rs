@@ -20,7 +20,7 @@ pub mod signature;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::json;
@@ -140,9 +140,8 @@ pub async fn create(
     let settings = input.check()?;
     let (app, mut tx) = begin(pool, public_id).await?;
     let (secret, sealed) = new_secret(key)?;
-    let first_period_end = Utc::now() + TimeDelta::seconds(i64::from(settings.interval_seconds));
     let sealed = sealed.as_sealed();
-    let id = store::insert(&mut tx, app.id, &settings, &sealed, actor.user_id(), first_period_end).await?;
+    let id = store::insert(&mut tx, app.id, &settings, &sealed, actor.user_id(), period_from_now(&settings)).await?;
     record(&mut tx, actor, action("webhook.create", app.id, id, described(public_id, &settings))).await?;
     tx.commit().await?;
     Ok(NewWebhookSecret { webhook_id: id, secret })
@@ -157,12 +156,7 @@ pub async fn update(pool: &PgPool, actor: &Actor, public_id: &str, id: i64, inpu
     let restart = before.interval_seconds != settings.interval_seconds
         || before.trigger_type != settings.trigger_type
         || (!before.enabled && settings.enabled);
-    let next_period_end = if restart {
-        Utc::now() + TimeDelta::seconds(i64::from(settings.interval_seconds))
-    } else {
-        store::list(&mut *tx, app.id, Some(id)).await?.pop().ok_or(AppError::NotFound)?.next_evaluation_at
-    };
-    store::update(&mut tx, id, &settings, next_period_end).await?;
+    store::update(&mut tx, id, &settings, restart.then(|| period_from_now(&settings))).await?;
     record(&mut tx, actor, action("webhook.update", app.id, id, described(public_id, &settings))).await?;
     Ok(tx.commit().await?)
 }
@@ -242,6 +236,11 @@ pub fn start(pool: PgPool, master_key: Arc<MasterKey>, public_url: &str) -> anyh
             }
         }
     }))
+}
+
+/// The end of a period of `settings` that starts now.
+fn period_from_now(settings: &Settings) -> DateTime<Utc> {
+    Utc::now() + TimeDelta::seconds(i64::from(settings.interval_seconds))
 }
 
 /// A new secret and its sealed form.
