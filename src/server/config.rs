@@ -60,6 +60,27 @@ pub struct ConfigArgs {
     pub session_hours: u32,
 }
 
+impl ConfigArgs {
+    /// The settings as the binary resolves them from `args` (flags after the
+    /// program name) and the environment; tests and benchmarks start here so
+    /// that a new setting needs no edit beyond this file.
+    pub fn parse_from<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::Parser;
+
+        #[derive(clap::Parser)]
+        struct Only {
+            #[command(flatten)]
+            args: ConfigArgs,
+        }
+        let program = std::iter::once(std::ffi::OsString::from("callscope"));
+        Only::try_parse_from(program.chain(args.into_iter().map(Into::into))).map(|only| only.args)
+    }
+}
+
 /// Where the store lives.
 #[derive(Debug, Clone)]
 pub enum DatabaseSource {

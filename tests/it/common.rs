@@ -19,19 +19,12 @@ pub struct TestApp {
 /// Configuration as the binary would resolve it with no environment set,
 /// listening on a free port.
 pub fn test_config() -> Config {
-    let args = ConfigArgs {
-        database_url: None,
-        data_dir: std::env::temp_dir().join("callscope-it"),
-        pg_bin: None,
-        master_key: None,
-        leptos_toml: PathBuf::from("Leptos.toml"),
-        addr: Some("127.0.0.1:0".parse().expect("address")),
-        public_url: None,
-        request_timeout_secs: 30,
-        body_limit_bytes: 64 * 1024,
-        secure_cookies: false,
-        session_hours: 12,
-    };
+    let data_dir = std::env::temp_dir().join("callscope-it");
+    let mut args = ConfigArgs::parse_from(["--addr", "127.0.0.1:0", "--body-limit-bytes", "65536"])
+        .expect("default settings");
+    args.data_dir = data_dir;
+    // The tests hand the server its pool; the store setting is not used.
+    args.database_url = None;
     Config::load(&args).expect("config")
 }
 
