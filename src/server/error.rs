@@ -7,7 +7,8 @@
 //! cause chain to the log, once, and never to the client.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -58,6 +59,12 @@ pub enum AppError {
     /// The store is unreachable or saturated; the client should retry.
     #[error("service unavailable, retry later")]
     ServiceUnavailable,
+    /// A rate limit or quota was reached; answered 429 with `Retry-After`.
+    #[error("too many requests, retry in {} s", retry_after_secs(*.retry_after))]
+    TooManyRequests {
+        /// How long the client should wait before trying again.
+        retry_after: std::time::Duration,
+    },
     /// Anything else; logged with its cause chain, never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -75,6 +82,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -125,8 +133,17 @@ impl IntoResponse for AppError {
             AppError::Validation { field, .. } => json!({ "status": "error", "field": field, "msg": message }),
             _ => json!({ "status": "error", "msg": message }),
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let AppError::TooManyRequests { retry_after } = self {
+            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(retry_after_secs(retry_after)));
+        }
+        response
     }
+}
+
+/// `Retry-After` counts whole seconds; round up so a client never comes back early.
+fn retry_after_secs(wait: std::time::Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 /// Server functions answer with [`ApiError`]; converting also sets the
@@ -147,6 +164,7 @@ impl From<AppError> for ApiError {
             AppError::NotFound => ApiError::NotFound,
             AppError::Validation { field, message } => ApiError::Validation { field, message },
             AppError::Conflict(message) => ApiError::Conflict(message),
+            AppError::TooManyRequests { .. } => ApiError::Conflict(error.to_string()),
             AppError::PayloadTooLarge | AppError::ServiceUnavailable | AppError::Internal(_) => ApiError::Internal,
         }
     }
