@@ -1,10 +1,11 @@
-import { test as base, expect, type Page, type Response } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page, type Response } from '@playwright/test';
 
 // Shared test setup for the callscope browser tests.
 //
 //  * `test` fails any test during which the browser logged a console error or
 //    threw an uncaught exception (hydration mismatches, panics in WASM, 404ing
-//    assets, ...).
+//    assets, ...), and, separately, any test during which a page reported a
+//    Content-Security-Policy violation (`watchCsp`, also used by the SDK specs).
 //  * `gotoReady(page, url)` navigates and waits until the page is usable:
 //    hydrated (body[data-hydrated]) when the project runs with JavaScript,
 //    loaded when it runs without.
@@ -63,7 +64,50 @@ export function pathOf(page: Page): string {
 // pages), so those are not counted; failing sub-resources still are.
 const FAILED_LOAD = /^Failed to load resource: the server responded with a status of \d+/;
 
-export const test = base.extend<{ browserErrors: string[] }>({
+/** Content-Security-Policy violations a page reported, by the DOM's
+ * `securitypolicyviolation` event (with JavaScript on) and by Chromium's
+ * console message (also with JavaScript off, where no event can be seen). */
+export class CspViolations {
+  readonly seen: string[] = [];
+
+  /** Starts watching every page of `context`; call before the first navigation. */
+  static async watch(context: BrowserContext): Promise<CspViolations> {
+    const violations = new CspViolations();
+    await context.exposeBinding('__cspViolation', (_source, report: string) => {
+      violations.seen.push(`securitypolicyviolation: ${report}`);
+    });
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        const report = `${event.effectiveDirective} refused ${event.blockedURI || 'inline'} ` +
+          `(${event.sourceFile}:${event.lineNumber}) ${event.sample}`;
+        (window as unknown as { __cspViolation(report: string): void }).__cspViolation(report);
+      });
+    });
+    context.on('console', (message) => {
+      if (CSP_MESSAGE.test(message.text())) violations.seen.push(`console: ${message.text()}`);
+    });
+    return violations;
+  }
+
+  /** Fails the test if any violation was reported. */
+  assertNone(): void {
+    expect(this.seen, 'the page reported Content-Security-Policy violations').toEqual([]);
+  }
+}
+
+/** How Chromium words a CSP refusal in the console. */
+const CSP_MESSAGE = /Refused to .*Content Security Policy|Content Security Policy directive/i;
+
+export const test = base.extend<{ browserErrors: string[]; cspViolations: CspViolations }>({
+  cspViolations: [
+    async ({ context }, use) => {
+      const violations = await CspViolations.watch(context);
+      await use(violations);
+      violations.assertNone();
+    },
+    { auto: true },
+  ],
+
   browserErrors: [
     async ({ page }, use) => {
       const consoleErrors: { text: string; url: string; line: number }[] = [];

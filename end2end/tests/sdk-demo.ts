@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
+import { CspViolations } from './fixtures';
 import type { App } from './sdk-store';
 
 // The SDK specs' `test` and the demo page (/demo/) driven like a user would.
@@ -27,7 +28,16 @@ export class BrowserErrors {
   }
 }
 
-export const test = base.extend<{ browserErrors: BrowserErrors }>({
+export const test = base.extend<{ browserErrors: BrowserErrors; cspViolations: CspViolations }>({
+  // As in tests/fixtures.ts: a CSP violation on the demo page fails the test.
+  cspViolations: [
+    async ({ context }, use) => {
+      const violations = await CspViolations.watch(context);
+      await use(violations);
+      violations.assertNone();
+    },
+    { auto: true },
+  ],
   browserErrors: [
     async ({ page }, use) => {
       const errors = new BrowserErrors(page);

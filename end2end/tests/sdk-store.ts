@@ -13,7 +13,7 @@ export interface App {
 }
 
 /** Runs `$CALLSCOPE_BIN args…` in the repository root on the e2e data dir; returns stdout. */
-function runCli(args: string[]): string {
+export function runCli(args: string[]): string {
   const result = spawnSync(callscopeBin(), args, {
     cwd: REPO_ROOT,
     env: { ...process.env, CALLSCOPE_DATA_DIR: e2eDataDir() },

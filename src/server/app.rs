@@ -22,7 +22,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::{AppState, Config, admin, auth, collector, health};
+use super::{AppState, Config, admin, auth, collector, health, security_headers};
 use crate::ui::{App, shell};
 
 /// A bound, not yet running server. Binding first lets callers (and tests,
@@ -90,7 +90,10 @@ pub fn router(state: AppState) -> Router {
     let site_pkg = site_root.join(leptos_options.site_pkg_dir.as_ref());
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            security_headers::provide_request_nonce();
+        }
     };
     let render_shell = move || shell(leptos_options.clone());
 
@@ -103,16 +106,25 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), auth::load_session))
         .layer(from_fn(auth::same_origin_writes))
         // Server functions read bodies without the extractor limit.
-        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes));
-
-    Router::new()
-        .route("/healthz", get(health::healthz))
+        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
+        .layer(from_fn(security_headers::dashboard));
+    let static_files = Router::new()
         .nest_service("/pkg", ServeDir::new(site_pkg))
         .merge(sdk_files(&site_root))
+        .layer(from_fn(security_headers::static_files));
+    let api = Router::new()
+        .route("/healthz", get(health::healthz))
         .merge(collector::router(state.clone()))
+        .layer(from_fn(security_headers::api));
+
+    Router::new()
+        .merge(static_files)
+        .merge(api)
         .merge(dashboard)
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+        // Outermost: what the layers above answer themselves (a 408) gets the baseline too.
+        .layer(from_fn(security_headers::baseline))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use super::components::Shell;
+use super::components::{PageTitle, Shell};
 use super::pages::{
     AdminAppPage, AdminAppsPage, AdminAuditPage, AdminUsersPage, AdminWebhookPage, ConferencePage, FabricPage,
     FeedbackPage, IntegrationPage, LoginPage, NotFound, OverviewPage, SearchPage,
@@ -40,7 +40,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="callscope" href="/pkg/callscope.css"/>
-        <Title formatter=|page: String| if page.is_empty() { "callscope".to_owned() } else { format!("{page} · callscope") }/>
+        <PageTitle text=""/>
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>

@@ -126,3 +126,136 @@ async fn the_sdk_and_the_demo_are_served_without_a_session(pool: PgPool) {
     assert_eq!(bare.headers().get("location").and_then(|v| v.to_str().ok()), Some("/demo/"));
     std::fs::remove_dir_all(site).expect("remove site dir");
 }
+
+/// A response's header `name` ("" when absent).
+fn header_of(response: &reqwest::Response, name: &str) -> String {
+    response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+/// The nonce the policy of `response` allows scripts with.
+fn nonce_of(response: &reqwest::Response) -> String {
+    let policy = header_of(response, "content-security-policy");
+    let scripts = policy.split(';').map(str::trim).find(|d| d.starts_with("script-src ")).expect("script-src");
+    assert_eq!(scripts.split(' ').count(), 3, "only the nonce and 'wasm-unsafe-eval': {scripts}");
+    assert!(scripts.ends_with(" 'wasm-unsafe-eval'"), "{scripts}");
+    let nonce = scripts.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce");
+    assert!(nonce.len() >= 16, "a nonce of 128 bits or more: {nonce}");
+    for directive in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "default-src 'self'"] {
+        assert!(policy.contains(directive), "{directive}: {policy}");
+    }
+    nonce.to_owned()
+}
+
+/// nosniff, the Referrer-Policy and the frame ban: every answer has them.
+fn assert_baseline(response: &reqwest::Response, what: &str) {
+    assert_eq!(header_of(response, "x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(header_of(response, "referrer-policy"), "same-origin", "{what}");
+    assert_eq!(header_of(response, "x-frame-options"), "DENY", "{what}");
+    assert!(header_of(response, "content-security-policy").contains("frame-ancestors 'none'"), "{what}");
+}
+
+/// A dashboard HTML answer: the baseline, never stored, and every script
+/// of the page carries the nonce of its policy (checked on the body).
+async fn assert_dashboard_page(response: reqwest::Response, what: &str) -> String {
+    assert_baseline(&response, what);
+    assert_eq!(header_of(&response, "cache-control"), "no-store", "{what}");
+    let nonce = nonce_of(&response);
+    let html = response.text().await.expect("html");
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0, "{what}: the page has its hydration script");
+    assert_eq!(html.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count(), 1, "{what}: {html}");
+    assert_eq!(scripts, html.matches(&format!("nonce=\"{nonce}\"")).count(), "{what}: a script without the nonce");
+    nonce
+}
+
+#[sqlx::test]
+async fn signed_in_and_sign_in_pages_have_a_fresh_nonce_and_are_never_stored(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let login = assert_dashboard_page(app.page(&app.client, "/login").await, "/login").await;
+    app.create_user("ada@example.com", callscope::domain::Role::Support, "a long enough password").await;
+    app.sign_in(&app.client, "ada@example.com", "a long enough password").await;
+    let first = assert_dashboard_page(app.page(&app.client, "/search").await, "/search").await;
+    let second = assert_dashboard_page(app.page(&app.client, "/search").await, "/search again").await;
+    let missing = assert_dashboard_page(app.page(&app.client, "/no/such/page").await, "a 404 page").await;
+    let nonces = std::collections::HashSet::from([login, first, second, missing]);
+    assert_eq!(nonces.len(), 4, "one nonce per response");
+}
+
+#[sqlx::test]
+async fn server_function_answers_and_a_new_secret_are_never_stored(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.create_user("boss@example.com", callscope::domain::Role::Admin, "a long enough password").await;
+    app.sign_in(&app.client, "boss@example.com", "a long enough password").await;
+
+    let api = app.client.post(app.url("/api/get_current_user")).form(&[("", "")]).send().await.expect("POST");
+    assert_eq!(api.status(), 200, "the server function answers");
+    assert_baseline(&api, "a server function");
+    assert_eq!(header_of(&api, "cache-control"), "no-store", "a server function");
+
+    let created = app
+        .client
+        .post(app.url("/admin"))
+        .header("origin", &app.base)
+        .form(&[("intent", "create_app"), ("name", "Headers")])
+        .send()
+        .await
+        .expect("POST /admin");
+    assert_eq!(created.status(), 200, "the page showing the new secret");
+    assert_dashboard_page(created, "the answer showing a new app secret").await;
+}
+
+#[sqlx::test]
+async fn the_collector_the_sdk_and_assets_keep_their_cors_and_get_nosniff(pool: PgPool) {
+    let site = std::env::temp_dir().join(format!("callscope-site-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(site.join("pkg")).expect("site dir");
+    std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/callstats.js"), site.join("callstats.js"))
+        .expect("copy the SDK");
+    std::fs::write(site.join("pkg/callscope.css"), "body {}").expect("stylesheet");
+    let mut config = common::test_config();
+    config.leptos.site_root = site.to_string_lossy().as_ref().into();
+    let server = TestApp::spawn_with(config, pool).await;
+    let (app, secret) = callscope::server::apps::create(
+        &server.pool,
+        &callscope::server::audit::Actor::Cli,
+        &crate::collector::master_key(),
+        "Headers",
+    )
+    .await
+    .expect("create app");
+    let secret = secrecy::ExposeSecret::expose_secret(&secret.secret).to_owned();
+    let collector = crate::collector::Collector { server, app_id: app.public_id, app_pk: app.id, secret };
+    let server = &collector.server;
+
+    let token = collector.token_request("alice", &collector.app_id, &collector.jwt(&collector.secret, "alice", serde_json::json!({})), Some("https://meet.example.com")).await;
+    assert_eq!(token.status(), 200);
+    assert_baseline(&token, "/authenticate");
+    assert_eq!(header_of(&token, "cache-control"), "no-store", "a token is never stored");
+    assert_eq!(header_of(&token, "access-control-allow-origin"), "https://meet.example.com");
+    assert!(header_of(&token, "content-security-policy").starts_with("default-src 'none'"));
+
+    let url = collector.conference_url(&collector.app_id, "c", &[]);
+    let preflight = server
+        .client
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("origin", "https://meet.example.com")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "authorization,content-type")
+        .send()
+        .await
+        .expect("OPTIONS");
+    assert_eq!(preflight.status(), 204);
+    assert_eq!(header_of(&preflight, "access-control-allow-origin"), "https://meet.example.com");
+    assert_baseline(&preflight, "a collector preflight");
+
+    for path in ["/callstats.js", "/pkg/callscope.css"] {
+        let response =
+            server.client.get(server.url(path)).header("origin", "https://meet.example.com").send().await.expect("GET");
+        assert_eq!(response.status(), 200, "{path}");
+        assert_baseline(&response, path);
+        assert_eq!(header_of(&response, "cache-control"), "", "{path} stays cacheable");
+        if path == "/callstats.js" {
+            assert_eq!(header_of(&response, "access-control-allow-origin"), "*", "any page loads the SDK");
+        }
+    }
+    std::fs::remove_dir_all(site).expect("remove site dir");
+}

@@ -3,12 +3,13 @@
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode};
+use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use leptos::prelude::provide_context;
 
 use crate::api::FormOutcome;
-use crate::server::AppState;
+use crate::server::{AppState, security_headers};
 use crate::ui::shell;
 
 /// The page at the posted URL, rendered as for a GET with `outcome` in its
@@ -21,6 +22,7 @@ pub async fn page(state: &AppState, mut parts: Parts, outcome: Option<FormOutcom
     let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(context_state.clone());
+            security_headers::provide_request_nonce();
             if let Some(outcome) = outcome.clone() {
                 provide_context(outcome);
             }
@@ -31,5 +33,8 @@ pub async fn page(state: &AppState, mut parts: Parts, outcome: Option<FormOutcom
     if response.status().is_success() {
         *response.status_mut() = status;
     }
+    // The page may show a secret made by this post: no cache may keep it.
+    // (The dashboard's layer says so too; this answer must not depend on it.)
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }

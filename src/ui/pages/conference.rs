@@ -1,11 +1,10 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{
     ConferenceSummary, ConferenceView, FabricRow, FeedbackRow, InstanceLink, Participant, get_conference,
 };
-use crate::ui::components::{EmptyState, ErrorList, ErrorView, LiveRefresh, ParticipantsOverview};
+use crate::ui::components::{EmptyState, ErrorList, ErrorView, LiveRefresh, PageTitle, ParticipantsOverview};
 use crate::ui::format;
 
 /// `/conferences/{id}`: one conference instance — summary, participants,
@@ -28,7 +27,7 @@ pub fn ConferencePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match view_data.await {
                     Ok(data) => view! { <Conference data refresh=view_data/> }.into_any(),
-                    Err(error) => view! { <Title text="Conference"/> <ErrorView error/> }.into_any(),
+                    Err(error) => view! { <PageTitle text="Conference"/> <ErrorView error/> }.into_any(),
                 }
             })}
         </Transition>
@@ -42,7 +41,7 @@ fn Conference(data: ConferenceView, refresh: Resource<Result<ConferenceView, cra
     let end = summary.ended_at.unwrap_or(summary.last_activity_at);
     let range = (summary.started_at, end.max(summary.started_at + chrono::Duration::seconds(1)));
     view! {
-        <Title text=format!("Conference {}", summary.conference_id)/>
+        <PageTitle text=format!("Conference {}", summary.conference_id)/>
         <p class="crumbs"><a href="/search">"Search"</a>" / "{summary.app_name.clone()}</p>
         <h1 class="conference-id">{summary.conference_id.clone()} {live.then(|| view! { " " <LiveRefresh refetch=Callback::new(move |()| refresh.refetch())/> })}</h1>
         {live.then(|| view! {

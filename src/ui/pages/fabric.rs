@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{ApiError, FabricView, TimelineEntry, get_fabric};
-use crate::ui::components::{EmptyState, ErrorList, ErrorView, LiveRefresh, SdpViewer, TimelineStrip};
+use crate::ui::components::{EmptyState, ErrorList, ErrorView, LiveRefresh, PageTitle, SdpViewer, TimelineStrip};
 use crate::ui::format;
 
 /// `/conferences/{id}/fabrics/{fabric}`: one monitored connection on one
@@ -31,7 +30,7 @@ pub fn FabricPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(view_data) => view! { <Fabric data=view_data refresh=data/> }.into_any(),
-                    Err(error) => view! { <Title text="Connection"/> <ErrorView error/> }.into_any(),
+                    Err(error) => view! { <PageTitle text="Connection"/> <ErrorView error/> }.into_any(),
                 }
             })}
         </Transition>
@@ -48,7 +47,7 @@ fn Fabric(data: FabricView, refresh: Resource<Result<FabricView, ApiError>>) -> 
         _ => "not set up yet".to_owned(),
     };
     view! {
-        <Title text=format!("Connection {}", fabric.connection_id)/>
+        <PageTitle text=format!("Connection {}", fabric.connection_id)/>
         <p class="crumbs">
             <a href="/search">"Search"</a>" / "
             <a href=format!("/conferences/{}", conference.id)>{conference.conference_id.clone()}</a>

@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{FeedbackReport, ReportQuery, get_feedback_report};
-use crate::ui::components::{EmptyState, ErrorView, ReportFilters};
+use crate::ui::components::{EmptyState, ErrorView, PageTitle, ReportFilters};
 use crate::ui::format;
 
 /// `/feedback?app=&from=&to=&appVersion=`: what users rated — distributions,
@@ -16,7 +15,7 @@ pub fn FeedbackPage() -> impl IntoView {
         Memo::new(move |_| query_map.with(|map| ReportQuery::from_pairs(map.into_iter().map(|(k, v)| (&**k, v)))));
     let data = Resource::new(move || query.get(), get_feedback_report);
     view! {
-        <Title text="Feedback"/>
+        <PageTitle text="Feedback"/>
         <h1>"Feedback"</h1>
         <Transition fallback=|| view! { <p class="loading">"Counting…"</p> }>
             {move || Suspend::new(async move {

@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{IntegrationStep, IntegrationView, integration_progress};
-use crate::ui::components::{AppSelect, EmptyState, ErrorView};
+use crate::ui::components::{AppSelect, EmptyState, ErrorView, PageTitle};
 use crate::ui::format;
 
 /// `/integration?app=APPID`: which SDK and collector calls the app has been
@@ -14,7 +13,7 @@ pub fn IntegrationPage() -> impl IntoView {
     let app = Memo::new(move |_| query.with(|q| q.get("app").unwrap_or_default()));
     let view_data = Resource::new(move || app.get(), integration_progress);
     view! {
-        <Title text="Integration"/>
+        <PageTitle text="Integration"/>
         <Suspense>
             {move || Suspend::new(async move {
                 match view_data.await {

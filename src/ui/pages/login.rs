@@ -1,5 +1,5 @@
+use crate::ui::components::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// `/login`: email and password, posted as a plain form to `POST /login`
@@ -11,7 +11,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.with(|q| q.get("next").unwrap_or_default());
 
     view! {
-        <Title text="Sign in"/>
+        <PageTitle text="Sign in"/>
         <main class="login">
             <form method="post" action="/login" class="card login-form">
                 <h1>"Sign in to callscope"</h1>

@@ -1,5 +1,5 @@
+use crate::ui::components::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// Any path no route matches; answered with status 404.
 #[component]
@@ -9,7 +9,7 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Page not found"/>
+        <PageTitle text="Page not found"/>
         <main class="page">
             <section class="error-state">
                 <h1>"Page not found"</h1>

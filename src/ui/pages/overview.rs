@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{OverviewView, ReportQuery, get_overview};
-use crate::ui::components::{EmptyState, ErrorView, ReportFilters};
+use crate::ui::components::{EmptyState, ErrorView, PageTitle, ReportFilters};
 use crate::ui::format;
 
 /// `/overview?app=&from=&to=`: conferences, failures with their reasons,
@@ -15,7 +14,7 @@ pub fn OverviewPage() -> impl IntoView {
         Memo::new(move |_| query_map.with(|map| ReportQuery::from_pairs(map.into_iter().map(|(k, v)| (&**k, v)))));
     let data = Resource::new(move || query.get(), get_overview);
     view! {
-        <Title text="Overview"/>
+        <PageTitle text="Overview"/>
         <h1>"Overview"</h1>
         <Transition fallback=|| view! { <p class="loading">"Counting…"</p> }>
             {move || Suspend::new(async move {

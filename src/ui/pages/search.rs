@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{ApiError, SearchQuery, list_search_apps, search_conferences};
-use crate::ui::components::{ConferenceTable, EmptyState, ErrorView, SearchForm};
+use crate::ui::components::{ConferenceTable, EmptyState, ErrorView, PageTitle, SearchForm};
 
 /// `/search`: find a conference by the IDs a customer gives. The query
 /// string is the whole state, so a search can be shared as a link.
@@ -25,7 +24,7 @@ pub fn SearchPage() -> impl IntoView {
     );
 
     view! {
-        <Title text="Search"/>
+        <PageTitle text="Search"/>
         <h1>"Search conferences"</h1>
         <Transition>
             {move || {

@@ -1,12 +1,11 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::webhook_form::{WebhookFields, WebhookValues, reasons, trigger};
 use super::when;
 use crate::api::{AppDetail, FormOutcome, KeyRow, OriginRow, SecretRow, WebhookRow, admin_app};
 use crate::ui::components::{
-    AdminNav, DoneNotice, ErrorView, FieldError, FormErrorNotice, RowAction, SecretOnce, use_form_outcome,
+    AdminNav, DoneNotice, ErrorView, FieldError, FormErrorNotice, PageTitle, RowAction, SecretOnce, use_form_outcome,
 };
 use crate::ui::format;
 
@@ -23,7 +22,7 @@ pub fn AdminAppPage() -> impl IntoView {
                 let outcome = outcome.await;
                 match detail.await {
                     Ok(detail) => view! { <App detail outcome/> }.into_any(),
-                    Err(error) => view! { <Title text="Admin · App"/> <ErrorView error/> }.into_any(),
+                    Err(error) => view! { <PageTitle text="Admin · App"/> <ErrorView error/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -36,7 +35,7 @@ fn App(detail: AppDetail, outcome: FormOutcome) -> impl IntoView {
     let AppDetail { app, secrets, keys, origins, grantees, webhooks } = detail;
     let action = format!("/admin/apps/{}", app.app_id);
     view! {
-        <Title text=format!("Admin · {}", app.name)/>
+        <PageTitle text=format!("Admin · {}", app.name)/>
         <AdminNav/>
         <p class="crumbs"><a href="/admin">"Apps"</a>" / "{app.name.clone()}</p>
         <h1>

@@ -1,9 +1,10 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::when;
 use crate::api::{AppSummary, FormOutcome, admin_apps};
-use crate::ui::components::{AdminNav, ErrorView, FieldError, FormErrorNotice, SecretOnce, use_form_outcome};
+use crate::ui::components::{
+    AdminNav, ErrorView, FieldError, FormErrorNotice, PageTitle, SecretOnce, use_form_outcome,
+};
 use crate::ui::format;
 
 /// `/admin`: every app, and the form that creates one (its first secret is
@@ -13,7 +14,7 @@ pub fn AdminAppsPage() -> impl IntoView {
     let apps = Resource::new(|| (), |()| admin_apps());
     let outcome = use_form_outcome();
     view! {
-        <Title text="Admin · Apps"/>
+        <PageTitle text="Admin · Apps"/>
         <Suspense>
             {move || Suspend::new(async move {
                 let outcome = outcome.await;

@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{AppChoice, AuditPage, AuditQuery, AuditRow, admin_audit, list_search_apps};
-use crate::ui::components::{AdminNav, AppSelect, EmptyState, ErrorView};
+use crate::ui::components::{AdminNav, AppSelect, EmptyState, ErrorView, PageTitle};
 use crate::ui::format;
 
 /// The action filters offered, as (prefix, label).
@@ -28,7 +27,7 @@ pub fn AdminAuditPage() -> impl IntoView {
     // Admins may search every app: the app filter's choices, by name.
     let apps = Resource::new(|| (), |()| list_search_apps());
     view! {
-        <Title text="Admin · Audit log"/>
+        <PageTitle text="Admin · Audit log"/>
         <Suspense>
             {move || Suspend::new(async move {
                 let filters = filters.get();

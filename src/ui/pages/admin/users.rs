@@ -1,9 +1,10 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::{AppChoice, FormOutcome, UserView, admin_users};
 use crate::domain::Role;
-use crate::ui::components::{AdminNav, DoneNotice, ErrorView, FieldError, FormErrorNotice, use_form_outcome};
+use crate::ui::components::{
+    AdminNav, DoneNotice, ErrorView, FieldError, FormErrorNotice, PageTitle, use_form_outcome,
+};
 use crate::ui::format;
 
 /// `/admin/users`: dashboard users — create one, change a role, grant apps,
@@ -13,7 +14,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     let users = Resource::new(|| (), |()| admin_users());
     let outcome = use_form_outcome();
     view! {
-        <Title text="Admin · Users"/>
+        <PageTitle text="Admin · Users"/>
         <Suspense>
             {move || Suspend::new(async move {
                 let outcome = outcome.await;

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::webhook_form::{WebhookFields, WebhookValues, reason_label, reasons, trigger};
@@ -8,7 +7,7 @@ use crate::api::{
     ApiError, AttemptRow, DELIVERY_LOG_SIZE, DeliveryRow, FormOutcome, WebhookDetail, WebhookRow, admin_webhook,
 };
 use crate::ui::components::{
-    AdminNav, DoneNotice, ErrorView, FormErrorNotice, RowAction, SecretOnce, use_form_outcome,
+    AdminNav, DoneNotice, ErrorView, FormErrorNotice, PageTitle, RowAction, SecretOnce, use_form_outcome,
 };
 use crate::ui::format;
 
@@ -36,7 +35,7 @@ pub fn AdminWebhookPage() -> impl IntoView {
                 let outcome = outcome.await;
                 match detail.await {
                     Ok(detail) => view! { <Webhook detail outcome/> }.into_any(),
-                    Err(error) => view! { <Title text="Admin · Webhook"/> <ErrorView error/> }.into_any(),
+                    Err(error) => view! { <PageTitle text="Admin · Webhook"/> <ErrorView error/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -49,7 +48,7 @@ fn Webhook(detail: WebhookDetail, outcome: FormOutcome) -> impl IntoView {
     let WebhookDetail { app_id, app_name, webhook, deliveries } = detail;
     let action = format!("/admin/apps/{app_id}/webhooks/{}", webhook.id);
     view! {
-        <Title text=format!("Admin · Webhook {}", webhook.id)/>
+        <PageTitle text=format!("Admin · Webhook {}", webhook.id)/>
         <AdminNav/>
         <p class="crumbs">
             <a href="/admin">"Apps"</a>" / "<a href=format!("/admin/apps/{app_id}")>{app_name}</a>
