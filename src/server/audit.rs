@@ -2,7 +2,9 @@
 //! Every admin action is recorded in `audit_log`, in the transaction that
 //! does it, so an action and its record stand or fall together.
 
-use serde_json::Value;
+use std::net::IpAddr;
+
+use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
 
 use super::AppError;
@@ -65,6 +67,52 @@ pub async fn record(conn: &mut PgConnection, actor: &Actor, action: Action) -> R
         Actor::Cli => ("cli", None),
     };
     audit::insert(conn, kind, user_id, &actor.label(), &action).await
+}
+
+/// A dashboard sign-in, recorded as `session.login` or `session.login_failed`.
+#[derive(Debug, Clone, Copy)]
+pub enum SignIn<'a> {
+    /// The password was right: the user acts.
+    Succeeded {
+        /// Database id of the user.
+        user_id: i64,
+        /// Their sign-in address.
+        email: &'a str,
+    },
+    /// The password was wrong, or no account has the e-mail. Someone
+    /// unknown acted (`system`, labelled `sign-in`); the account is the
+    /// target when it exists. The e-mail typed is never kept: people type
+    /// passwords into that field.
+    Failed {
+        /// The account the e-mail belongs to, if any.
+        user_id: Option<i64>,
+    },
+}
+
+/// Records `sign_in` from `client`. Never stores the password.
+pub async fn record_sign_in(pool: &PgPool, sign_in: SignIn<'_>, client: IpAddr) -> Result<(), AppError> {
+    let details = json!({ "address": client.to_string() });
+    let mut conn = pool.acquire().await?;
+    match sign_in {
+        SignIn::Succeeded { user_id, email } => {
+            let action = Action {
+                action: "session.login",
+                app_id: None,
+                target: Some(("user", user_id.to_string())),
+                details,
+            };
+            audit::insert(&mut conn, "user", Some(user_id), email, &action).await
+        }
+        SignIn::Failed { user_id } => {
+            let action = Action {
+                action: "session.login_failed",
+                app_id: None,
+                target: user_id.map(|id| ("user", id.to_string())),
+                details,
+            };
+            audit::insert(&mut conn, "system", None, "sign-in", &action).await
+        }
+    }
 }
 
 /// One page of the audit log for the admin page, newest first.

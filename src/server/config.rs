@@ -1,11 +1,13 @@
 //! Typed configuration: environment variables (or the matching flags) plus
 //! the site options of `Leptos.toml`. Resolved once at start.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
+use ipnet::IpNet;
 use leptos::config::LeptosOptions;
 use secrecy::SecretString;
 
@@ -51,13 +53,55 @@ pub struct ConfigArgs {
     #[arg(long, env = "CALLSCOPE_BODY_LIMIT_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub body_limit_bytes: usize,
 
-    /// Mark the session cookie `Secure` (serve over HTTPS, e.g. behind a proxy).
-    #[arg(long, env = "CALLSCOPE_SECURE_COOKIES", default_value_t = false, global = true)]
-    pub secure_cookies: bool,
+    /// Mark the session cookie `Secure` (`true` or `false`). Unset: `Secure`
+    /// exactly when the public URL is `https://`.
+    #[arg(long, env = "CALLSCOPE_SECURE_COOKIES", global = true)]
+    pub secure_cookies: Option<bool>,
 
     /// Hours a dashboard session stays valid without use.
     #[arg(long, env = "CALLSCOPE_SESSION_HOURS", default_value_t = 12, global = true)]
     pub session_hours: u32,
+
+    /// Hours after sign-in a session ends even if it is used all along.
+    #[arg(long, env = "CALLSCOPE_SESSION_MAX_HOURS", default_value_t = 7 * 24, global = true)]
+    pub session_max_hours: u32,
+
+    /// Peers whose `X-Forwarded-For` is believed: IP addresses or CIDR
+    /// networks, comma-separated (e.g. `127.0.0.1,10.0.0.0/8`). Default: none.
+    #[arg(long, env = "CALLSCOPE_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<String>,
+
+    /// Password hashes computed at once (each argon2id hash takes ~19 MiB).
+    /// Unset: the number of CPUs.
+    #[arg(long, env = "CALLSCOPE_HASH_CONCURRENCY", global = true)]
+    pub hash_concurrency: Option<usize>,
+
+    /// Minutes over which failed sign-ins are counted (at most 1440).
+    #[arg(long, env = "CALLSCOPE_LOGIN_WINDOW_MINUTES", default_value_t = 15, global = true)]
+    pub login_window_minutes: u32,
+
+    /// Failed sign-ins for one account (any case of the e-mail) within the
+    /// window before further attempts are delayed.
+    #[arg(long, env = "CALLSCOPE_LOGIN_FAILURES_PER_ACCOUNT", default_value_t = 20, global = true)]
+    pub login_failures_per_account: u32,
+
+    /// Failed sign-ins from one client address within the window before
+    /// further attempts from it are delayed.
+    #[arg(long, env = "CALLSCOPE_LOGIN_FAILURES_PER_ADDRESS", default_value_t = 100, global = true)]
+    pub login_failures_per_address: u32,
+
+    /// First delay, in seconds, once a limit is reached; it doubles with
+    /// every further failure, up to the window.
+    #[arg(long, env = "CALLSCOPE_LOGIN_DELAY_SECS", default_value_t = 60, global = true)]
+    pub login_delay_secs: u32,
+
+    /// `/authenticate` requests per minute from one client address (per process).
+    #[arg(long, env = "CALLSCOPE_AUTHENTICATE_PER_ADDRESS_PER_MINUTE", default_value_t = 600, global = true)]
+    pub authenticate_per_address_per_minute: u32,
+
+    /// `/authenticate` requests per minute for one appID (per process).
+    #[arg(long, env = "CALLSCOPE_AUTHENTICATE_PER_APP_PER_MINUTE", default_value_t = 6000, global = true)]
+    pub authenticate_per_app_per_minute: u32,
 }
 
 impl ConfigArgs {
@@ -115,6 +159,31 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Session lifetime without use.
     pub session_ttl: Duration,
+    /// Session lifetime from sign-in, however much it is used.
+    pub session_max_age: Duration,
+    /// Peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Password hashes computed at once.
+    pub hash_concurrency: usize,
+    /// How sign-in failures are throttled.
+    pub login_throttle: LoginThrottle,
+    /// `/authenticate` requests per minute from one client address.
+    pub authenticate_per_address_per_minute: NonZeroU32,
+    /// `/authenticate` requests per minute for one appID.
+    pub authenticate_per_app_per_minute: NonZeroU32,
+}
+
+/// The sign-in throttle's settings.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginThrottle {
+    /// How far back failures count.
+    pub window: Duration,
+    /// Failures for one account before delays start.
+    pub per_account: u32,
+    /// Failures from one address before delays start.
+    pub per_address: u32,
+    /// The first delay; it doubles with each further failure.
+    pub delay: Duration,
 }
 
 impl Config {
@@ -127,6 +196,10 @@ impl Config {
         if let Some(addr) = args.addr {
             leptos.site_addr = addr;
         }
+        let public_url = match &args.public_url {
+            Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+            _ => format!("http://{}", leptos.site_addr),
+        };
         Ok(Config {
             database: match &args.database_url {
                 Some(url) if !url.is_empty() => DatabaseSource::Url(SecretString::from(url.clone())),
@@ -136,15 +209,75 @@ impl Config {
             pg_bin: args.pg_bin.clone(),
             master_key: args.master_key.clone().map(SecretString::from),
             addr: leptos.site_addr,
-            public_url: match &args.public_url {
-                Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
-                _ => format!("http://{}", leptos.site_addr),
-            },
+            secure_cookies: args.secure_cookies.unwrap_or_else(|| public_url.starts_with("https://")),
+            public_url,
             leptos,
             request_timeout: Duration::from_secs(args.request_timeout_secs),
             body_limit_bytes: args.body_limit_bytes,
-            secure_cookies: args.secure_cookies,
             session_ttl: Duration::from_secs(u64::from(args.session_hours) * 3600),
+            session_max_age: Duration::from_secs(u64::from(args.session_max_hours) * 3600),
+            trusted_proxies: args
+                .trusted_proxies
+                .iter()
+                .filter(|entry| !entry.trim().is_empty())
+                .map(|entry| parse_network(entry.trim()))
+                .collect::<anyhow::Result<_>>()?,
+            hash_concurrency: match args.hash_concurrency {
+                Some(0) => bail!("CALLSCOPE_HASH_CONCURRENCY must be at least 1"),
+                Some(n) => n,
+                None => std::thread::available_parallelism().map_or(1, usize::from),
+            },
+            login_throttle: LoginThrottle {
+                window: match args.login_window_minutes {
+                    minutes @ 1..=1440 => Duration::from_secs(u64::from(minutes) * 60),
+                    _ => bail!("CALLSCOPE_LOGIN_WINDOW_MINUTES must be 1 to 1440"),
+                },
+                per_account: args.login_failures_per_account,
+                per_address: args.login_failures_per_address,
+                delay: Duration::from_secs(u64::from(args.login_delay_secs)),
+            },
+            authenticate_per_address_per_minute: NonZeroU32::new(args.authenticate_per_address_per_minute)
+                .context("CALLSCOPE_AUTHENTICATE_PER_ADDRESS_PER_MINUTE must be at least 1")?,
+            authenticate_per_app_per_minute: NonZeroU32::new(args.authenticate_per_app_per_minute)
+                .context("CALLSCOPE_AUTHENTICATE_PER_APP_PER_MINUTE must be at least 1")?,
         })
+    }
+}
+
+/// An IP address (a network of one) or a CIDR network.
+fn parse_network(entry: &str) -> anyhow::Result<IpNet> {
+    entry
+        .parse::<IpNet>()
+        .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
+        .with_context(|| format!("CALLSCOPE_TRUSTED_PROXIES: {entry:?} is neither an IP address nor a CIDR network"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(args: &[&str]) -> Config {
+        let mut parsed = ConfigArgs::parse_from(args.iter().copied()).expect("args");
+        parsed.leptos_toml = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml"));
+        Config::load(&parsed).expect("config")
+    }
+
+    #[test]
+    fn cookies_are_secure_by_default_exactly_when_the_public_url_is_https() {
+        assert!(load(&["--public-url", "https://calls.example.com"]).secure_cookies);
+        assert!(!load(&["--public-url", "http://calls.example.com"]).secure_cookies);
+        assert!(!load(&["--public-url", "https://calls.example.com", "--secure-cookies", "false"]).secure_cookies);
+        assert!(load(&["--public-url", "http://10.0.0.1", "--secure-cookies", "true"]).secure_cookies);
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let config = load(&["--trusted-proxies", "127.0.0.1,10.0.0.0/8, ::1"]);
+        let shown: Vec<String> = config.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+        assert!(load(&[]).trusted_proxies.is_empty());
+        let mut bad = ConfigArgs::parse_from(["--trusted-proxies", "proxy.example"]).expect("args");
+        bad.leptos_toml = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml"));
+        assert!(Config::load(&bad).is_err());
     }
 }

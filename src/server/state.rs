@@ -6,6 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
+use super::auth::AuthLimits;
 use super::collector::{Lookups, StatsWriter, TokenKeys};
 use super::master_key::MasterKey;
 use super::progress::Progress;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub lookups: Arc<Lookups>,
     /// Writes stats submissions in batches (group commit).
     pub stats_writer: Arc<StatsWriter>,
+    /// Sign-in and `/authenticate` limits of this process.
+    pub auth: Arc<AuthLimits>,
 }
 
 impl AppState {
@@ -39,6 +42,7 @@ impl AppState {
             stats_writer: Arc::new(StatsWriter::start(&pool)),
             pool,
             tokens: Arc::new(TokenKeys::new(&master_key)),
+            auth: Arc::new(AuthLimits::new(&config, &master_key)),
             master_key: Arc::new(master_key),
             config: Arc::new(config),
             progress: Arc::default(),

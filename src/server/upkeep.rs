@@ -43,7 +43,9 @@ pub async fn run_once(pool: &PgPool) -> anyhow::Result<()> {
     let keys = db::idempotency::purge_older_than(pool, IDEMPOTENCY_HOURS).await?;
     let jwt_ids = db::apps::purge_used_jwt_ids(pool, JWT_ID_AUDIT_DAYS).await?;
     let sessions = db::sessions::purge_expired(pool).await?;
-    tracing::debug!(keys, jwt_ids, sessions, "purged expired rows");
+    // The sign-in throttle's window is at most a day (config).
+    let login_failures = db::login_failures::purge_older_than(pool, Duration::from_secs(24 * 60 * 60)).await?;
+    tracing::debug!(keys, jwt_ids, sessions, login_failures, "purged expired rows");
     Ok(())
 }
 

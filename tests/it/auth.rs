@@ -2,6 +2,9 @@
 
 use crate::common::{TestApp, location};
 use callscope::domain::Role;
+use callscope::server::Config;
+use callscope::server::config::ConfigArgs;
+use serde_json::{Value, json};
 use sqlx::PgPool;
 
 const PASSWORD: &str = "a long enough password";
@@ -137,16 +140,162 @@ async fn a_cross_site_form_post_is_refused(pool: PgPool) {
     assert_eq!(app.session_count().await, 0);
 }
 
+/// `next` values that must never lead off the site, nor to an error.
+const HOSTILE_NEXT: &[&str] = &[
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "/\u{b}",
+    "/search\u{0}",
+    "/\u{7f}/x",
+    "/ /evil.example",
+    "/.//evil.example",
+    "javascript:alert(1)",
+    "\"><script>window.__x=1</script>",
+    "/\"><script>window.__x=1</script>",
+    "/login",
+];
+
 #[sqlx::test]
 async fn sign_in_follows_only_local_next_paths(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     app.create_user("ada@example.com", Role::Support, PASSWORD).await;
     let post = |next: &'static str| {
-        app.client
+        app.new_client()
             .post(app.url("/login"))
             .form(&[("email", "ada@example.com"), ("password", PASSWORD), ("next", next)])
             .send()
     };
     assert_eq!(location(&post("/feedback").await.expect("post")), "/feedback");
-    assert_eq!(location(&post("https://evil.example/").await.expect("post")), "/search");
+    assert_eq!(location(&post("/search?conferenceID=a#b").await.expect("post")), "/search?conferenceID=a#b");
+    for next in HOSTILE_NEXT {
+        let response = post(next).await.expect("post");
+        assert_eq!(response.status(), 303, "{next:?}");
+        assert_eq!(location(&response), "/search", "{next:?}");
+    }
+    // Wrong passwords send the browser back to the form, never elsewhere.
+    for next in HOSTILE_NEXT {
+        let response = app
+            .new_client()
+            .post(app.url("/login"))
+            .form(&[("email", "ada@example.com"), ("password", "wrong"), ("next", next)])
+            .send()
+            .await
+            .expect("post");
+        assert!(location(&response).starts_with("/login?error=credentials&next=%2Fsearch"), "{next:?}");
+    }
+}
+
+#[sqlx::test]
+async fn the_sign_in_page_keeps_a_hostile_next_inert_and_posting_it_back_stays_on_the_site(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.create_user("ada@example.com", Role::Support, PASSWORD).await;
+    for next in HOSTILE_NEXT {
+        let query: String = url::form_urlencoded::Serializer::new(String::new()).append_pair("next", next).finish();
+        let page = app.page(&app.new_client(), &format!("/login?{query}")).await;
+        assert_eq!(page.status(), 200, "{next:?}");
+        let body = page.text().await.expect("body");
+        assert!(!body.contains("<script>window.__x"), "{next:?} is echoed as markup");
+        // The hidden field carries `next` back; the server judges it again.
+        let field = hidden_next(&body);
+        let response = app
+            .new_client()
+            .post(app.url("/login"))
+            .form(&[("email", "ada@example.com"), ("password", PASSWORD), ("next", &field)])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(location(&response), "/search", "{next:?} came back as {field:?}");
+    }
+}
+
+/// The decoded value of the sign-in form's hidden `next` field.
+fn hidden_next(body: &str) -> String {
+    // `"` cannot occur unescaped inside the value, so it ends there.
+    let after_name = &body[body.find(r#"name="next""#).expect("hidden next field")..];
+    let value = after_name.split(r#"value=""#).nth(1).map_or("", |rest| rest.split('"').next().unwrap_or_default());
+    value.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&#x27;", "'").replace("&amp;", "&")
+}
+
+#[sqlx::test]
+async fn sign_ins_are_audited_with_the_address_and_never_the_password_or_an_unknown_email(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.create_user("ada@example.com", Role::Support, PASSWORD).await;
+    let ada: i64 = sqlx::query_scalar("select id from users").fetch_one(&app.pool).await.expect("id");
+
+    app.post_login(&app.client, "ada@example.com", "guess one").await;
+    app.post_login(&app.client, "typo-password-here@example.com", "guess two").await;
+    app.sign_in(&app.client, "ada@example.com", PASSWORD).await;
+
+    let rows: Vec<(String, String, String, Option<String>, Value)> = sqlx::query_as(
+        "select action, actor_kind, actor_label, target_id, details from audit_log order by id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("audit");
+    let expected = [
+        ("session.login_failed", "system", "sign-in", Some(ada.to_string())),
+        ("session.login_failed", "system", "sign-in", None),
+        ("session.login", "user", "ada@example.com", Some(ada.to_string())),
+    ];
+    assert_eq!(rows.len(), expected.len(), "{rows:?}");
+    for (row, (action, kind, label, target)) in rows.iter().zip(expected) {
+        assert_eq!((row.0.as_str(), row.1.as_str(), row.2.as_str(), row.3.clone()), (action, kind, label, target));
+        assert_eq!(row.4, json!({ "address": "127.0.0.1" }));
+    }
+    let dump: String = sqlx::query_scalar("select string_agg(l::text, ' ') from audit_log l")
+        .fetch_one(&app.pool)
+        .await
+        .expect("dump");
+    for secret in ["guess one", "guess two", PASSWORD, "typo-password-here"] {
+        assert!(!dump.contains(secret), "{secret:?} is in the audit log");
+    }
+}
+
+#[sqlx::test]
+async fn the_session_cookie_is_secure_by_default_when_the_public_url_is_https(pool: PgPool) {
+    let mut args = ConfigArgs::parse_from(["--addr", "127.0.0.1:0", "--public-url", "https://calls.example.com"])
+        .expect("settings");
+    args.data_dir = std::env::temp_dir().join("callscope-it");
+    args.database_url = None;
+    let config = Config::load(&args).expect("config");
+    let app = TestApp::spawn_with(config, pool).await;
+    app.create_user("ada@example.com", Role::Support, PASSWORD).await;
+
+    let response = app.post_login(&app.client, "ada@example.com", PASSWORD).await;
+
+    let cookie = response.headers().get("set-cookie").expect("cookie").to_str().expect("ascii").to_owned();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+#[sqlx::test]
+async fn a_session_in_constant_use_still_ends_at_its_absolute_lifetime(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.create_user("ada@example.com", Role::Support, PASSWORD).await;
+    app.sign_in(&app.client, "ada@example.com", PASSWORD).await;
+
+    // Signed in almost a week ago and used a minute ago: still valid, but
+    // sliding the expiry stops at the absolute lifetime (7 days).
+    sqlx::query(
+        "update sessions set created_at = now() - interval '167 hours', last_seen_at = now() - interval '2 minutes'",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("age the session");
+    assert_eq!(app.page(&app.client, "/search").await.status(), 200);
+    let beyond: bool = sqlx::query_scalar("select expires_at > created_at + interval '168 hours' from sessions")
+        .fetch_one(&app.pool)
+        .await
+        .expect("expiry");
+    assert!(!beyond, "the sliding expiry passed the absolute lifetime");
+
+    sqlx::query("update sessions set created_at = now() - interval '169 hours', expires_at = now() + interval '1 hour'")
+        .execute(&app.pool)
+        .await
+        .expect("age the session");
+    let page = app.page(&app.client, "/search").await;
+    assert!(location(&page).starts_with("/login"), "an old session is over however it was used");
 }

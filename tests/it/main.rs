@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod auth;
+mod client_tokens;
 mod collector;
 mod common;
 mod dashboard;
@@ -14,5 +15,6 @@ mod lifecycle;
 mod migrations;
 mod server;
 mod summaries;
+mod throttle;
 mod upkeep;
 mod webhooks;

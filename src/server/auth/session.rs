@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::handlers::login_path;
 use crate::api::CurrentUser;
+use crate::server::db::sessions::Lifetime;
 use crate::server::{AppError, AppState, db};
 
 /// Name of the session cookie.
@@ -32,7 +33,8 @@ pub(super) fn token_hash(token: &str) -> Vec<u8> {
 }
 
 /// The session cookie carrying `token`: HttpOnly, SameSite=Lax (a shared
-/// link opened from chat still arrives signed in; cross-site POSTs do not).
+/// link opened from chat still arrives signed in; cross-site POSTs do not),
+/// and `Secure` when the dashboard is served over HTTPS (see the config).
 pub(super) fn session_cookie(token: String, state: &AppState) -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, token))
         .http_only(true)
@@ -40,6 +42,11 @@ pub(super) fn session_cookie(token: String, state: &AppState) -> Cookie<'static>
         .secure(state.config.secure_cookies)
         .path("/")
         .build()
+}
+
+/// How long sessions last, as configured.
+pub(super) fn lifetime(state: &AppState) -> Lifetime {
+    Lifetime { idle: state.config.session_ttl, max: state.config.session_max_age }
 }
 
 /// Middleware: resolves the session cookie to a [`CurrentUser`] in the
@@ -53,7 +60,7 @@ pub async fn load_session(
 ) -> Result<Response, AppError> {
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         let hash = token_hash(cookie.value());
-        if let Some(user) = db::sessions::touch(&state.pool, &hash, state.config.session_ttl).await? {
+        if let Some(user) = db::sessions::touch(&state.pool, &hash, lifetime(&state)).await? {
             request.extensions_mut().insert(user);
         }
     }

@@ -19,14 +19,19 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::token::LIFETIME_SECONDS;
+use crate::server::auth::ClientAddr;
 use crate::server::db::apps::{self, AppRow, Verifier};
 use crate::server::{AppError, AppState};
 
 /// Clock skew tolerated on `exp` and `nbf`, in seconds.
 pub const LEEWAY_SECONDS: u64 = 30;
 
-/// How long a used `jti` is remembered when the token has no `exp`.
-const JTI_MEMORY_HOURS: i64 = 24;
+/// Clock skew tolerated on `iat`, in seconds.
+pub const IAT_SKEW_SECONDS: i64 = 60;
+
+/// How long after its `iat` a token without `exp` is accepted; its `jti` is
+/// remembered at least that long (and, by upkeep, 30 days more).
+pub const MAX_AGE_WITHOUT_EXP_HOURS: i64 = 24;
 
 /// The form-encoded token request.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -70,11 +75,13 @@ pub struct AuthenticationError {
     responses(
         (status = 200, description = "A new token", body = AccessToken),
         (status = 400, description = "Bad request", body = AuthenticationError),
+        (status = 429, description = "Too many token requests from this address or for this appID; wait Retry-After seconds"),
         (status = 500, description = "Internal error", body = AuthenticationError),
     )
 )]
 pub async fn authenticate(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     form: Result<Form<TokenRequest>, axum::extract::rejection::FormRejection>,
 ) -> Result<Json<AccessToken>, AppError> {
@@ -93,9 +100,33 @@ pub async fn authenticate(
         .filter(|code| !code.is_empty())
         .ok_or_else(|| refuse("invalid_request", "code (the JWT) is missing"))?;
 
-    let app = apps::find(&state.pool, app_id)
-        .await?
-        .ok_or_else(|| refuse("invalid_client", format!("unknown appID {app_id}")))?;
+    state.auth.admit_authenticate(client, app_id)?;
+
+    let claims = Claims::read(code)?;
+    if claims.app_id.as_deref() != Some(app_id) {
+        return Err(grant("the token's appID claim does not match client_id"));
+    }
+    if claims.user_id.as_deref() != Some(local_id) {
+        return Err(grant("the token's userID claim does not match the localID of client_id"));
+    }
+    let alg = header_alg(code)?;
+    // Until the signature verifies, an unknown appID is answered exactly
+    // like a wrong secret or key, so the answers do not tell which appIDs
+    // exist; what only the app's owner may learn (disabled, origin) comes after.
+    if alg != "HS256" && alg != "ES256" {
+        return Err(grant(format!(
+            "tokens signed with {alg} are refused; use HS256 with an app secret or ES256 with a registered key"
+        )));
+    }
+    let Some(app) = apps::find(&state.pool, app_id).await? else {
+        return Err(if alg == "HS256" { no_secret_matches() } else { no_key_matches(claims.key_id.as_deref()) });
+    };
+    let verifier = if alg == "HS256" {
+        verify_with_secrets(&state, &app, code).await?
+    } else {
+        verify_with_key(&state, &app, code, claims.key_id.as_deref()).await?
+    };
+    claims.check_times()?;
     if app.disabled {
         return Err(refuse("invalid_client", format!("app {app_id} is disabled")));
     }
@@ -111,28 +142,10 @@ pub async fn authenticate(
             },
         ));
     }
-
-    let claims = Claims::read(code)?;
-    if claims.app_id.as_deref() != Some(app_id) {
-        return Err(grant("the token's appID claim does not match client_id"));
-    }
-    if claims.user_id.as_deref() != Some(local_id) {
-        return Err(grant("the token's userID claim does not match the localID of client_id"));
-    }
-    let verifier = match header_alg(code)?.as_str() {
-        "HS256" => verify_with_secrets(&state, &app, code).await?,
-        "ES256" => verify_with_key(&state, &app, code, claims.key_id.as_deref()).await?,
-        other => {
-            return Err(grant(format!(
-                "tokens signed with {other} are refused; use HS256 with an app secret or ES256 with a registered key"
-            )));
-        }
-    };
     if let Some(jti) = &claims.jti {
-        let expires_at = claims.exp.map_or_else(
-            || Utc::now() + Duration::hours(JTI_MEMORY_HOURS),
-            |exp| exp + Duration::seconds(LEEWAY_SECONDS as i64),
-        );
+        // Kept until the token could no longer be accepted anyway; upkeep
+        // keeps it 30 days longer still.
+        let expires_at = claims.accepted_until() + Duration::seconds(LEEWAY_SECONDS as i64);
         if jti.is_empty() || jti.len() > 512 {
             return Err(grant("jti must be 1 to 512 bytes"));
         }
@@ -161,8 +174,20 @@ async fn verify_with_secrets(state: &AppState, app: &AppRow, code: &str) -> Resu
     }
     Err(match timing_error {
         Some(error) => timing(error.kind()),
-        None => grant("the token's signature matches no active app secret"),
+        None => no_secret_matches(),
     })
+}
+
+fn no_secret_matches() -> AppError {
+    grant("the token's signature matches no active app secret")
+}
+
+/// Also the answer for an unknown appID, which must read the same.
+fn no_key_matches(key_id: Option<&str>) -> AppError {
+    match key_id {
+        Some(key_id) => grant(format!("no active key with keyID {key_id:?} of this app verifies the token's signature")),
+        None => grant("an ES256 token needs a keyID claim"),
+    }
 }
 
 async fn verify_with_key(
@@ -171,15 +196,13 @@ async fn verify_with_key(
     code: &str,
     key_id: Option<&str>,
 ) -> Result<Verifier, AppError> {
-    let key_id = key_id.ok_or_else(|| grant("an ES256 token needs a keyID claim"))?;
-    let (id, pem) = apps::active_key(&state.pool, app.id, key_id)
-        .await?
-        .ok_or_else(|| grant(format!("no active key with keyID {key_id:?} for this app")))?;
+    let Some(key_id) = key_id else { return Err(no_key_matches(None)) };
+    let (id, pem) = apps::active_key(&state.pool, app.id, key_id).await?.ok_or_else(|| no_key_matches(Some(key_id)))?;
     let key = DecodingKey::from_ec_pem(pem.as_bytes()).map_err(|error| AppError::Internal(error.into()))?;
     match jsonwebtoken::decode::<Value>(code, &key, &validation(Algorithm::ES256)) {
         Ok(_) => Ok(Verifier::Key(id)),
         Err(error) if is_timing(error.kind()) => Err(timing(error.kind())),
-        Err(_) => Err(grant(format!("the token's signature does not verify with key {key_id:?}"))),
+        Err(_) => Err(no_key_matches(Some(key_id))),
     }
 }
 
@@ -212,6 +235,7 @@ struct Claims {
     key_id: Option<String>,
     jti: Option<String>,
     exp: Option<DateTime<Utc>>,
+    iat: Option<DateTime<Utc>>,
 }
 
 impl Claims {
@@ -224,8 +248,45 @@ impl Claims {
             Some(Value::Number(number)) => Some(number.to_string()),
             _ => None,
         };
-        let exp = value.get("exp").and_then(Value::as_f64).and_then(|exp| DateTime::from_timestamp(exp as i64, 0));
-        Ok(Self { app_id: text("appID"), user_id: text("userID"), key_id: text("keyID"), jti: text("jti"), exp })
+        let time = |name: &str| value.get(name).and_then(Value::as_f64).and_then(|at| DateTime::from_timestamp(at as i64, 0));
+        Ok(Self {
+            app_id: text("appID"),
+            user_id: text("userID"),
+            key_id: text("keyID"),
+            jti: text("jti"),
+            exp: time("exp"),
+            iat: time("iat"),
+        })
+    }
+
+    /// Refuses a token made in the future (beyond [`IAT_SKEW_SECONDS`]), and
+    /// a token without `exp` unless its `iat` is at most
+    /// [`MAX_AGE_WITHOUT_EXP_HOURS`] old: an exp-less token would otherwise
+    /// verify forever, long after its jti was forgotten. (`exp` and `nbf`
+    /// were checked with the signature.)
+    fn check_times(&self) -> Result<(), AppError> {
+        let now = Utc::now();
+        if self.iat.is_some_and(|iat| iat > now + Duration::seconds(IAT_SKEW_SECONDS)) {
+            return Err(grant("the token's iat is in the future; check the clock of the server that made it"));
+        }
+        if self.exp.is_none() {
+            let Some(iat) = self.iat else {
+                return Err(grant("a token without exp must carry iat (when it was made)"));
+            };
+            if now - iat > Duration::hours(MAX_AGE_WITHOUT_EXP_HOURS) + Duration::seconds(LEEWAY_SECONDS as i64) {
+                return Err(grant(format!(
+                    "a token without exp is accepted for {MAX_AGE_WITHOUT_EXP_HOURS} hours after its iat; make a new token"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The last moment the token is accepted (after [`Self::check_times`] passed).
+    fn accepted_until(&self) -> DateTime<Utc> {
+        self.exp
+            .or_else(|| self.iat.map(|iat| iat + Duration::hours(MAX_AGE_WITHOUT_EXP_HOURS)))
+            .unwrap_or_else(Utc::now)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod fabrics;
 pub mod feedback;
 pub mod ice;
 pub mod idempotency;
+pub mod login_failures;
 pub mod precall;
 pub mod progress;
 pub mod reports;
