@@ -1,7 +1,5 @@
 //! Shared helpers: a real server on port 0 over a fresh, migrated database.
 
-use std::path::PathBuf;
-
 use callscope::domain::{Email, Role};
 use callscope::server::auth::password;
 use callscope::server::config::ConfigArgs;
