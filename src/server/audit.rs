@@ -95,12 +95,8 @@ pub async fn record_sign_in(pool: &PgPool, sign_in: SignIn<'_>, client: IpAddr) 
     let mut conn = pool.acquire().await?;
     match sign_in {
         SignIn::Succeeded { user_id, email } => {
-            let action = Action {
-                action: "session.login",
-                app_id: None,
-                target: Some(("user", user_id.to_string())),
-                details,
-            };
+            let action =
+                Action { action: "session.login", app_id: None, target: Some(("user", user_id.to_string())), details };
             audit::insert(&mut conn, "user", Some(user_id), email, &action).await
         }
         SignIn::Failed { user_id } => {

@@ -155,9 +155,11 @@ const HOSTILE_NEXT: &[&str] = &[
     "/.//evil.example",
     "javascript:alert(1)",
     "\"><script>window.__x=1</script>",
-    "/\"><script>window.__x=1</script>",
     "/login",
 ];
+
+/// A local path full of markup: followed, but only percent-encoded.
+const MARKUP_PATH: (&str, &str) = ("/\"><script>window.__x=1</script>", "/%22%3E%3Cscript%3Ewindow.__x=1%3C/script%3E");
 
 #[sqlx::test]
 async fn sign_in_follows_only_local_next_paths(pool: PgPool) {
@@ -171,6 +173,7 @@ async fn sign_in_follows_only_local_next_paths(pool: PgPool) {
     };
     assert_eq!(location(&post("/feedback").await.expect("post")), "/feedback");
     assert_eq!(location(&post("/search?conferenceID=a#b").await.expect("post")), "/search?conferenceID=a#b");
+    assert_eq!(location(&post(MARKUP_PATH.0).await.expect("post")), MARKUP_PATH.1);
     for next in HOSTILE_NEXT {
         let response = post(next).await.expect("post");
         assert_eq!(response.status(), 303, "{next:?}");
@@ -193,7 +196,8 @@ async fn sign_in_follows_only_local_next_paths(pool: PgPool) {
 async fn the_sign_in_page_keeps_a_hostile_next_inert_and_posting_it_back_stays_on_the_site(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     app.create_user("ada@example.com", Role::Support, PASSWORD).await;
-    for next in HOSTILE_NEXT {
+    let cases = HOSTILE_NEXT.iter().map(|next| (*next, "/search")).chain([MARKUP_PATH]);
+    for (next, expected) in cases {
         let query: String = url::form_urlencoded::Serializer::new(String::new()).append_pair("next", next).finish();
         let page = app.page(&app.new_client(), &format!("/login?{query}")).await;
         assert_eq!(page.status(), 200, "{next:?}");
@@ -208,7 +212,7 @@ async fn the_sign_in_page_keeps_a_hostile_next_inert_and_posting_it_back_stays_o
             .send()
             .await
             .expect("post");
-        assert_eq!(location(&response), "/search", "{next:?} came back as {field:?}");
+        assert_eq!(location(&response), expected, "{next:?} came back as {field:?}");
     }
 }
 
@@ -230,12 +234,11 @@ async fn sign_ins_are_audited_with_the_address_and_never_the_password_or_an_unkn
     app.post_login(&app.client, "typo-password-here@example.com", "guess two").await;
     app.sign_in(&app.client, "ada@example.com", PASSWORD).await;
 
-    let rows: Vec<(String, String, String, Option<String>, Value)> = sqlx::query_as(
-        "select action, actor_kind, actor_label, target_id, details from audit_log order by id",
-    )
-    .fetch_all(&app.pool)
-    .await
-    .expect("audit");
+    let rows: Vec<(String, String, String, Option<String>, Value)> =
+        sqlx::query_as("select action, actor_kind, actor_label, target_id, details from audit_log order by id")
+            .fetch_all(&app.pool)
+            .await
+            .expect("audit");
     let expected = [
         ("session.login_failed", "system", "sign-in", Some(ada.to_string())),
         ("session.login_failed", "system", "sign-in", None),
@@ -292,10 +295,12 @@ async fn a_session_in_constant_use_still_ends_at_its_absolute_lifetime(pool: PgP
         .expect("expiry");
     assert!(!beyond, "the sliding expiry passed the absolute lifetime");
 
-    sqlx::query("update sessions set created_at = now() - interval '169 hours', expires_at = now() + interval '1 hour'")
-        .execute(&app.pool)
-        .await
-        .expect("age the session");
+    sqlx::query(
+        "update sessions set created_at = now() - interval '169 hours', expires_at = now() + interval '1 hour'",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("age the session");
     let page = app.page(&app.client, "/search").await;
     assert!(location(&page).starts_with("/login"), "an old session is over however it was used");
 }

@@ -116,12 +116,11 @@ async fn behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own(po
     assert_eq!(login_from(&app, "ada@example.com", PASSWORD, "198.51.100.7").await.status(), 429);
     assert_eq!(login_from(&app, "ada@example.com", PASSWORD, "203.0.113.5").await.status(), 303, "another client");
 
-    let recorded: Vec<String> = sqlx::query_scalar(
-        "select details->>'address' from audit_log where action like 'session.%' order by id",
-    )
-    .fetch_all(&app.pool)
-    .await
-    .expect("audit");
+    let recorded: Vec<String> =
+        sqlx::query_scalar("select details->>'address' from audit_log where action like 'session.%' order by id")
+            .fetch_all(&app.pool)
+            .await
+            .expect("audit");
     assert_eq!(recorded, ["198.51.100.7", "198.51.100.7", "203.0.113.5"]);
 }
 
@@ -195,7 +194,11 @@ async fn authenticate_is_limited_per_app_across_forwarded_addresses(pool: PgPool
                 .client
                 .post(collector.server.url("/authenticate"))
                 .header("x-forwarded-for", address)
-                .form(&[("grant_type", "authorization_code"), ("client_id", &format!("alice@{app_id}")), ("code", &code)])
+                .form(&[
+                    ("grant_type", "authorization_code"),
+                    ("client_id", &format!("alice@{app_id}")),
+                    ("code", &code),
+                ])
                 .send()
                 .await
                 .expect("POST /authenticate")

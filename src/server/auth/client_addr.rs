@@ -63,10 +63,7 @@ pub fn client_addr(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAd
 /// One `X-Forwarded-For` entry: an address, optionally with a port
 /// (`1.2.3.4:5678`, `[::1]:5678`).
 fn parse_hop(hop: &str) -> Option<IpAddr> {
-    let addr = hop
-        .parse::<IpAddr>()
-        .ok()
-        .or_else(|| hop.parse::<SocketAddr>().ok().map(|socket| socket.ip()))?;
+    let addr = hop.parse::<IpAddr>().ok().or_else(|| hop.parse::<SocketAddr>().ok().map(|socket| socket.ip()))?;
     Some(addr.to_canonical())
 }
 
@@ -111,7 +108,10 @@ mod tests {
         assert_eq!(client_addr(addr("10.0.0.1"), &forwarded(&["198.51.100.7:4711"]), &trusted), addr("198.51.100.7"));
         assert_eq!(client_addr(addr("10.0.0.1"), &forwarded(&["[2001:db8::1]:443"]), &trusted), addr("2001:db8::1"));
         assert_eq!(client_addr(addr("::ffff:10.0.0.1"), &forwarded(&["198.51.100.7"]), &trusted), addr("198.51.100.7"));
-        assert_eq!(client_addr(addr("10.0.0.1"), &forwarded(&["198.51.100.7, nonsense, 10.0.0.2"]), &trusted), addr("10.0.0.2"));
+        assert_eq!(
+            client_addr(addr("10.0.0.1"), &forwarded(&["198.51.100.7, nonsense, 10.0.0.2"]), &trusted),
+            addr("10.0.0.2")
+        );
         assert_eq!(client_addr(addr("10.0.0.1"), &HeaderMap::new(), &trusted), addr("10.0.0.1"));
     }
 }

@@ -54,8 +54,8 @@ impl AuthLimits {
         if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
             self.sweep();
         }
-        let refused = |wait: governor::NotUntil<_>, clock: &governor::clock::DefaultClock| {
-            AppError::TooManyRequests { retry_after: wait.wait_time_from(clock.now()) }
+        let refused = |wait: governor::NotUntil<_>, clock: &governor::clock::DefaultClock| AppError::TooManyRequests {
+            retry_after: wait.wait_time_from(clock.now()),
         };
         self.by_address.check_key(&client).map_err(|wait| refused(wait, self.by_address.clock()))?;
         // An appID is at most a few hundred bytes once the wire layer has

@@ -43,8 +43,12 @@ pub async fn admit(state: &AppState, email: &str, client: IpAddr) -> Result<Admi
     let mut tx = state.pool.begin().await?;
     login_failures::lock(&mut tx, &account, &address).await?;
     let recent = login_failures::recent(&mut tx, &account, &address, policy.window).await?;
-    let wait = wait(recent.account, policy.per_account, &policy, recent.now)
-        .max(wait(recent.address, policy.per_address, &policy, recent.now));
+    let wait = wait(recent.account, policy.per_account, &policy, recent.now).max(wait(
+        recent.address,
+        policy.per_address,
+        &policy,
+        recent.now,
+    ));
     if !wait.is_zero() {
         return Ok(Admission::Refused(wait));
     }

@@ -185,7 +185,9 @@ fn no_secret_matches() -> AppError {
 /// Also the answer for an unknown appID, which must read the same.
 fn no_key_matches(key_id: Option<&str>) -> AppError {
     match key_id {
-        Some(key_id) => grant(format!("no active key with keyID {key_id:?} of this app verifies the token's signature")),
+        Some(key_id) => {
+            grant(format!("no active key with keyID {key_id:?} of this app verifies the token's signature"))
+        }
         None => grant("an ES256 token needs a keyID claim"),
     }
 }
@@ -248,7 +250,8 @@ impl Claims {
             Some(Value::Number(number)) => Some(number.to_string()),
             _ => None,
         };
-        let time = |name: &str| value.get(name).and_then(Value::as_f64).and_then(|at| DateTime::from_timestamp(at as i64, 0));
+        let time =
+            |name: &str| value.get(name).and_then(Value::as_f64).and_then(|at| DateTime::from_timestamp(at as i64, 0));
         Ok(Self {
             app_id: text("appID"),
             user_id: text("userID"),
