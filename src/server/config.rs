@@ -58,6 +58,12 @@ pub struct ConfigArgs {
     /// Hours a dashboard session stays valid without use.
     #[arg(long, env = "CALLSCOPE_SESSION_HOURS", default_value_t = 12, global = true)]
     pub session_hours: u32,
+
+    /// Milliseconds one dashboard query may run before PostgreSQL cancels it
+    /// (`statement_timeout` of the dashboard's connections; the page then
+    /// answers 503). Collector writes are not affected. 0 turns it off.
+    #[arg(long, env = "CALLSCOPE_DASHBOARD_STATEMENT_TIMEOUT_MS", default_value_t = 10_000, global = true)]
+    pub dashboard_statement_timeout_ms: u64,
 }
 
 impl ConfigArgs {
@@ -115,6 +121,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Session lifetime without use.
     pub session_ttl: Duration,
+    /// How long one dashboard query may run (`statement_timeout`); zero: no limit.
+    pub dashboard_statement_timeout: Duration,
 }
 
 impl Config {
@@ -145,6 +153,7 @@ impl Config {
             body_limit_bytes: args.body_limit_bytes,
             secure_cookies: args.secure_cookies,
             session_ttl: Duration::from_secs(u64::from(args.session_hours) * 3600),
+            dashboard_statement_timeout: Duration::from_millis(args.dashboard_statement_timeout_ms),
         })
     }
 }

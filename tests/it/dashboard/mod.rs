@@ -1,5 +1,6 @@
 //! The dashboard's reads: search, conference and fabric pages, privacy.
 
+mod bounded;
 mod integration;
 mod pages;
 mod pagination;
