@@ -116,8 +116,8 @@ async fn run(args: &Args, url: &str, database: &str) -> anyhow::Result<()> {
         load::conferences(url, app.id, args.conferences).await?;
         load::hour_long_call(url, &base, &app.public_id, secret.secret).await?
     };
-    let hostile = hostile::load(&mut *pool.acquire().await?, fabric, args.flood_samples, args.large_errors, args.sdp_kb)
-        .await?;
+    let hostile =
+        hostile::load(&mut *pool.acquire().await?, fabric, args.flood_samples, args.large_errors, args.sdp_kb).await?;
     let (admin, client) = sign_in(&pool, &base).await?;
     let app_ids: Vec<i64> = sqlx::query_scalar("select id from apps").fetch_all(&pool).await?;
     let app_id = *app_ids.first().context("no app")?;

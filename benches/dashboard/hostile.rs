@@ -36,18 +36,23 @@ pub struct Hostile {
 /// (five streams, spread evenly over the fabric's life, which is the worst
 /// case for a page: every time bucket is full) and adds a conference with
 /// `errors` errors of two `sdp_kb` KB SDPs each, unless a previous run did.
-pub async fn load(conn: &mut PgConnection, demo: DemoFabric, samples: i64, errors: i64, sdp_kb: i64) -> anyhow::Result<Hostile> {
+pub async fn load(
+    conn: &mut PgConnection,
+    demo: DemoFabric,
+    samples: i64,
+    errors: i64,
+    sdp_kb: i64,
+) -> anyhow::Result<Hostile> {
     if let Some(found) = find(conn).await? {
         return Ok(found);
     }
     let started = Instant::now();
-    let fabric: i64 = sqlx::query_scalar(
-        "select id from fabrics where instance_id = $1 order by (id = $2), id limit 1",
-    )
-    .bind(demo.conference)
-    .bind(demo.fabric)
-    .fetch_one(&mut *conn)
-    .await?;
+    let fabric: i64 =
+        sqlx::query_scalar("select id from fabrics where instance_id = $1 order by (id = $2), id limit 1")
+            .bind(demo.conference)
+            .bind(demo.fabric)
+            .fetch_one(&mut *conn)
+            .await?;
     sqlx::query(
         "insert into stats_samples (sampled_at, fabric_id, app_id, stat_key, report_type, direction, media_kind,
                                     ssrc, rtt_ms, jitter_ms, packets_lost, packets_received, fraction_lost,

@@ -105,9 +105,15 @@ impl Probes<'_> {
                 Ok(0)
             })
             .await?,
-            time(self.database, &self.flood_name("f. fabric page"), warmup, samples, async |_| self.flooded_page().await)
-                .await?,
-            time(self.database, &self.flood_name("f2. fabric page, 4 viewers at once (slowest of 4)"), warmup, samples,
+            time(self.database, &self.flood_name("f. fabric page"), warmup, samples, async |_| {
+                self.flooded_page().await
+            })
+            .await?,
+            time(
+                self.database,
+                &self.flood_name("f2. fabric page, 4 viewers at once (slowest of 4)"),
+                warmup,
+                samples,
                 async |_| {
                     let (a, b, c, d) = tokio::try_join!(
                         self.flooded_page(),

@@ -28,8 +28,8 @@ mod value_range;
 pub use bar_chart::BarChart;
 pub use downsample::downsample;
 pub use line_chart::{HEIGHT, LineChart, MAX_POINTS, MAX_SERIES, NO_SAMPLES, WIDTH};
-pub use series::Series;
 pub use point::Point;
+pub use series::Series;
 
 use crate::server::AppError;
 

@@ -55,7 +55,9 @@ const CHARTS: [(&str, &str, Figure); 6] = [
     ("Packet loss", "loss (%)", loss_percent),
     ("Bitrate", "bitrate (kbit/s)", |b, _| pair(b.bitrate_bps).map(|(low, high)| (low / 1000.0, high / 1000.0))),
     ("Frame rate", "frames per second", |b, _| pair(b.frame_rate)),
-    ("Resolution", "frame height (px)", |b, _| pair((b.frame_height.0.map(f64::from), b.frame_height.1.map(f64::from)))),
+    ("Resolution", "frame height (px)", |b, _| {
+        pair((b.frame_height.0.map(f64::from), b.frame_height.1.map(f64::from)))
+    }),
 ];
 
 /// Who produces a mapped stream, as the viewer may see them.
@@ -93,7 +95,8 @@ fn render_charts(
     range: (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<ChartView>, AppError> {
     let streams = streams(buckets);
-    let left_out = buckets.first().map_or(0, |row| usize::try_from(row.streams).unwrap_or(0).saturating_sub(streams.len()));
+    let left_out =
+        buckets.first().map_or(0, |row| usize::try_from(row.streams).unwrap_or(0).saturating_sub(streams.len()));
     let labels: HashMap<i64, &SsrcRow> = labels.iter().map(|row| (row.ssrc, row)).collect();
     let mut charts = Vec::new();
     for (title, y_label, figure) in CHARTS {

@@ -9,7 +9,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::server::charts::{MAX_SERIES, Point};
-use crate::server::db::dashboard::series::{BucketRow, Bounds};
+use crate::server::db::dashboard::series::{Bounds, BucketRow};
 
 /// Time buckets per chart: about one per three pixels of the plot.
 pub(super) const BUCKETS: i32 = 200;
@@ -97,10 +97,8 @@ pub(super) fn runs(buckets: &[&BucketRow], figure: Figure) -> Vec<Vec<Point>> {
 /// than [`GAP_FACTOR`] cadences long starts a new run. After a bucket whose
 /// samples were not all read, only an empty bucket in between is a gap.
 fn run_numbers(buckets: &[&BucketRow]) -> Vec<usize> {
-    let inside = buckets
-        .iter()
-        .filter(|b| b.samples > 1)
-        .map(|b| (b.last_at - b.first_at).num_milliseconds() / (b.samples - 1));
+    let inside =
+        buckets.iter().filter(|b| b.samples > 1).map(|b| (b.last_at - b.first_at).num_milliseconds() / (b.samples - 1));
     let between = buckets.windows(2).filter(|pair| !pair[0].full).map(|pair| step_ms(pair[0], pair[1]));
     let mut intervals: Vec<i64> = inside.chain(between).filter(|ms| *ms > 0).collect();
     intervals.sort_unstable();

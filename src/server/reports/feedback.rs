@@ -65,8 +65,10 @@ pub async fn feedback(
     let trend_chart = off_runtime(move || {
         let series = [Series::from_points("mean overall rating", &points)];
         let range = (from, to);
-        LineChart { title: "Overall rating by day", y_label: "mean rating (1–5)", range, series: &series, left_out: 0 }
-            .to_svg()
+        LineChart {
+            title: "Overall rating by day", y_label: "mean rating (1–5)", range, series: &series, left_out: 0
+        }
+        .to_svg()
     })
     .await?;
     let trend: Vec<FeedbackDay> = rows

@@ -43,7 +43,17 @@ pub fn ErrorDetailPage() -> impl IntoView {
 #[component]
 fn Detail(detail: ErrorDetail) -> impl IntoView {
     let ErrorDetail {
-        conference, person, fabric_id, function, dom_error, message, truncated, at, local_sdp, remote_sdp, ..
+        conference,
+        person,
+        fabric_id,
+        function,
+        dom_error,
+        message,
+        truncated,
+        at,
+        local_sdp,
+        remote_sdp,
+        ..
     } = detail;
     let connection = fabric_id.map(|fabric| {
         view! { <a href=format!("/conferences/{}/fabrics/{fabric}", conference.id)>"this connection"</a> }
