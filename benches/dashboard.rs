@@ -8,14 +8,20 @@
 //! `--samples` times one after the other after a warm-up, it times:
 //! exact-ID search as a page, through its server function and as the
 //! report alone; the fabric and the conference page and their reports; and
-//! two floors (`/healthz`, and the session lookup of `get_current_user`).
+//! two floors (`/healthz`, and the session lookup of `get_current_user`);
+//! and what a hostile client can store (`hostile.rs`): a fabric flooded with
+//! `--flood-samples` samples, alone and with four viewers at once, and a
+//! conference with `--large-errors` errors carrying `--sdp-kb` KB SDPs.
 //! Last, the plans (`explain analyze`) of each kind of search.
 //!
 //! `make bench-dashboard` (DATABASE_URL, else a private cluster). Options:
 //! `--conferences`, `--samples`, `--warmup`, `--keep`, `--reuse <database>`,
-//! or the BENCH_* variables.
+//! `--flood-samples`, `--large-errors`, `--sdp-kb`, or the BENCH_* variables.
+//! `--conferences 1000` measures the hostile cases without the long load.
 
 // Crate roots look for modules beside themselves; these live in dashboard/.
+#[path = "dashboard/hostile.rs"]
+mod hostile;
 #[path = "dashboard/load.rs"]
 mod load;
 #[path = "dashboard/measure.rs"]
@@ -59,6 +65,15 @@ struct Args {
     /// (next to DATABASE_URL's), instead of loading a fresh one; kept.
     #[arg(long)]
     reuse: Option<String>,
+    /// Stats samples a hostile client stored for one fabric.
+    #[arg(long, env = "BENCH_FLOOD_SAMPLES", default_value_t = 400_000)]
+    flood_samples: i64,
+    /// Errors with large SDPs reported in one conference.
+    #[arg(long, env = "BENCH_LARGE_ERRORS", default_value_t = 60)]
+    large_errors: i64,
+    /// Size of each of an error's two SDPs, in KB.
+    #[arg(long, env = "BENCH_SDP_KB", default_value_t = 256)]
+    sdp_kb: i64,
     /// Passed by `cargo bench`; ignored.
     #[arg(long, hide = true)]
     bench: bool,
@@ -101,6 +116,8 @@ async fn run(args: &Args, url: &str, database: &str) -> anyhow::Result<()> {
         load::conferences(url, app.id, args.conferences).await?;
         load::hour_long_call(url, &base, &app.public_id, secret.secret).await?
     };
+    let hostile =
+        hostile::load(&mut *pool.acquire().await?, fabric, args.flood_samples, args.large_errors, args.sdp_kb).await?;
     let (admin, client) = sign_in(&pool, &base).await?;
     let app_ids: Vec<i64> = sqlx::query_scalar("select id from apps").fetch_all(&pool).await?;
     let app_id = *app_ids.first().context("no app")?;
@@ -111,7 +128,8 @@ async fn run(args: &Args, url: &str, database: &str) -> anyhow::Result<()> {
          fabric {} of conference {} ({} stats rows)\n",
         args.samples, args.warmup, fabric.fabric, fabric.conference, fabric.samples,
     );
-    let probes = Probes { database, base: &base, client: &client, pool: &pool, admin: &admin, ids: &ids, fabric };
+    let probes =
+        Probes { database, base: &base, client: &client, pool: &pool, admin: &admin, ids: &ids, fabric, hostile };
     let timings = probes.all(args.warmup, args.samples).await?;
     println!("{}", measure::table(&timings));
     let sample = plans::Sample::of(&pool, ids[0].1).await?;

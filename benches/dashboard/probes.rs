@@ -8,6 +8,7 @@ use callscope::server::reports;
 use serde_json::json;
 use sqlx::PgPool;
 
+use super::hostile::Hostile;
 use super::load::DemoFabric;
 use super::measure::{Timing, time};
 
@@ -27,6 +28,8 @@ pub struct Probes<'a> {
     pub ids: &'a [(String, i64)],
     /// The charted fabric.
     pub fabric: DemoFabric,
+    /// The flooded fabric and the conference with large errors.
+    pub hostile: Hostile,
 }
 
 impl Probes<'_> {
@@ -102,6 +105,45 @@ impl Probes<'_> {
                 Ok(0)
             })
             .await?,
+            time(self.database, &self.flood_name("f. fabric page"), warmup, samples, async |_| {
+                self.flooded_page().await
+            })
+            .await?,
+            time(
+                self.database,
+                &self.flood_name("f2. fabric page, 4 viewers at once (slowest of 4)"),
+                warmup,
+                samples,
+                async |_| {
+                    let (a, b, c, d) = tokio::try_join!(
+                        self.flooded_page(),
+                        self.flooded_page(),
+                        self.flooded_page(),
+                        self.flooded_page()
+                    )?;
+                    Ok(a.max(b).max(c).max(d))
+                },
+            )
+            .await?,
+            time(self.database, "f'. `reports::fabric` alone, flooded fabric", warmup, samples, async |_| {
+                let view = reports::fabric(self.pool, self.admin, self.hostile.conference, self.hostile.fabric).await?;
+                anyhow::ensure!(!view.charts.is_empty(), "no charts");
+                Ok(0)
+            })
+            .await?,
+            time(self.database, &self.errors_name("g. conference page"), warmup, samples, async |_| {
+                let html = self.page(&format!("/conferences/{}", self.hostile.errors_conference), &[]).await?;
+                anyhow::ensure!(html.contains("bench error 1"), "the conference page does not list the errors");
+                anyhow::ensure!(!html.contains("v=0 local"), "the conference page inlines an SDP");
+                Ok(html.len())
+            })
+            .await?,
+            time(self.database, "g'. `reports::conference` alone, large errors", warmup, samples, async |_| {
+                let view = reports::conference(self.pool, self.admin, self.hostile.errors_conference).await?;
+                anyhow::ensure!(view.errors_total == self.hostile.errors, "{} errors listed", view.errors_total);
+                Ok(0)
+            })
+            .await?,
             time(self.database, "floor: `GET /healthz`", warmup, samples, async |_| {
                 let response = self.client.get(format!("{}/healthz", self.base)).send().await?;
                 Ok(response.error_for_status()?.bytes().await?.len())
@@ -113,6 +155,23 @@ impl Probes<'_> {
             })
             .await?,
         ])
+    }
+
+    fn flood_name(&self, what: &str) -> String {
+        format!("{what} `GET /conferences/{{id}}/fabrics/{{fabric}}`, {} samples (SSR)", self.hostile.samples)
+    }
+
+    fn errors_name(&self, what: &str) -> String {
+        let kb = self.hostile.sdp_bytes / 2 / 1024;
+        format!("{what} `GET /conferences/{{id}}`, {} errors with 2 × {kb} KB SDPs (SSR)", self.hostile.errors)
+    }
+
+    /// The flooded fabric's page; its size.
+    async fn flooded_page(&self) -> anyhow::Result<usize> {
+        let path = format!("/conferences/{}/fabrics/{}", self.hostile.conference, self.hostile.fabric);
+        let html = self.page(&path, &[]).await?;
+        anyhow::ensure!(html.contains("<svg"), "the flooded fabric's page has no chart");
+        Ok(html.len())
     }
 
     fn id(&self, call: usize) -> (&str, i64) {

@@ -39,7 +39,11 @@ test('finds a conference by its ID, opens it and one of its connections', async 
   await openConference(page, id);
   await expect(page.locator('dl.summary')).toContainText('partialFailure');
   await expect(section(page, 'Errors').locator('ul.errors > li').first()).toBeVisible();
-  await expect(section(page, 'Errors').locator('details summary').first()).toHaveText(/^Local SDP \(\d+ lines\)$/);
+  // SDPs are not inlined: each error links to its own page, which shows them.
+  await expect(section(page, 'Errors').locator('a.error-detail', { hasText: /local SDP, \d+ K?B/ }).first()).toHaveAttribute(
+    'href',
+    /^\/conferences\/\d+\/errors\/\d+$/,
+  );
   await expect(section(page, 'Feedback').locator('table tbody tr').first()).toBeVisible();
   if (takeScreenshots) {
     await page.screenshot({ path: path.join(screenshotDir, 'conference.png'), fullPage: true });

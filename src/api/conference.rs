@@ -17,8 +17,11 @@ pub struct ConferenceView {
     pub participants: Vec<Participant>,
     /// Monitored connections in the order they were added.
     pub fabrics: Vec<FabricRow>,
-    /// Reported WebRTC errors (application logs included), oldest first.
+    /// Reported WebRTC errors (application logs included), oldest first:
+    /// previews of the first 200; each is read in full on its own page.
     pub errors: Vec<ErrorRow>,
+    /// How many errors were reported in all.
+    pub errors_total: i64,
     /// Ratings and comments, oldest first.
     pub feedback: Vec<FeedbackRow>,
 }
@@ -155,9 +158,14 @@ pub struct FabricRow {
     pub ice_connection_state: Option<String>,
 }
 
-/// One reportError call.
+/// One reportError call as a list shows it: short previews of its text,
+/// and the sizes of its SDPs, which are read on demand with
+/// [`get_error_detail`](super::get_error_detail) (page
+/// `/conferences/{instance}/errors/{id}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorRow {
+    /// Error id.
+    pub id: i64,
     /// When it happened.
     pub at: DateTime<Utc>,
     /// Who reported it.
@@ -166,16 +174,18 @@ pub struct ErrorRow {
     pub fabric_id: Option<i64>,
     /// The WebRTC function that failed (or `applicationLog`).
     pub function: String,
-    /// DOM error name and message.
+    /// DOM error name and message: the first 300 characters.
     pub dom_error: Option<String>,
-    /// Application log text.
+    /// Application log text: the first 300 characters.
     pub message: Option<String>,
-    /// Whether the log was cut to 20 KB.
+    /// Whether the DOM error or the log is longer than shown here.
+    pub cut: bool,
+    /// Whether the log was cut to 20 KB when stored.
     pub truncated: bool,
-    /// SDPs sent with the error.
-    pub local_sdp: Option<String>,
-    /// The remote SDP sent with the error.
-    pub remote_sdp: Option<String>,
+    /// Size of the local SDP sent with the error, in bytes.
+    pub local_sdp_bytes: Option<i32>,
+    /// Size of the remote SDP sent with the error, in bytes.
+    pub remote_sdp_bytes: Option<i32>,
 }
 
 /// One feedback submission.
@@ -208,5 +218,5 @@ pub async fn get_conference(
 ) -> Result<ConferenceView, ApiError> {
     let user = crate::server::auth::require_user()?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::reports::conference(&state.pool, &user, id).await?)
+    Ok(crate::server::reports::conference(&state.dashboard_pool, &user, id).await?)
 }

@@ -28,6 +28,10 @@ pub enum ApiError {
     /// The request conflicts with existing data (e.g. a duplicate name).
     #[error("{0}")]
     Conflict(String),
+    /// The store is saturated, or a dashboard query ran past its time
+    /// limit (`statement_timeout`): nothing is wrong with the request.
+    #[error("The server is busy: reading this took too long.")]
+    Unavailable,
     /// The server failed; details are in its log.
     #[error("Something went wrong on the server. The error was logged.")]
     Internal,
@@ -46,6 +50,7 @@ impl ApiError {
             ApiError::NotFound => http::StatusCode::NOT_FOUND,
             ApiError::Validation { .. } => http::StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => http::StatusCode::CONFLICT,
+            ApiError::Unavailable => http::StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal | ApiError::Transport(_) => http::StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -15,9 +15,12 @@ pub struct FabricView {
     pub range: (DateTime<Utc>, DateTime<Utc>),
     /// Events, state changes and errors in time order.
     pub timeline: Vec<TimelineEntry>,
-    /// Errors of this fabric (and the endpoint's connection-less ones), with SDPs.
+    /// Errors of this fabric (and the endpoint's connection-less ones), as
+    /// previews of the first 200.
     pub errors: Vec<ErrorRow>,
-    /// SDP snapshots sent for this fabric.
+    /// How many such errors were reported in all.
+    pub errors_total: i64,
+    /// SDP snapshots sent for this fabric (the first 100), without the SDPs.
     pub sdps: Vec<SdpSnapshot>,
     /// Quality charts, rendered on the server.
     pub charts: Vec<ChartView>,
@@ -72,15 +75,20 @@ pub struct TimelineEntry {
     pub detail: String,
 }
 
-/// The local and remote session descriptions at one moment.
+/// The local and remote session descriptions at one moment, as a list
+/// shows them: their sizes. The SDPs are read on demand with
+/// [`get_sdp_snapshot`](super::get_sdp_snapshot) (page
+/// `/conferences/{instance}/fabrics/{fabric}/sdps/{id}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SdpSnapshot {
+    /// Snapshot id.
+    pub id: i64,
     /// When they were reported.
     pub at: DateTime<Utc>,
-    /// Local SDP.
-    pub local: Option<String>,
-    /// Remote SDP.
-    pub remote: Option<String>,
+    /// Size of the local SDP in bytes.
+    pub local_bytes: Option<i32>,
+    /// Size of the remote SDP in bytes.
+    pub remote_bytes: Option<i32>,
 }
 
 /// One quality chart: an SVG drawn on the server.
@@ -103,5 +111,5 @@ pub async fn get_fabric(
 ) -> Result<FabricView, ApiError> {
     let user = crate::server::auth::require_user()?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::reports::fabric(&state.pool, &user, conference, fabric).await?)
+    Ok(crate::server::reports::fabric(&state.dashboard_pool, &user, conference, fabric).await?)
 }

@@ -52,5 +52,5 @@ pub async fn integration_progress(
 ) -> Result<Option<IntegrationView>, ApiError> {
     let user = crate::server::auth::require_user()?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::reports::integration(&state.pool, &user, &app).await?)
+    Ok(crate::server::reports::integration(&state.dashboard_pool, &user, &app).await?)
 }

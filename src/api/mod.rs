@@ -6,6 +6,7 @@
 //! link is a convenience, the check here is the rule.
 
 mod admin_apps;
+mod attachments;
 mod audit;
 mod conference;
 mod error;
@@ -26,6 +27,7 @@ mod webhooks;
 pub use admin_apps::{
     AdminApp, AdminApps, AppDetail, AppSummary, Grantee, KeyRow, OriginRow, SecretRow, admin_app, admin_apps,
 };
+pub use attachments::{ErrorDetail, GetErrorDetail, GetSdpSnapshot, SdpDetail, get_error_detail, get_sdp_snapshot};
 pub use audit::{AUDIT_PAGE_SIZE, AdminAudit, AuditPage, AuditQuery, AuditRow, admin_audit};
 pub use conference::{
     ConferenceSummary, ConferenceView, ErrorRow, FabricRow, FeedbackRow, GetConference, InstanceLink, Participant,

@@ -102,6 +102,11 @@ pub struct ConfigArgs {
     /// `/authenticate` requests per minute for one appID (per process).
     #[arg(long, env = "CALLSCOPE_AUTHENTICATE_PER_APP_PER_MINUTE", default_value_t = 6000, global = true)]
     pub authenticate_per_app_per_minute: u32,
+    /// Milliseconds one dashboard query may run before PostgreSQL cancels it
+    /// (`statement_timeout` of the dashboard's connections; the page then
+    /// answers 503). Collector writes are not affected. 0 turns it off.
+    #[arg(long, env = "CALLSCOPE_DASHBOARD_STATEMENT_TIMEOUT_MS", default_value_t = 10_000, global = true)]
+    pub dashboard_statement_timeout_ms: u64,
 }
 
 impl ConfigArgs {
@@ -184,6 +189,8 @@ pub struct LoginThrottle {
     pub per_address: u32,
     /// The first delay; it doubles with each further failure.
     pub delay: Duration,
+    /// How long one dashboard query may run (`statement_timeout`); zero: no limit.
+    pub dashboard_statement_timeout: Duration,
 }
 
 impl Config {
@@ -240,6 +247,7 @@ impl Config {
                 .context("CALLSCOPE_AUTHENTICATE_PER_ADDRESS_PER_MINUTE must be at least 1")?,
             authenticate_per_app_per_minute: NonZeroU32::new(args.authenticate_per_app_per_minute)
                 .context("CALLSCOPE_AUTHENTICATE_PER_APP_PER_MINUTE must be at least 1")?,
+            dashboard_statement_timeout: Duration::from_millis(args.dashboard_statement_timeout_ms),
         })
     }
 }

@@ -102,6 +102,11 @@ impl From<sqlx::Error> for AppError {
                 tracing::warn!(%error, "the store is not answering");
                 AppError::ServiceUnavailable
             }
+            // query_canceled: a dashboard read ran past its statement_timeout.
+            sqlx::Error::Database(database) if database.code().as_deref() == Some("57014") => {
+                tracing::warn!(error = %database, "a query was cancelled (statement_timeout)");
+                AppError::ServiceUnavailable
+            }
             error => AppError::Internal(error.into()),
         }
     }
@@ -165,7 +170,8 @@ impl From<AppError> for ApiError {
             AppError::Validation { field, message } => ApiError::Validation { field, message },
             AppError::Conflict(message) => ApiError::Conflict(message),
             AppError::TooManyRequests { .. } => ApiError::Conflict(error.to_string()),
-            AppError::PayloadTooLarge | AppError::ServiceUnavailable | AppError::Internal(_) => ApiError::Internal,
+            AppError::ServiceUnavailable => ApiError::Unavailable,
+            AppError::PayloadTooLarge | AppError::Internal(_) => ApiError::Internal,
         }
     }
 }

@@ -17,6 +17,10 @@ use super::{AppError, Config};
 pub struct AppState {
     /// Connections to the store.
     pub pool: PgPool,
+    /// Connections for the dashboard's reads: the same store, each
+    /// connection under the configured `statement_timeout`, so that no page
+    /// keeps a backend busy after its request gave up (see `db::dashboard::pool`).
+    pub dashboard_pool: PgPool,
     /// The resolved configuration.
     pub config: Arc<Config>,
     /// Encrypts app secrets at rest.
@@ -40,6 +44,7 @@ impl AppState {
         let master_key = MasterKey::load(config.master_key.as_ref(), &config.data_dir)?;
         Ok(Self {
             stats_writer: Arc::new(StatsWriter::start(&pool)),
+            dashboard_pool: super::db::dashboard::pool(&pool, config.dashboard_statement_timeout),
             pool,
             tokens: Arc::new(TokenKeys::new(&master_key)),
             auth: Arc::new(AuthLimits::new(&config, &master_key)),

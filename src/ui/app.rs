@@ -5,8 +5,8 @@ use leptos_router::{SsrMode, path};
 
 use super::components::{PageTitle, Shell};
 use super::pages::{
-    AdminAppPage, AdminAppsPage, AdminAuditPage, AdminUsersPage, AdminWebhookPage, ConferencePage, FabricPage,
-    FeedbackPage, IntegrationPage, LoginPage, NotFound, OverviewPage, SearchPage,
+    AdminAppPage, AdminAppsPage, AdminAuditPage, AdminUsersPage, AdminWebhookPage, ConferencePage, ErrorDetailPage,
+    FabricPage, FeedbackPage, IntegrationPage, LoginPage, NotFound, OverviewPage, SdpDetailPage, SearchPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -49,6 +49,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/conferences/:id") view=ConferencePage ssr=SsrMode::Async/>
                     <Route path=path!("/conferences/:id/fabrics/:fabric") view=FabricPage ssr=SsrMode::Async/>
+                    <Route path=path!("/conferences/:id/errors/:error") view=ErrorDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/conferences/:id/fabrics/:fabric/sdps/:sdp") view=SdpDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/overview") view=OverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/feedback") view=FeedbackPage ssr=SsrMode::Async/>
                     <Route path=path!("/integration") view=IntegrationPage ssr=SsrMode::Async/>

@@ -15,14 +15,16 @@ const SWATCH_WIDTH: i32 = 18;
 const MAX_LABEL_CHARS: usize = 44;
 
 /// Draws one row per entry (a colour swatch and the label) down `area`;
-/// when they do not all fit, the last row says how many were left out.
+/// when they do not all fit, or `more` series were not drawn at all, the
+/// last row says how many are missing.
 pub(super) fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[(&str, RGBColor)],
+    more: usize,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let (_, height) = area.dim_in_pixel();
     let rows = usize::try_from((i32::try_from(height).unwrap_or(i32::MAX) - TOP) / ROW_HEIGHT).unwrap_or(0).max(1);
-    let shown = if entries.len() > rows { rows - 1 } else { entries.len() };
+    let shown = if entries.len() + usize::from(more > 0) > rows { rows - 1 } else { entries.len() };
     let font = ("sans-serif", 15).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
     let mut y = TOP;
     for (label, colour) in &entries[..shown] {
@@ -32,8 +34,9 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
         area.draw(&Text::new(shorten(label), (LEFT + SWATCH_WIDTH + 6, y), font.clone()))?;
         y += ROW_HEIGHT;
     }
-    if shown < entries.len() {
-        area.draw(&Text::new(format!("+{} more", entries.len() - shown), (LEFT, y), font))?;
+    let missing = entries.len() - shown + more;
+    if missing > 0 {
+        area.draw(&Text::new(format!("+{missing} more"), (LEFT, y), font))?;
     }
     Ok(())
 }

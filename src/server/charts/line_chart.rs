@@ -5,12 +5,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::accessible::name_svg;
-use super::gaps::split_at_gaps;
 use super::legend::draw_legend;
 use super::palette::colour;
 use super::time_axis::TimeAxis;
 use super::value_range::value_range;
-use super::{Point, downsample};
+use super::{Point, Series, downsample};
 use crate::server::AppError;
 
 /// Width of every chart, in pixels.
@@ -21,21 +20,14 @@ pub const HEIGHT: u32 = 260;
 const LEGEND_WIDTH: u32 = 310;
 /// Labelled ticks on the time axis, at most.
 const MAX_TIME_TICKS: usize = 8;
-/// Buckets a series is downsampled to over the whole time range: about one
-/// per horizontal pixel, so nothing visible is lost.
-const PLOT_BUCKETS: usize = 700;
+/// Lines drawn in one chart, at most; the legend counts the rest.
+pub const MAX_SERIES: usize = 12;
+/// Points drawn in one chart, at most, shared equally by its lines: each
+/// line is min/max-downsampled to its share, so neither the SVG nor the
+/// work of drawing it grows with what the chart is given.
+pub const MAX_POINTS: usize = 2_400;
 /// Shown in the middle of a chart that has no point in its range.
 pub const NO_SAMPLES: &str = "no samples in this period";
-
-/// One line of a chart: e.g. the RTT of one SSRC in one direction.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Series {
-    /// Shown in the legend, e.g. "alice · camera · inbound". Any text is
-    /// safe: it is escaped.
-    pub label: String,
-    /// The samples, sorted by time.
-    pub points: Vec<Point>,
-}
 
 /// A line chart of one metric over time; render it with [`LineChart::to_svg`].
 #[derive(Debug, Clone, Copy)]
@@ -47,8 +39,12 @@ pub struct LineChart<'a> {
     /// The x axis, shared by all charts of a page so that they line up.
     /// Points outside it are not drawn.
     pub range: (DateTime<Utc>, DateTime<Utc>),
-    /// The lines, coloured in order from a fixed palette.
+    /// The lines, coloured in order from a fixed palette; the first
+    /// [`MAX_SERIES`] are drawn.
     pub series: &'a [Series],
+    /// Lines the caller left out before charting; the legend counts them
+    /// with those past [`MAX_SERIES`] ("+N more").
+    pub left_out: usize,
 }
 
 impl LineChart<'_> {
@@ -56,11 +52,11 @@ impl LineChart<'_> {
     /// inserted into HTML as is, with `role="img"` and the title as its
     /// `aria-label`.
     ///
-    /// Pass raw samples: gaps (points more than three median intervals
-    /// apart) break the line, and that needs the real cadence; each run
-    /// between gaps is then min/max-downsampled to about one bucket per
-    /// pixel, so the SVG stays small however long the series. Non-finite
-    /// values are left out.
+    /// Each series is drawn run by run (a line never bridges two runs);
+    /// points outside the range and non-finite values are left out, and a
+    /// series with more than its share of [`MAX_POINTS`] is
+    /// min/max-downsampled to it first, so the SVG stays small and the
+    /// drawing bounded however long the series.
     ///
     /// This is CPU work: call it from `tokio::task::spawn_blocking`.
     ///
@@ -74,9 +70,10 @@ impl LineChart<'_> {
         }
         // A zero-width range still gets an axis to draw on.
         let end = if end == start { start + TimeDelta::seconds(1) } else { end };
-        let range_ms = (end - start).num_milliseconds().max(1);
+        let drawn = &self.series[..self.series.len().min(MAX_SERIES)];
+        let budget = MAX_POINTS / drawn.len().max(1);
         let runs: Vec<Vec<Vec<Point>>> =
-            self.series.iter().map(|series| visible_runs(&series.points, start, end, range_ms)).collect();
+            drawn.iter().map(|series| visible_runs(&series.runs, start, end, budget)).collect();
         let mut svg = String::new();
         self.draw(&mut svg, TimeAxis::new(start, end, MAX_TIME_TICKS), &runs)
             .map_err(|error| AppError::Internal(anyhow::Error::new(error).context("rendering a chart")))?;
@@ -135,29 +132,43 @@ impl LineChart<'_> {
             ))?;
         }
 
-        let entries: Vec<(&str, RGBColor)> =
-            self.series.iter().enumerate().map(|(index, series)| (series.label.as_str(), colour(index))).collect();
-        draw_legend(&legend_area, &entries)?;
+        let entries: Vec<(&str, RGBColor)> = self
+            .series
+            .iter()
+            .take(runs.len())
+            .enumerate()
+            .map(|(index, series)| (series.label.as_str(), colour(index)))
+            .collect();
+        draw_legend(&legend_area, &entries, self.series.len() - entries.len() + self.left_out)?;
         root.present()
     }
 }
 
-/// The finite points of `points` inside `start..=end`, cut at gaps, each
-/// run downsampled to its share of [`PLOT_BUCKETS`].
-fn visible_runs(points: &[Point], start: DateTime<Utc>, end: DateTime<Utc>, range_ms: i64) -> Vec<Vec<Point>> {
-    let visible: Vec<Point> =
-        points.iter().filter(|p| p.value.is_finite() && (start..=end).contains(&p.at)).copied().collect();
-    split_at_gaps(&visible)
-        .into_iter()
-        .map(|run| {
-            let run_ms = match (run.first(), run.last()) {
-                (Some(first), Some(last)) => (last.at - first.at).num_milliseconds(),
-                _ => 0,
-            };
-            let share = i128::from(run_ms) * PLOT_BUCKETS as i128 / i128::from(range_ms);
-            downsample(run, usize::try_from(share).unwrap_or(PLOT_BUCKETS).max(1))
-        })
-        .collect()
+/// The finite points of `runs` inside `start..=end`, at most `budget` of
+/// them: when there are more, the whole series is min/max-downsampled to
+/// `budget / 2` buckets and the points kept are put back into their runs.
+fn visible_runs(runs: &[Vec<Point>], start: DateTime<Utc>, end: DateTime<Utc>, budget: usize) -> Vec<Vec<Point>> {
+    let visible: Vec<Vec<Point>> = runs
+        .iter()
+        .map(|run| run.iter().filter(|p| p.value.is_finite() && (start..=end).contains(&p.at)).copied().collect())
+        .filter(|run: &Vec<Point>| !run.is_empty())
+        .collect();
+    let all: Vec<Point> = visible.iter().flatten().copied().collect();
+    if all.len() <= budget {
+        return visible;
+    }
+    let mut regrouped = vec![Vec::new(); visible.len()];
+    let mut run = 0;
+    // Runs follow each other in time, so a kept point belongs to the
+    // first run that does not end before it.
+    for point in downsample(&all, budget / 2) {
+        while run + 1 < visible.len() && visible[run].last().is_some_and(|last| point.at > last.at) {
+            run += 1;
+        }
+        regrouped[run].push(point);
+    }
+    regrouped.retain(|run| !run.is_empty());
+    regrouped
 }
 
 /// The lowest and highest plotted value, if anything is plotted.
@@ -187,12 +198,13 @@ mod tests {
             y_label: "RTT (ms)",
             range: (t0(), t0() + TimeDelta::minutes(10)),
             series,
+            left_out: 0,
         };
         chart.to_svg().expect("renders")
     }
 
     fn series(label: &str, points: Vec<Point>) -> Series {
-        Series { label: label.to_owned(), points }
+        Series::from_points(label, &points)
     }
 
     /// Polylines drawn in the colour of the `index`th series.
@@ -230,7 +242,13 @@ mod tests {
     fn hostile_labels_and_titles_are_escaped() {
         let title = r#"</text></svg><script>alert("x")</script>&amp"#;
         let series = [series(r#"<b>"eve" & 'co'</b>"#, polls(0, 5, |_| 1.0))];
-        let chart = LineChart { title, y_label: title, range: (t0(), t0() + TimeDelta::minutes(1)), series: &series };
+        let chart = LineChart {
+            title,
+            y_label: title,
+            range: (t0(), t0() + TimeDelta::minutes(1)),
+            series: &series,
+            left_out: 0,
+        };
         let svg = chart.to_svg().expect("renders");
         assert!(!svg.contains("<script") && !svg.contains("<b>"), "markup got through");
         assert!(!svg.contains(r#""x""#) && !svg.contains(r#""eve""#), "a quote got through");
@@ -255,8 +273,13 @@ mod tests {
     #[test]
     fn all_zero_values_and_a_zero_width_range_still_render() {
         let points = polls(0, 10, |_| 0.0);
-        let chart =
-            LineChart { title: "Loss", y_label: "lost (%)", range: (t0(), t0()), series: &[series("a", points)] };
+        let chart = LineChart {
+            title: "Loss",
+            y_label: "lost (%)",
+            range: (t0(), t0()),
+            series: &[series("a", points)],
+            left_out: 0,
+        };
         let svg = chart.to_svg().expect("renders");
         // Only the first point lies in the widened one-second range: a dot.
         assert!(!svg.contains(NO_SAMPLES));
@@ -300,10 +323,11 @@ mod tests {
             y_label: "RTT (ms)",
             range: (t0(), t0() + TimeDelta::days(1)),
             series: &[series("a", dense)],
+            left_out: 0,
         };
         let svg = chart.to_svg().expect("renders");
         let points_drawn = svg.lines().find(|l| l.starts_with("<polyline")).map_or(0, |l| l.matches(',').count());
-        assert!(points_drawn <= 2 * PLOT_BUCKETS, "{points_drawn} points drawn");
+        assert!(points_drawn <= MAX_POINTS, "{points_drawn} points drawn");
         assert!(svg.len() < 20 * short_svg.len(), "{} bytes", svg.len());
     }
 
@@ -319,7 +343,13 @@ mod tests {
 
     #[test]
     fn a_range_that_ends_before_it_starts_is_an_error() {
-        let chart = LineChart { title: "t", y_label: "y", range: (t0(), t0() - TimeDelta::seconds(1)), series: &[] };
+        let chart = LineChart {
+            title: "t",
+            y_label: "y",
+            range: (t0(), t0() - TimeDelta::seconds(1)),
+            series: &[],
+            left_out: 0,
+        };
         assert!(matches!(chart.to_svg(), Err(AppError::Internal(_))));
     }
 }

@@ -8,6 +8,7 @@ use crate::api::{
 use crate::server::AppError;
 use crate::server::db::audit;
 use crate::server::db::dashboard::conference as db;
+use crate::server::db::dashboard::errors as errors_db;
 
 /// The conference page of instance `id`, if `user` may see its app.
 pub async fn conference(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<ConferenceView, AppError> {
@@ -20,7 +21,8 @@ pub async fn conference(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<Co
         errors(pool, id, None, viewer.names),
         feedback(pool, id, viewer.names),
     )?;
-    Ok(ConferenceView { summary, instances, participants, fabrics, errors, feedback })
+    let (errors, errors_total) = errors;
+    Ok(ConferenceView { summary, instances, participants, fabrics, errors, errors_total, feedback })
 }
 
 /// The instance's summary and internal app id; `NotFound` outside the
@@ -124,27 +126,32 @@ pub(super) async fn fabrics(
         .collect())
 }
 
+/// The first errors as previews, and how many there are in all.
 pub(super) async fn errors(
     pool: &PgPool,
     id: i64,
     fabric: Option<(i64, uuid::Uuid)>,
     names: bool,
-) -> Result<Vec<ErrorRow>, AppError> {
-    let rows = db::errors(pool, id, fabric, names).await?;
-    Ok(rows
+) -> Result<(Vec<ErrorRow>, i64), AppError> {
+    let rows = errors_db::errors(pool, id, fabric, names).await?;
+    let total = rows.first().map_or(0, |row| row.total);
+    let rows = rows
         .into_iter()
         .map(|row| ErrorRow {
+            id: row.id,
             at: row.occurred_at,
             person: Person { user_id: row.user_id, user_name: row.user_name },
             fabric_id: row.fabric_id,
             function: row.wrtc_func_name,
             dom_error: row.dom_error,
             message: row.message,
+            cut: row.cut,
             truncated: row.truncated,
-            local_sdp: row.local_sdp,
-            remote_sdp: row.remote_sdp,
+            local_sdp_bytes: row.local_sdp_bytes,
+            remote_sdp_bytes: row.remote_sdp_bytes,
         })
-        .collect())
+        .collect();
+    Ok((rows, total))
 }
 
 async fn feedback(pool: &PgPool, id: i64, names: bool) -> Result<Vec<FeedbackRow>, AppError> {

@@ -4,11 +4,13 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
 
 use super::conference::{errors, fabrics, summary};
+use super::fabric_series::{self as series, Figure, loss_percent, pair};
 use super::{Viewer, timeline};
 use crate::api::{ChartView, CurrentUser, FabricView, FirstMedia, Person, SdpSnapshot};
 use crate::server::AppError;
-use crate::server::charts::{LineChart, Point, Series, off_runtime};
-use crate::server::db::dashboard::fabric::{self as db, EventRow, SampleRow, SsrcRow};
+use crate::server::charts::{LineChart, Series, off_runtime};
+use crate::server::db::dashboard::fabric::{self as db, EventRow, SsrcRow};
+use crate::server::db::dashboard::series::{self as buckets_db, BucketRow};
 
 /// The fabric page of `fabric_id` in conference instance `conference_id`.
 pub async fn fabric(
@@ -23,35 +25,39 @@ pub async fn fabric(
     let end =
         fabric.terminated_at.or(conference.ended_at).unwrap_or_else(|| conference.last_activity_at.max(Utc::now()));
     let range = (fabric.added_at, end.max(fabric.added_at + Duration::seconds(1)));
-    let margin = Duration::minutes(1);
-    let (events, errors, sdps, labels, samples) = tokio::try_join!(
+    let (events, errors, sdps, labels, buckets) = tokio::try_join!(
         db::events(pool, fabric.id, fabric.endpoint_id),
         errors(pool, conference_id, Some((fabric.id, fabric.endpoint_id)), viewer.names),
         db::sdps(pool, fabric.id),
         db::ssrc_labels(pool, fabric.id, viewer.names),
-        db::samples(pool, fabric.id, range.0 - margin, range.1 + margin),
+        buckets_db::buckets(pool, fabric.id, series::bounds(range)),
     )?;
+    let (errors, errors_total) = errors;
     let timeline = timeline::build(&fabric, &events, &errors);
     let first_media = first_media(&events, &labels);
     let sdps = sdps
         .into_iter()
-        .map(|row| SdpSnapshot { at: row.reported_at, local: row.local_sdp, remote: row.remote_sdp })
+        .map(|row| SdpSnapshot {
+            id: row.id,
+            at: row.reported_at,
+            local_bytes: row.local_bytes,
+            remote_bytes: row.remote_bytes,
+        })
         .collect();
-    let charts = off_runtime(move || render_charts(&samples, &labels, range)).await?;
-    Ok(FabricView { conference, fabric, range, timeline, errors, sdps, charts, first_media })
+    let charts = off_runtime(move || render_charts(&buckets, &labels, range)).await?;
+    Ok(FabricView { conference, fabric, range, timeline, errors, errors_total, sdps, charts, first_media })
 }
-
-/// One plotted figure of a sample.
-type Figure = fn(&SampleRow, Option<&SampleRow>) -> Option<f64>;
 
 /// The charts of the page, in reading order; a chart without any sample is left out.
 const CHARTS: [(&str, &str, Figure); 6] = [
-    ("Round-trip time", "RTT (ms)", |s, _| s.rtt_ms),
-    ("Jitter", "jitter (ms)", |s, _| s.jitter_ms),
+    ("Round-trip time", "RTT (ms)", |b, _| pair(b.rtt_ms)),
+    ("Jitter", "jitter (ms)", |b, _| pair(b.jitter_ms)),
     ("Packet loss", "loss (%)", loss_percent),
-    ("Bitrate", "bitrate (kbit/s)", |s, _| s.bitrate_bps.map(|bps| bps / 1000.0)),
-    ("Frame rate", "frames per second", |s, _| s.frame_rate),
-    ("Resolution", "frame height (px)", |s, _| s.frame_height.map(f64::from)),
+    ("Bitrate", "bitrate (kbit/s)", |b, _| pair(b.bitrate_bps).map(|(low, high)| (low / 1000.0, high / 1000.0))),
+    ("Frame rate", "frames per second", |b, _| pair(b.frame_rate)),
+    ("Resolution", "frame height (px)", |b, _| {
+        pair((b.frame_height.0.map(f64::from), b.frame_height.1.map(f64::from)))
+    }),
 ];
 
 /// Who produces a mapped stream, as the viewer may see them.
@@ -81,35 +87,28 @@ fn first_media(events: &[EventRow], labels: &[SsrcRow]) -> Vec<FirstMedia> {
         .collect()
 }
 
+/// One chart per figure, one line per stream; the streams the query left
+/// out are counted in each legend.
 fn render_charts(
-    samples: &[SampleRow],
+    buckets: &[BucketRow],
     labels: &[SsrcRow],
     range: (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<ChartView>, AppError> {
-    let streams = streams(samples);
+    let streams = streams(buckets);
+    let left_out =
+        buckets.first().map_or(0, |row| usize::try_from(row.streams).unwrap_or(0).saturating_sub(streams.len()));
     let labels: HashMap<i64, &SsrcRow> = labels.iter().map(|row| (row.ssrc, row)).collect();
     let mut charts = Vec::new();
     for (title, y_label, figure) in CHARTS {
         let series: Vec<Series> = streams
             .iter()
-            .filter_map(|(key, rows)| {
-                let points: Vec<Point> = rows
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, row)| {
-                        let previous = i.checked_sub(1).map(|p| rows[p]);
-                        figure(row, previous).map(|value| Point { at: row.sampled_at, value })
-                    })
-                    .collect();
-                // Raw points: the chart finds gaps first, then keeps the
-                // min and max of each pixel-wide bucket.
-                (!points.is_empty()).then(|| Series { label: key.label(&labels), points })
-            })
+            .map(|(key, rows)| Series::from_runs(key.label(&labels), series::runs(rows, figure)))
+            .filter(|series| !series.is_empty())
             .collect();
         if series.is_empty() {
             continue;
         }
-        let svg = LineChart { title, y_label, range, series: &series }.to_svg()?;
+        let svg = LineChart { title, y_label, range, series: &series, left_out }.to_svg()?;
         charts.push(ChartView { title: title.to_owned(), svg });
     }
     Ok(charts)
@@ -147,61 +146,25 @@ impl StreamKey {
     }
 }
 
-fn streams(samples: &[SampleRow]) -> BTreeMap<StreamKey, Vec<&SampleRow>> {
-    let mut streams: BTreeMap<StreamKey, Vec<&SampleRow>> = BTreeMap::new();
-    for sample in samples {
+/// Each stream's buckets in time order, streams in a fixed order (so a
+/// stream keeps its colour across refreshes).
+fn streams(buckets: &[BucketRow]) -> BTreeMap<StreamKey, Vec<&BucketRow>> {
+    let mut streams: BTreeMap<StreamKey, Vec<&BucketRow>> = BTreeMap::new();
+    for bucket in buckets {
         let key = StreamKey {
-            connection: sample.report_type == "candidatePair",
-            direction: sample.direction.clone().unwrap_or_default(),
-            kind: sample.media_kind.clone().unwrap_or_default(),
-            ssrc: sample.ssrc,
+            connection: bucket.connection,
+            direction: bucket.direction.clone(),
+            kind: bucket.kind.clone(),
+            ssrc: bucket.ssrc,
         };
-        streams.entry(key).or_default().push(sample);
+        streams.entry(key).or_default().push(bucket);
     }
     streams
-}
-
-/// Loss in percent: the reported fraction, else the share of packets lost
-/// since the previous sample, from the cumulative counters.
-fn loss_percent(sample: &SampleRow, previous: Option<&SampleRow>) -> Option<f64> {
-    if let Some(fraction) = sample.fraction_lost {
-        return Some(fraction * 100.0);
-    }
-    let previous = previous?;
-    let lost = sample.packets_lost? - previous.packets_lost?;
-    let received = sample.packets_received? - previous.packets_received?;
-    let total = lost.max(0) + received.max(0);
-    (total > 0).then(|| lost.max(0) as f64 * 100.0 / total as f64)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sample(lost: i64, received: i64, fraction: Option<f64>) -> SampleRow {
-        SampleRow {
-            sampled_at: Utc::now(),
-            report_type: "track".into(),
-            direction: Some("inbound".into()),
-            media_kind: Some("audio".into()),
-            ssrc: Some(7),
-            rtt_ms: None,
-            jitter_ms: None,
-            packets_lost: Some(lost),
-            packets_received: Some(received),
-            fraction_lost: fraction,
-            bitrate_bps: None,
-            frame_rate: None,
-            frame_height: None,
-        }
-    }
-
-    #[test]
-    fn loss_comes_from_the_fraction_or_else_from_counter_deltas() {
-        assert_eq!(loss_percent(&sample(0, 0, Some(0.25)), None), Some(25.0));
-        assert_eq!(loss_percent(&sample(10, 100, None), None), None);
-        assert_eq!(loss_percent(&sample(15, 195, None), Some(&sample(10, 100, None))), Some(5.0));
-    }
 
     #[test]
     fn a_mapped_stream_is_labelled_with_the_person_the_viewer_may_see() {

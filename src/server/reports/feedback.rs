@@ -63,9 +63,12 @@ pub async fn feedback(
         .filter_map(|row| row.mean_overall.map(|value| Point { at: row.day + TimeDelta::hours(12), value }))
         .collect();
     let trend_chart = off_runtime(move || {
-        let series = [Series { label: "mean overall rating".to_owned(), points }];
-        LineChart { title: "Overall rating by day", y_label: "mean rating (1–5)", range: (from, to), series: &series }
-            .to_svg()
+        let series = [Series::from_points("mean overall rating", &points)];
+        let range = (from, to);
+        LineChart {
+            title: "Overall rating by day", y_label: "mean rating (1–5)", range, series: &series, left_out: 0
+        }
+        .to_svg()
     })
     .await?;
     let trend: Vec<FeedbackDay> = rows

@@ -2,8 +2,10 @@
 //! DTOs of `crate::api`, for one signed-in user. Visibility (granted apps)
 //! and privacy (real names) are applied at the query, never after it.
 
+mod attachments;
 mod conference;
 mod fabric;
+mod fabric_series;
 mod feedback;
 mod integration;
 mod overview;
@@ -11,6 +13,7 @@ mod period;
 mod search;
 mod timeline;
 
+pub use attachments::{error_detail, sdp_snapshot};
 pub use conference::conference;
 pub use fabric::fabric;
 pub use feedback::feedback;

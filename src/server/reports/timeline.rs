@@ -161,15 +161,17 @@ mod tests {
             event(7, "activeDeviceList", json!({"mediaDeviceList": [{"label": "Mic", "kind": "audioinput"}]})),
         ];
         let errors = [ErrorRow {
+            id: 1,
             at: at(3),
             person: Person::default(),
             fabric_id: Some(1),
             function: "setRemoteDescription".into(),
             dom_error: Some("InvalidStateError: wrong state".into()),
             message: None,
+            cut: false,
             truncated: false,
-            local_sdp: None,
-            remote_sdp: None,
+            local_sdp_bytes: None,
+            remote_sdp_bytes: None,
         }];
         let entries = build(&fabric(), &events, &errors);
         let titles: Vec<&str> = entries.iter().map(|e| e.title.as_str()).collect();

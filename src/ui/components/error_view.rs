@@ -17,6 +17,7 @@ pub fn ErrorView(error: ApiError) -> impl IntoView {
         ApiError::Forbidden => ("Forbidden", "Your role cannot open this page. Ask an admin if you need access."),
         ApiError::NotFound => ("Not found", "Nothing exists at this address, or it is not shared with you."),
         ApiError::Validation { .. } | ApiError::Conflict(_) => ("Cannot do that", "Check the form and try again."),
+        ApiError::Unavailable => ("Busy", "Try again in a moment; a very large conference can take a while to read."),
         ApiError::Internal | ApiError::Transport(_) => {
             ("Something went wrong", "Try again in a moment. If it keeps failing, tell your admin.")
         }

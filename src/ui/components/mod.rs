@@ -19,7 +19,7 @@ pub use admin_form::{AdminNav, DoneNotice, FieldError, FormErrorNotice, RowActio
 pub use app_select::AppSelect;
 pub use conference_table::ConferenceTable;
 pub use empty_state::EmptyState;
-pub use error_list::ErrorList;
+pub use error_list::{ErrorList, size};
 pub use error_view::ErrorView;
 pub use live_refresh::LiveRefresh;
 pub use page_title::PageTitle;

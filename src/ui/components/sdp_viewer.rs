@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
-/// Local and remote SDPs, folded until asked for (they are long).
+/// Local and remote SDPs, folded until asked for (they are long). Only the
+/// pages of one error or one snapshot show them; lists link there.
 #[component]
 pub fn SdpViewer(
     /// The local description.

@@ -36,7 +36,7 @@ pub fn ConferencePage() -> impl IntoView {
 
 #[component]
 fn Conference(data: ConferenceView, refresh: Resource<Result<ConferenceView, crate::api::ApiError>>) -> impl IntoView {
-    let ConferenceView { summary, instances, participants, fabrics, errors, feedback } = data;
+    let ConferenceView { summary, instances, participants, fabrics, errors, errors_total, feedback } = data;
     let live = summary.live();
     let end = summary.ended_at.unwrap_or(summary.last_activity_at);
     let range = (summary.started_at, end.max(summary.started_at + chrono::Duration::seconds(1)));
@@ -60,7 +60,7 @@ fn Conference(data: ConferenceView, refresh: Resource<Result<ConferenceView, cra
         </section>
         <section>
             <h2>"Errors"</h2>
-            <ErrorList errors/>
+            <ErrorList conference=summary.id errors total=errors_total/>
         </section>
         <section>
             <h2>"Feedback"</h2>

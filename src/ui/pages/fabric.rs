@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{ApiError, FabricView, TimelineEntry, get_fabric};
-use crate::ui::components::{EmptyState, ErrorList, ErrorView, LiveRefresh, PageTitle, SdpViewer, TimelineStrip};
+use crate::ui::components::{EmptyState, ErrorList, ErrorView, LiveRefresh, PageTitle, TimelineStrip, size};
 use crate::ui::format;
 
 /// `/conferences/{id}/fabrics/{fabric}`: one monitored connection on one
@@ -39,7 +39,8 @@ pub fn FabricPage() -> impl IntoView {
 
 #[component]
 fn Fabric(data: FabricView, refresh: Resource<Result<FabricView, ApiError>>) -> impl IntoView {
-    let FabricView { conference, fabric, range, timeline, errors, sdps, charts, first_media } = data;
+    let FabricView { conference, fabric, range, timeline, errors, errors_total, sdps, charts, first_media } = data;
+    let sdp_base = format!("/conferences/{}/fabrics/{}/sdps", conference.id, fabric.id);
     let live = conference.live() && fabric.terminated_at.is_none();
     let delay = match (fabric.setup_delay_ms, fabric.failure_delay_ms) {
         (Some(ms), _) => format!("set up in {ms} ms"),
@@ -88,14 +89,24 @@ fn Fabric(data: FabricView, refresh: Resource<Result<FabricView, ApiError>>) -> 
         </section>
         <section>
             <h2>"Errors"</h2>
-            <ErrorList errors/>
+            <ErrorList conference=conference.id errors total=errors_total/>
         </section>
         {(!sdps.is_empty()).then(|| view! {
             <section>
                 <h2>"SDP snapshots"</h2>
                 <ul class="errors">
-                    {sdps.into_iter().map(|sdp| view! {
-                        <li><span class="nowrap">{format::clock(sdp.at)}</span><SdpViewer local=sdp.local remote=sdp.remote/></li>
+                    {sdps.into_iter().map(|sdp| {
+                        let sizes = [("local", sdp.local_bytes), ("remote", sdp.remote_bytes)]
+                            .into_iter()
+                            .filter_map(|(name, bytes)| bytes.map(|bytes| format!("{name} {}", size(bytes))))
+                            .collect::<Vec<_>>()
+                            .join(" · ");
+                        view! {
+                            <li>
+                                <span class="nowrap">{format::clock(sdp.at)}</span>" "
+                                <a href=format!("{sdp_base}/{}", sdp.id)>{format!("SDPs: {sizes}")}</a>
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             </section>

@@ -1,6 +1,7 @@
 //! The dashboard's reads: search, conference and fabric pages, privacy.
 
 mod hostile;
+mod bounded;
 mod integration;
 mod pages;
 mod pagination;

@@ -227,58 +227,6 @@ pub async fn fabrics(
     .await?)
 }
 
-/// A reportError call.
-pub struct ErrorRow {
-    /// When.
-    pub occurred_at: DateTime<Utc>,
-    /// Reporter's userID.
-    pub user_id: String,
-    /// Reporter's userName, only when names may be read.
-    pub user_name: Option<String>,
-    /// Fabric, if any.
-    pub fabric_id: Option<i64>,
-    /// wrtcFuncName.
-    pub wrtc_func_name: String,
-    /// DOM error `name: message`.
-    pub dom_error: Option<String>,
-    /// Log text.
-    pub message: Option<String>,
-    /// Whether the log was cut.
-    pub truncated: bool,
-    /// Local SDP.
-    pub local_sdp: Option<String>,
-    /// Remote SDP.
-    pub remote_sdp: Option<String>,
-}
-
-/// Errors of the instance, or with `fabric`, of that fabric and of the
-/// fabric's endpoint when they name no connection.
-pub async fn errors(
-    pool: &PgPool,
-    instance_id: i64,
-    fabric: Option<(i64, Uuid)>,
-    names: bool,
-) -> Result<Vec<ErrorRow>, AppError> {
-    let (fabric_id, endpoint_id) = fabric.unzip();
-    Ok(sqlx::query_as!(
-        ErrorRow,
-        r#"select r.occurred_at, e.user_id, case when $4 then e.user_name end as user_name, r.fabric_id,
-                  r.wrtc_func_name,
-                  nullif(concat_ws(': ', r.dom_error->>'name', r.dom_error->>'message'), '') as dom_error,
-                  r.message, r.truncated, r.local_sdp, r.remote_sdp
-             from reported_errors r join endpoints e on e.id = r.endpoint_id
-            where e.instance_id = $1
-              and ($2::bigint is null or r.fabric_id = $2 or (r.endpoint_id = $3 and r.fabric_id is null))
-            order by r.occurred_at, r.id"#,
-        instance_id,
-        fabric_id,
-        endpoint_id,
-        names,
-    )
-    .fetch_all(pool)
-    .await?)
-}
-
 /// A feedback submission.
 pub struct FeedbackRow {
     /// When.

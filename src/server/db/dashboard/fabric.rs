@@ -18,22 +18,55 @@ pub struct EventRow {
 }
 
 /// Events of the fabric and the endpoint-level events of its endpoint
-/// (mute, devices, dominant speaker carry no connectionID), in time order.
+/// (mute, devices, dominant speaker carry no connectionID), in time order;
+/// the first [`EVENTS_LISTED`].
 pub async fn events(pool: &PgPool, fabric_id: i64, endpoint_id: Uuid) -> Result<Vec<EventRow>, AppError> {
     Ok(sqlx::query_as!(
         EventRow,
         r#"select occurred_at, kind, payload from fabric_events
             where fabric_id = $1 or (endpoint_id = $2 and fabric_id is null)
-            order by occurred_at, id"#,
+            order by occurred_at, id limit $3"#,
         fabric_id,
         endpoint_id,
+        EVENTS_LISTED,
     )
     .fetch_all(pool)
     .await?)
 }
 
-/// An SDP snapshot.
+/// SDP snapshots a fabric page lists, at most (oldest first).
+pub const SDPS_LISTED: i64 = 100;
+/// Timeline events a fabric page shows, at most (oldest first).
+pub const EVENTS_LISTED: i64 = 1_000;
+
+/// An SDP snapshot as a list shows it: when, and how big (the SDPs
+/// themselves are read on demand with [`sdp`]).
 pub struct SdpRow {
+    /// Snapshot id.
+    pub id: i64,
+    /// When.
+    pub reported_at: DateTime<Utc>,
+    /// Bytes of the local description.
+    pub local_bytes: Option<i32>,
+    /// Bytes of the remote description.
+    pub remote_bytes: Option<i32>,
+}
+
+/// The fabric's first [`SDPS_LISTED`] SDP snapshots in time order.
+pub async fn sdps(pool: &PgPool, fabric_id: i64) -> Result<Vec<SdpRow>, AppError> {
+    Ok(sqlx::query_as!(
+        SdpRow,
+        r#"select id, reported_at, octet_length(local_sdp) as local_bytes, octet_length(remote_sdp) as remote_bytes
+             from sdps where fabric_id = $1 order by reported_at, id limit $2"#,
+        fabric_id,
+        SDPS_LISTED,
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// One SDP snapshot in full.
+pub struct SdpDetailRow {
     /// When.
     pub reported_at: DateTime<Utc>,
     /// Local description.
@@ -42,14 +75,15 @@ pub struct SdpRow {
     pub remote_sdp: Option<String>,
 }
 
-/// The fabric's SDP snapshots in time order.
-pub async fn sdps(pool: &PgPool, fabric_id: i64) -> Result<Vec<SdpRow>, AppError> {
+/// Snapshot `id` if it belongs to fabric `fabric_id`.
+pub async fn sdp(pool: &PgPool, fabric_id: i64, id: i64) -> Result<Option<SdpDetailRow>, AppError> {
     Ok(sqlx::query_as!(
-        SdpRow,
-        "select reported_at, local_sdp, remote_sdp from sdps where fabric_id = $1 order by reported_at, id",
+        SdpDetailRow,
+        "select reported_at, local_sdp, remote_sdp from sdps where id = $1 and fabric_id = $2",
+        id,
         fabric_id,
     )
-    .fetch_all(pool)
+    .fetch_optional(pool)
     .await?)
 }
 
@@ -73,60 +107,6 @@ pub async fn ssrc_labels(pool: &PgPool, fabric_id: i64, names: bool) -> Result<V
              from ssrc_maps where fabric_id = $1"#,
         fabric_id,
         names,
-    )
-    .fetch_all(pool)
-    .await?)
-}
-
-/// One stats sample with the figures the charts plot.
-pub struct SampleRow {
-    /// Sample time.
-    pub sampled_at: DateTime<Utc>,
-    /// track, candidatePair, ...
-    pub report_type: String,
-    /// inbound / outbound.
-    pub direction: Option<String>,
-    /// audio / video.
-    pub media_kind: Option<String>,
-    /// SSRC.
-    pub ssrc: Option<i64>,
-    /// RTT.
-    pub rtt_ms: Option<f64>,
-    /// Jitter.
-    pub jitter_ms: Option<f64>,
-    /// Cumulative packets lost.
-    pub packets_lost: Option<i64>,
-    /// Cumulative packets received.
-    pub packets_received: Option<i64>,
-    /// Fraction lost (0..1).
-    pub fraction_lost: Option<f64>,
-    /// Bitrate.
-    pub bitrate_bps: Option<f64>,
-    /// Frames per second.
-    pub frame_rate: Option<f64>,
-    /// Frame height.
-    pub frame_height: Option<i32>,
-}
-
-/// Track and candidate-pair samples of the fabric in `[from, to)`, in
-/// time order. The time bounds keep the scan to those days' partitions.
-pub async fn samples(
-    pool: &PgPool,
-    fabric_id: i64,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<SampleRow>, AppError> {
-    Ok(sqlx::query_as!(
-        SampleRow,
-        r#"select sampled_at, report_type, direction, media_kind, ssrc, rtt_ms, jitter_ms, packets_lost,
-                  packets_received, fraction_lost, bitrate_bps, frame_rate, frame_height
-             from stats_samples
-            where fabric_id = $1 and sampled_at >= $2 and sampled_at < $3
-              and report_type in ('track', 'candidatePair')
-            order by sampled_at"#,
-        fabric_id,
-        from,
-        to,
     )
     .fetch_all(pool)
     .await?)

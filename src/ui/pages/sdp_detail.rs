@@ -1,0 +1,56 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{ApiError, SdpDetail, get_sdp_snapshot};
+use crate::ui::components::{ErrorView, SdpViewer};
+use crate::ui::format;
+
+/// `/conferences/{id}/fabrics/{fabric}/sdps/{sdp}`: one SDP snapshot of a
+/// connection in full, which the fabric page only lists.
+#[component]
+pub fn SdpDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let ids = Memo::new(move |_| {
+        params.with(|p| {
+            let id = |key: &str| p.get(key).and_then(|value| value.parse::<i64>().ok());
+            Some((id("id")?, id("fabric")?, id("sdp")?))
+        })
+    });
+    let data = Resource::new(
+        move || ids.get(),
+        |ids| async move {
+            match ids {
+                Some((conference, fabric, sdp)) => get_sdp_snapshot(conference, fabric, sdp).await,
+                None => Err(ApiError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Title text="SDP snapshot"/>
+        <Transition fallback=|| view! { <p class="loading">"Loading the SDPs…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(detail) => view! { <Detail detail/> }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Detail(detail: SdpDetail) -> impl IntoView {
+    let SdpDetail { conference, fabric, at, local, remote } = detail;
+    view! {
+        <p class="crumbs">
+            <a href="/search">"Search"</a>" / "
+            <a href=format!("/conferences/{}", conference.id)>{conference.conference_id.clone()}</a>" / "
+            <a href=format!("/conferences/{}/fabrics/{}", conference.id, fabric.id)>{fabric.connection_id.clone()}</a>
+            " / SDPs"
+        </p>
+        <h1>"SDP snapshot at " {format::time(at)}</h1>
+        <p class="person">{fabric.local.label()}" → "{fabric.remote.label()}</p>
+        <SdpViewer local remote/>
+    }
+}
