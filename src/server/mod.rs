@@ -19,6 +19,7 @@ pub mod lifecycle;
 pub mod master_key;
 pub mod progress;
 pub mod reports;
+pub mod sealed;
 pub mod state;
 pub mod telemetry;
 pub mod upkeep;
