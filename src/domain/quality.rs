@@ -31,6 +31,16 @@ pub const SMOOTH_FRAME_RATE: f64 = 24.0;
 /// Frame height (pixels) from which video counts as fully sharp (720p).
 pub const SHARP_FRAME_HEIGHT: f64 = 720.0;
 
+/// The largest round-trip time (ms) taken as a measurement: a minute. A
+/// figure beyond a plausibility bound cannot come from a working network
+/// stack (a broken or hostile client sent it), so a summary leaves it out
+/// rather than let it skew the score or overflow the mean.
+pub const PLAUSIBLE_RTT_MS: f64 = 60_000.0;
+/// The largest jitter (ms) taken as a measurement: a minute.
+pub const PLAUSIBLE_JITTER_MS: f64 = 60_000.0;
+/// The largest frame rate (fps) taken as a measurement.
+pub const PLAUSIBLE_FRAME_RATE: f64 = 1_000.0;
+
 /// How a score reads: the bands the dashboard colours and the overview counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Band {
@@ -181,7 +191,8 @@ pub fn mos_from_r(r: f64) -> f64 {
 /// 1 at [`SMOOTH_FRAME_RATE`] or above, falling with the square root of the
 /// rate to 0 for frozen video (which then scores 1).
 fn frame_rate_factor(frame_rate: Option<f64>) -> f64 {
-    frame_rate.map_or(1.0, |fps| (fps.max(0.0) / SMOOTH_FRAME_RATE).min(1.0).sqrt())
+    // NaN would read as 0 fps (frozen): a non-finite rate is not measured.
+    frame_rate.filter(|fps| fps.is_finite()).map_or(1.0, |fps| (fps.max(0.0) / SMOOTH_FRAME_RATE).min(1.0).sqrt())
 }
 
 /// 1 at [`SHARP_FRAME_HEIGHT`] or above, falling linearly to ½ at zero
@@ -277,6 +288,11 @@ mod tests {
         assert_close(audio_score(-100.0, -1.0, -0.5), audio_score(0.0, 0.0, 0.0));
         let frozen = score(&video(Some(0.0), Some(0))).expect("measured");
         assert_close(frozen, 1.0);
+        let unmeasured_rate = score(&video(Some(f64::NAN), Some(720))).expect("measured");
+        assert_close(unmeasured_rate, score(&video(None, Some(720))).expect("measured"));
+        let huge = score(&audio(Some(1e308), Some(1e308), None)).expect("measured");
+        assert!(huge.is_finite(), "{huge}");
+        assert_close(huge, 1.0);
     }
 
     #[test]

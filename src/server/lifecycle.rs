@@ -8,7 +8,13 @@
 //!   wrong, and `callscope demo` replays past calls), with
 //!   `end_reason = 'inactivity'` and `ended_at` at its last activity (by
 //!   the clients' clock, like every other time of the conference).
-//! - Every ended instance is summarised in the transaction that ends it.
+//! - Every ended instance is summarised in the transaction that ends it,
+//!   through [`summarize_or_defer`]: the summary runs in a savepoint, so
+//!   when it fails (data no summary foresaw, a bug) only it is rolled back.
+//!   The instance stays ended, the failure is logged and recorded, and the
+//!   summary is tried again here after a back-off ([`retry_delay`]). One
+//!   bad conference never holds back the others of its batch, nor the
+//!   request that ended it.
 //! - An event that arrives for an ended instance (a late `fabricTerminated`,
 //!   stats still in flight, an error report) is stored with that instance
 //!   and clears its `summarized_at`; the next round here summarises it
@@ -21,27 +27,46 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use chrono::{DateTime, TimeDelta, Utc};
+use sqlx::{Connection, PgConnection, PgPool};
 use tokio::task::JoinHandle;
 
 use super::AppError;
 use super::db::{conferences, summaries};
+use crate::domain::limits::truncate_bytes;
 
 /// Silence after which a live instance ends.
-pub const SILENCE: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
+pub const SILENCE: TimeDelta = TimeDelta::seconds(30);
+/// The wait after a summary's first failure.
+pub const FIRST_RETRY: TimeDelta = TimeDelta::minutes(1);
+/// The longest wait between two attempts at a summary that keeps failing.
+pub const LONGEST_RETRY: TimeDelta = TimeDelta::hours(1);
 /// How often each process looks.
 const INTERVAL: Duration = Duration::from_secs(5);
 /// Instances handled per transaction.
 const BATCH: i64 = 100;
+/// The most of a summary's error kept with its instance.
+const ERROR_BYTES: usize = 1024;
 
 /// What one round did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Round {
-    /// Instances ended for silence, and summarised.
+    /// Instances ended for silence (and summarised, unless `deferred`).
     pub ended: Vec<i64>,
-    /// Ended instances summarised again after a late event.
+    /// Ended instances summarised again: after a late event, or after a
+    /// failed summary's back-off.
     pub resummarized: Vec<i64>,
+    /// Instances whose summary failed in this round, left for a later one.
+    pub deferred: Vec<i64>,
+}
+
+/// What became of a summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Summary {
+    /// Computed and stored.
+    Done,
+    /// Failed: rolled back, recorded, and left to a later round.
+    Deferred,
 }
 
 /// Runs a round every few seconds in the background.
@@ -55,6 +80,7 @@ pub fn start(pool: PgPool) -> JoinHandle<()> {
                     tracing::debug!(
                         ended = round.ended.len(),
                         resummarized = round.resummarized.len(),
+                        deferred = round.deferred.len(),
                         "lifecycle round"
                     );
                 }
@@ -66,32 +92,106 @@ pub fn start(pool: PgPool) -> JoinHandle<()> {
 }
 
 /// One round as of `now`: ends the instances silent for [`SILENCE`] and
-/// summarises again those a late event made stale.
+/// summarises again those a late event made stale or whose failed summary
+/// is due for another try.
 pub async fn run_once(pool: &PgPool, now: DateTime<Utc>) -> Result<Round, AppError> {
-    Ok(Round { ended: pass(pool, Some(now - SILENCE)).await?, resummarized: pass(pool, None).await? })
+    let (ended, mut deferred) = pass(pool, Some(now - SILENCE), now).await?;
+    let (stale, failed_again) = pass(pool, None, now).await?;
+    let resummarized = stale.into_iter().filter(|id| !failed_again.contains(id)).collect();
+    deferred.extend(failed_again);
+    Ok(Round { ended, resummarized, deferred })
+}
+
+/// Summarises instance `instance_id` in a savepoint of the caller's
+/// transaction. On failure only the summary's writes are rolled back: the
+/// failure is logged and recorded on the instance with the time of the
+/// next attempt (`now` + [`retry_delay`]), and the caller carries on, its
+/// other work intact. Only an error that also breaks the transaction (the
+/// store gone) is returned.
+pub async fn summarize_or_defer(
+    conn: &mut PgConnection,
+    instance_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Summary, AppError> {
+    let mut savepoint = conn.begin().await?;
+    let error = match summaries::summarize(&mut savepoint, instance_id).await {
+        Ok(()) => {
+            savepoint.commit().await?;
+            return Ok(Summary::Done);
+        }
+        Err(error) => error,
+    };
+    savepoint.rollback().await?;
+    let attempts = summaries::failed_attempts(conn, instance_id).await?.saturating_add(1);
+    let retry_at = now + retry_delay(attempts);
+    let message = format!("{error:#}");
+    let (message, _) = truncate_bytes(&message, ERROR_BYTES);
+    tracing::error!(
+        instance = instance_id,
+        attempts,
+        %retry_at,
+        error = message,
+        "could not summarise a conference instance; it stays ended and is retried later"
+    );
+    summaries::record_failure(conn, instance_id, attempts, retry_at, message).await?;
+    Ok(Summary::Deferred)
+}
+
+/// The wait before the next attempt at a summary that has failed
+/// `attempts` times: [`FIRST_RETRY`], doubling with each failure, at most
+/// [`LONGEST_RETRY`]. It never stops: what is fixed later (a bug, a row
+/// repaired by hand) is summarised then.
+pub fn retry_delay(attempts: i32) -> TimeDelta {
+    let doublings = attempts.clamp(1, 16) - 1;
+    (FIRST_RETRY * 2_i32.pow(doublings as u32)).min(LONGEST_RETRY)
 }
 
 /// Claims instances a batch per transaction until none is left, and
 /// summarises each: live ones silent since `silent_since` (ending them
-/// first), or with `None` ended ones whose summary is stale.
-async fn pass(pool: &PgPool, silent_since: Option<DateTime<Utc>>) -> Result<Vec<i64>, AppError> {
-    let mut done = Vec::new();
+/// first), or with `None` ended ones whose summary is stale or due for a
+/// retry at `now`. Returns the instances claimed and those whose summary
+/// failed; a failure neither stops the batch nor undoes its other work.
+async fn pass(
+    pool: &PgPool,
+    silent_since: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(Vec<i64>, Vec<i64>), AppError> {
+    let (mut claimed, mut deferred) = (Vec::new(), Vec::new());
     loop {
         let mut tx = pool.begin().await?;
         let ids = match silent_since {
             Some(cutoff) => conferences::claim_silent(&mut tx, cutoff, BATCH).await?,
-            None => conferences::claim_stale(&mut tx, BATCH).await?,
+            None => conferences::claim_stale(&mut tx, now, BATCH).await?,
         };
+        let mut failed = Vec::new();
         for &id in &ids {
             if silent_since.is_some() {
                 conferences::end_silent(&mut tx, id).await?;
             }
-            summaries::summarize(&mut tx, id).await?;
+            if summarize_or_defer(&mut tx, id, now).await? == Summary::Deferred {
+                failed.push(id);
+            }
         }
         tx.commit().await?;
-        done.extend(&ids);
+        claimed.extend(&ids);
+        deferred.extend(failed);
         if ids.len() < BATCH as usize {
-            return Ok(done);
+            return Ok((claimed, deferred));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failing_summary_waits_longer_each_time_up_to_an_hour() {
+        assert_eq!(retry_delay(0), FIRST_RETRY);
+        assert_eq!(retry_delay(1), TimeDelta::minutes(1));
+        assert_eq!(retry_delay(2), TimeDelta::minutes(2));
+        assert_eq!(retry_delay(6), TimeDelta::minutes(32));
+        assert_eq!(retry_delay(7), LONGEST_RETRY);
+        assert_eq!(retry_delay(i32::MAX), LONGEST_RETRY);
     }
 }

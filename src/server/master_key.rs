@@ -1,4 +1,4 @@
-//! The master key that encrypts app secrets at rest.
+//! The master key that encrypts app and webhook secrets at rest.
 //!
 //! Taken from `CALLSCOPE_MASTER_KEY` (64 hex digits) when set; otherwise
 //! generated once into `<data dir>/master.key` (mode 0600) and read from
@@ -10,7 +10,7 @@ use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
-use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
+use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use anyhow::{Context, anyhow, bail};
 use hmac::{Hmac, Mac};
@@ -50,25 +50,30 @@ impl MasterKey {
         self.0.expose_secret()
     }
 
-    /// Encrypts `plaintext` with AES-256-GCM under a fresh random nonce;
-    /// returns `(ciphertext, nonce)`.
-    pub fn encrypt(&self, plaintext: &[u8]) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
+    /// Encrypts `plaintext` with AES-256-GCM under a fresh random nonce,
+    /// authenticating `associated_data` with it (see `server::sealed`: it
+    /// names the row the ciphertext belongs to); returns `(ciphertext, nonce)`.
+    pub fn encrypt(&self, plaintext: &[u8], associated_data: &[u8]) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
         let cipher = Aes256Gcm::new(self.expose().into());
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        let ciphertext = cipher.encrypt(&nonce, plaintext).map_err(|_| anyhow!("encryption failed"))?;
+        let ciphertext = cipher
+            .encrypt(&nonce, Payload { msg: plaintext, aad: associated_data })
+            .map_err(|_| anyhow!("encryption failed"))?;
         Ok((ciphertext, nonce.to_vec()))
     }
 
-    /// Decrypts what [`MasterKey::encrypt`] produced. Fails when the data
-    /// was altered or encrypted under another key.
-    pub fn decrypt(&self, ciphertext: &[u8], nonce: &[u8]) -> anyhow::Result<SecretBox<[u8]>> {
+    /// Decrypts what [`MasterKey::encrypt`] produced with the same
+    /// `associated_data` (empty for data sealed without any). Fails when
+    /// the data was altered, encrypted under another key, or for other
+    /// associated data.
+    pub fn decrypt(&self, ciphertext: &[u8], nonce: &[u8], associated_data: &[u8]) -> anyhow::Result<SecretBox<[u8]>> {
         if nonce.len() != 12 {
             bail!("stored nonce has {} bytes, expected 12", nonce.len());
         }
         let cipher = Aes256Gcm::new(self.expose().into());
         let plaintext = cipher
-            .decrypt(Nonce::from_slice(nonce), ciphertext)
-            .map_err(|_| anyhow!("cannot decrypt: the data was altered or the master key changed"))?;
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: associated_data })
+            .map_err(|_| anyhow!("cannot decrypt: the data was altered, moved, or the master key changed"))?;
         Ok(SecretBox::new(plaintext.into_boxed_slice()))
     }
 
@@ -147,15 +152,26 @@ mod tests {
     #[test]
     fn encryption_round_trips_and_detects_tampering_and_other_keys() {
         let key = MasterKey::parse(&"ab".repeat(32)).expect("key");
-        let (mut ciphertext, nonce) = key.encrypt(b"app secret").expect("encrypt");
+        let (mut ciphertext, nonce) = key.encrypt(b"app secret", b"row 1").expect("encrypt");
         assert!(!ciphertext.windows(10).any(|w| w == b"app secret"));
-        assert_eq!(key.decrypt(&ciphertext, &nonce).expect("decrypt").expose_secret(), b"app secret");
-        let (again, other_nonce) = key.encrypt(b"app secret").expect("encrypt");
+        assert_eq!(key.decrypt(&ciphertext, &nonce, b"row 1").expect("decrypt").expose_secret(), b"app secret");
+        let (again, other_nonce) = key.encrypt(b"app secret", b"row 1").expect("encrypt");
         assert_ne!((&again, &other_nonce), (&ciphertext, &nonce), "a fresh nonce every time");
         let other = MasterKey::parse(&"cd".repeat(32)).expect("key");
-        assert!(other.decrypt(&ciphertext, &nonce).is_err());
+        assert!(other.decrypt(&ciphertext, &nonce, b"row 1").is_err());
         ciphertext[0] ^= 1;
-        assert!(key.decrypt(&ciphertext, &nonce).is_err());
+        assert!(key.decrypt(&ciphertext, &nonce, b"row 1").is_err());
+    }
+
+    #[test]
+    fn a_ciphertext_opens_only_with_its_associated_data() {
+        let key = MasterKey::parse(&"ab".repeat(32)).expect("key");
+        let (ciphertext, nonce) = key.encrypt(b"app secret", b"row 1").expect("encrypt");
+        assert!(key.decrypt(&ciphertext, &nonce, b"row 2").is_err());
+        assert!(key.decrypt(&ciphertext, &nonce, b"").is_err());
+        let (unbound, nonce) = key.encrypt(b"app secret", b"").expect("encrypt");
+        assert!(key.decrypt(&unbound, &nonce, b"row 1").is_err());
+        assert_eq!(key.decrypt(&unbound, &nonce, b"").expect("no associated data").expose_secret(), b"app secret");
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod master_key;
 pub mod progress;
 pub mod reports;
 pub mod security_headers;
+pub mod sealed;
 pub mod state;
 pub mod telemetry;
 pub mod upkeep;

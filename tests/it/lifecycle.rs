@@ -175,3 +175,134 @@ async fn two_workers_on_one_database_end_and_summarise_each_instance_once(pool: 
     .expect("count");
     assert_eq!(unsummarized, 0);
 }
+
+/// Makes every summary of an instance whose conferenceID starts with
+/// `broken` fail, as an unforeseen bug or row would; [`repair`] undoes it.
+async fn break_summaries(pool: &PgPool) {
+    sqlx::query(
+        "create function refuse_summary() returns trigger language plpgsql as $$
+         begin raise exception 'summary refused by the test'; end $$",
+    )
+    .execute(pool)
+    .await
+    .expect("function");
+    sqlx::query(
+        "create trigger refuse_summary before update on conference_instances for each row
+           when (new.conference_id like 'broken%' and new.summarized_at is not null)
+           execute function refuse_summary()",
+    )
+    .execute(pool)
+    .await
+    .expect("trigger");
+}
+
+async fn repair(pool: &PgPool) {
+    sqlx::query("drop trigger refuse_summary on conference_instances").execute(pool).await.expect("drop trigger");
+}
+
+/// How often an instance's summary failed, when it is tried next, and why.
+async fn retry_state(pool: &PgPool, id: i64) -> (i32, Option<DateTime<Utc>>, Option<String>) {
+    sqlx::query_as("select summary_attempts, summary_retry_at, summary_error from conference_instances where id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .expect("retry state")
+}
+
+#[sqlx::test]
+async fn a_worker_round_with_one_broken_instance_still_ends_the_others_and_retries_it_later(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let pool = &collector.server.pool;
+    let mut joined = Vec::new();
+    for conf in ["room-1", "broken-room", "room-2"] {
+        joined.push(collector.join(conf, "alice").await);
+    }
+    let mut live = Vec::new();
+    for one in &joined {
+        live.push(instance(pool, one).await);
+    }
+    let broken = live[1].id;
+    break_summaries(pool).await;
+
+    let now = live.iter().map(|one| one.last_seen_at).max().expect("three") + SILENCE + TimeDelta::seconds(1);
+    let round = lifecycle::run_once(pool, now).await.expect("one bad instance does not fail the round");
+    assert_eq!(round.ended.len(), 3, "{round:?}");
+    assert_eq!(round.deferred, [broken]);
+    for one in &joined {
+        let ended = instance(pool, one).await;
+        assert_eq!(ended.status, "ended", "every silent instance ends, the broken one too");
+        assert_eq!(ended.summarized, ended.id != broken, "the others are summarised");
+    }
+    let (attempts, retry_at, error) = retry_state(pool, broken).await;
+    assert_eq!((attempts, retry_at), (1, Some(now + lifecycle::FIRST_RETRY)));
+    assert!(error.as_deref().is_some_and(|error| error.contains("summary refused by the test")), "{error:?}");
+
+    let waiting = lifecycle::run_once(pool, now + TimeDelta::seconds(30)).await.expect("round");
+    assert_eq!(waiting, lifecycle::Round::default(), "not retried every round");
+    let later = now + lifecycle::FIRST_RETRY;
+    let again = lifecycle::run_once(pool, later).await.expect("round");
+    assert_eq!((again.resummarized.len(), again.deferred.as_slice()), (0, [broken].as_slice()));
+    assert_eq!(retry_state(pool, broken).await.0, 2, "tried again after a minute, and it failed again");
+    assert_eq!(retry_state(pool, broken).await.1, Some(later + lifecycle::retry_delay(2)), "then waits longer");
+
+    repair(pool).await;
+    let fixed = lifecycle::run_once(pool, later + lifecycle::retry_delay(2)).await.expect("round");
+    assert_eq!((fixed.resummarized.as_slice(), fixed.deferred.len()), ([broken].as_slice(), 0));
+    assert!(instance(pool, &joined[1]).await.summarized, "summarised once fixed");
+    assert_eq!(retry_state(pool, broken).await, (0, None, None));
+}
+
+#[sqlx::test]
+async fn stored_figures_that_once_overflowed_the_summary_no_longer_stop_the_worker(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let pool = &collector.server.pool;
+    let fine = collector.join("fine", "alice").await;
+    let poisoned = collector.join("poisoned", "bob").await;
+    let setup = json!({ "remoteID": "alice", "connectionID": "pc-1", "eventType": "fabricSetup" });
+    send(&collector, &poisoned, "events/fabric", setup).await;
+    crate::summaries::store_samples_directly(pool, &poisoned, "pc-1", 1234, &["1e308", "1e308"]).await;
+
+    let latest = instance(pool, &fine).await.last_seen_at.max(instance(pool, &poisoned).await.last_seen_at);
+    let round = lifecycle::run_once(pool, latest + SILENCE + TimeDelta::seconds(1)).await.expect("round");
+    assert_eq!((round.ended.len(), round.deferred.len()), (2, 0), "{round:?}");
+    for joined in [&fine, &poisoned] {
+        let ended = instance(pool, joined).await;
+        assert_eq!((ended.status.as_str(), ended.summarized), ("ended", true));
+    }
+}
+
+#[sqlx::test]
+async fn the_event_that_ends_an_instance_is_acknowledged_even_when_its_summary_fails(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let pool = &collector.server.pool;
+    break_summaries(pool).await;
+    let alice = collector.join("broken-left", "alice").await;
+    let bob = collector.join("broken-fabric", "bob").await;
+
+    send(&collector, &alice, "events/user/left", json!({})).await;
+    let fabric = |event: &str| json!({ "remoteID": "carol", "connectionID": "pc-1", "eventType": event });
+    send(&collector, &bob, "events/fabric", fabric("fabricSetup")).await;
+    send(&collector, &bob, "events/fabric", fabric("fabricTerminated")).await;
+
+    let mut ids = Vec::new();
+    for (joined, reason) in [(&alice, "allLeft"), (&bob, "fabricsEnded")] {
+        let ended = instance(pool, joined).await;
+        assert_eq!((ended.status.as_str(), ended.end_reason.as_deref()), ("ended", Some(reason)), "stored");
+        assert!(!ended.summarized, "its summary is left to the worker");
+        assert_eq!(retry_state(pool, ended.id).await.0, 1);
+        ids.push(ended.id);
+    }
+    let left: bool = sqlx::query_scalar("select left_at is not null from endpoints where id = $1::uuid")
+        .bind(&alice.uc_id)
+        .fetch_one(pool)
+        .await
+        .expect("endpoint");
+    assert!(left, "the user/left itself was stored");
+
+    repair(pool).await;
+    let round = lifecycle::run_once(pool, Utc::now() + lifecycle::FIRST_RETRY).await.expect("round");
+    assert_eq!(round.resummarized, ids);
+    for joined in [&alice, &bob] {
+        assert!(instance(pool, joined).await.summarized);
+    }
+}

@@ -13,6 +13,7 @@ mod durability;
 mod embedded_pg;
 mod lifecycle;
 mod migrations;
+mod secrets_at_rest;
 mod server;
 mod summaries;
 mod throttle;

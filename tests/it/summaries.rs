@@ -324,3 +324,57 @@ async fn the_summary_keeps_other_extras_and_the_instance_times(pool: PgPool) {
         sqlx::query_as("select started_at, ended_at from conference_instances").fetch_one(pool).await.expect("times");
     assert_eq!(ended.duration_ms, Some((ended_at - started).num_milliseconds()));
 }
+
+/// Stores `rows` samples of `joined`'s fabric `connection` straight in the
+/// table, as rows the collector accepted before it refused non-physical
+/// figures are: a track of `ssrc` (inbound audio) and a candidate pair,
+/// each with `figure` as RTT, jitter and frame rate, and counters at their
+/// largest.
+pub async fn store_samples_directly(pool: &PgPool, joined: &Joined, connection: &str, ssrc: i64, figures: &[&str]) {
+    for (n, figure) in figures.iter().enumerate() {
+        sqlx::query(
+            "insert into stats_samples (sampled_at, fabric_id, app_id, stat_key, report_type, direction, media_kind,
+                                        ssrc, rtt_ms, jitter_ms, frame_rate, packets_lost, packets_received,
+                                        packets_sent)
+             select now() - make_interval(secs => $3), f.id, ci.app_id, kind || '-poison', kind,
+                    case when kind = 'track' then 'inbound' end, case when kind = 'track' then 'audio' end,
+                    case when kind = 'track' then $4 end, $5::text::float8, $5::text::float8, $5::text::float8,
+                    9223372036854775807, 9223372036854775807, 9223372036854775807
+               from fabrics f join conference_instances ci on ci.id = f.instance_id,
+                    unnest(array['track', 'candidatePair']) as kind
+              where f.endpoint_id = $1::uuid and f.connection_id = $2",
+        )
+        .bind(&joined.uc_id)
+        .bind(connection)
+        .bind(n as f64 + 0.5)
+        .bind(ssrc)
+        .bind(figure)
+        .execute(pool)
+        .await
+        .expect("poison samples");
+    }
+}
+
+#[sqlx::test]
+async fn stored_figures_no_network_produces_are_left_out_of_the_summary(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let pool = &collector.server.pool;
+    let now = now_ms();
+    let alice = collector.join("poisoned", "alice").await;
+    for at in [now - 20_000.0, now - 10_000.0] {
+        let tracks = json!([{ "id": "in-audio", "type": "inbound-rtp", "kind": "audio", "ssrc": 1111,
+                              "jitter": 0.005, "fractionLost": 0 }]);
+        stats(&collector, &alice, "pc-1", at, tracks, json!([{ "id": "CP1", "currentRoundTripTime": 0.05 }])).await;
+    }
+    // Two 1e308 overflowed `avg` ("value out of range: overflow"): the
+    // user/left that ended the conference answered 500, and every later
+    // summary of it failed too.
+    store_samples_directly(pool, &alice, "pc-1", 1111, &["1e308", "1e308", "NaN", "Infinity", "1.7e308"]).await;
+
+    leave(&collector, &alice).await;
+    let ended = summary(pool, &alice).await;
+    assert_eq!((ended.status.as_str(), ended.summarized), ("ended", true));
+    // Only the figures the client measured count: 50 ms RTT, 5 ms jitter.
+    assert_close(ended.quality_score, audio_score(50.0, 5.0, 0.0));
+    assert_eq!(ended.extras["worstStream"]["ssrc"], 1111);
+}

@@ -1,6 +1,7 @@
 //! Managing apps and their credentials: one code path for the CLI and the
 //! admin pages, each action audited in its own transaction. Secrets are
-//! generated here, encrypted with the master key, and returned exactly once.
+//! generated here, sealed to their row with the master key (`server::sealed`),
+//! and returned exactly once.
 
 pub mod jwt_key;
 pub mod origin;
@@ -17,6 +18,7 @@ use super::AppError;
 use super::audit::{Action, Actor, record};
 use super::db::apps::{self as store, AppRow};
 use super::master_key::MasterKey;
+use super::sealed::{self, Owner};
 use crate::api::{AppDetail, SecretRow};
 use crate::domain::InvalidField;
 
@@ -258,9 +260,10 @@ async fn insert_secret(
         return Err(InvalidField::new("label", "must be 1 to 100 characters").into());
     }
     let secret = random_secret("");
-    let (ciphertext, nonce) = key.encrypt(secret.expose_secret().as_bytes())?;
+    let secret_id = store::next_secret_id(tx).await?;
     let plain = secret.expose_secret();
+    let sealed = sealed::seal(key, Owner::AppSecret { app_id, secret_id }, plain.as_bytes())?;
     let last4 = &plain[plain.len() - 4..];
-    let secret_id = store::insert_secret(tx, app_id, label, &ciphertext, &nonce, last4).await?;
+    store::insert_secret(tx, secret_id, app_id, label, &sealed.ciphertext, &sealed.nonce, sealed::BOUND, last4).await?;
     Ok(NewSecret { app_id: public_id.to_owned(), secret_id, secret })
 }

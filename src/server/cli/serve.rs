@@ -10,7 +10,7 @@ use super::open;
 use crate::domain::{Email, Role};
 use crate::server::app::shutdown_signal;
 use crate::server::auth::password;
-use crate::server::{Application, Config, db, lifecycle, upkeep, webhooks};
+use crate::server::{Application, Config, db, lifecycle, sealed, upkeep, webhooks};
 
 /// Email of the admin created on the first start.
 const FIRST_ADMIN_EMAIL: &str = "admin@localhost";
@@ -24,6 +24,7 @@ pub async fn run(config: Config, database_url: &str) -> anyhow::Result<ExitCode>
     let lifecycle = lifecycle::start(pool.clone());
     let app = Application::build(config, pool.clone()).await?;
     let state = app.state();
+    sealed::upgrade(&pool, &state.master_key).await?;
     let webhooks = webhooks::start(pool.clone(), state.master_key.clone(), &state.config.public_url)?;
     let addr = app.addr()?;
     tracing::info!(%addr, "callscope is listening");

@@ -21,6 +21,7 @@ use utoipa::ToSchema;
 use super::token::LIFETIME_SECONDS;
 use crate::server::auth::ClientAddr;
 use crate::server::db::apps::{self, AppRow, Verifier};
+use crate::server::sealed::{self, Owner};
 use crate::server::{AppError, AppState};
 
 /// Clock skew tolerated on `exp` and `nbf`, in seconds.
@@ -165,7 +166,18 @@ async fn verify_with_secrets(state: &AppState, app: &AppRow, code: &str) -> Resu
     let validation = validation(Algorithm::HS256);
     let mut timing_error = None;
     for stored in apps::active_secrets(&state.pool, app.id).await? {
-        let secret = state.master_key.decrypt(&stored.ciphertext, &stored.nonce)?;
+        let owner = Owner::AppSecret { app_id: app.id, secret_id: stored.id };
+        let opened =
+            sealed::open(&state.master_key, owner, stored.ciphertext_format, &stored.ciphertext, &stored.nonce);
+        let secret = match opened {
+            Ok(secret) => secret,
+            Err(error) => {
+                // Not this row's (copied, moved), altered, or of another
+                // master key: unusable, and no reason to fail the others.
+                tracing::error!(app = %app.public_id, secret = stored.id, error = format!("{error:#}"), "an app secret does not decrypt; skipped");
+                continue;
+            }
+        };
         match jsonwebtoken::decode::<Value>(code, &DecodingKey::from_secret(secret.expose_secret()), &validation) {
             Ok(_) => return Ok(Verifier::Secret(stored.id)),
             Err(error) if is_timing(error.kind()) => timing_error = Some(error),

@@ -24,7 +24,8 @@ use super::lookups::Lookups;
 use super::token::Caller;
 use super::wire::{Millis, Validate, Wire, query_param};
 use crate::server::db::conferences::EndpointRow;
-use crate::server::db::{conferences, idempotency, summaries};
+use crate::server::db::{conferences, idempotency};
+use crate::server::lifecycle;
 use crate::server::progress::Progress;
 use crate::server::{AppError, AppState};
 
@@ -202,10 +203,12 @@ impl Ingest {
     }
 
     /// Summarises instance `instance_id`, which this request has just ended.
-    /// A later event from this process for it then marks the summary stale
-    /// at once (see `server::lifecycle`), unthrottled by the activity memo.
+    /// A summary that fails is left to the lifecycle worker: the client's
+    /// event is stored and acknowledged all the same. A later event from
+    /// this process for it then marks the summary stale at once (see
+    /// `server::lifecycle`), unthrottled by the activity memo.
     pub async fn summarize_ended(&mut self, instance_id: i64) -> Result<(), AppError> {
-        summaries::summarize(&mut self.tx, instance_id).await?;
+        lifecycle::summarize_or_defer(&mut self.tx, instance_id, Utc::now()).await?;
         self.lookups.forget_activity(instance_id);
         Ok(())
     }

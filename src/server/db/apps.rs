@@ -29,6 +29,8 @@ pub struct StoredSecret {
     pub ciphertext: Vec<u8>,
     /// Its nonce.
     pub nonce: Vec<u8>,
+    /// How it was sealed (`server::sealed`).
+    pub ciphertext_format: i16,
 }
 
 /// Inserts an app with `public_id`; `Ok(None)` when that appID is taken.
@@ -129,32 +131,48 @@ pub async fn find_for_update(tx: &mut Transaction<'_, Postgres>, public_id: &str
     .await?)
 }
 
-/// Stores an encrypted secret and returns its id.
+/// Reserves the id of a new app secret, so that its ciphertext can be
+/// bound to it (`server::sealed`) before the row is written.
+pub async fn next_secret_id(tx: &mut Transaction<'_, Postgres>) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar!(r#"select nextval(pg_get_serial_sequence('app_secrets', 'id')) as "id!""#)
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
+/// Stores secret `id` (from [`next_secret_id`]), sealed in `format`.
+#[expect(clippy::too_many_arguments, reason = "one per column of the row")]
 pub async fn insert_secret(
     tx: &mut Transaction<'_, Postgres>,
+    id: i64,
     app_id: i64,
     label: &str,
     ciphertext: &[u8],
     nonce: &[u8],
+    format: i16,
     last4: &str,
-) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar!(
-        "insert into app_secrets (app_id, label, ciphertext, nonce, last4) values ($1, $2, $3, $4, $5) returning id",
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "insert into app_secrets (id, app_id, label, ciphertext, nonce, ciphertext_format, last4)
+         overriding system value values ($1, $2, $3, $4, $5, $6, $7)",
+        id,
         app_id,
         label,
         ciphertext,
         nonce,
+        format,
         last4,
     )
-    .fetch_one(&mut **tx)
-    .await?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// The secrets of an app that are not revoked.
 pub async fn active_secrets(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<StoredSecret>, AppError> {
     Ok(sqlx::query_as!(
         StoredSecret,
-        "select id, ciphertext, nonce from app_secrets where app_id = $1 and revoked_at is null order by id",
+        "select id, ciphertext, nonce, ciphertext_format from app_secrets
+          where app_id = $1 and revoked_at is null order by id",
         app_id,
     )
     .fetch_all(db)

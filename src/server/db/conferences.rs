@@ -222,12 +222,15 @@ pub async fn end_silent(conn: &mut PgConnection, instance_id: i64) -> Result<(),
     Ok(())
 }
 
-/// Ended instances whose summary a late event made stale, locked for
+/// Ended instances without a current summary (a late event made it stale,
+/// or computing it failed and its back-off is over at `now`), locked for
 /// summarising; rows another worker holds are skipped.
-pub async fn claim_stale(conn: &mut PgConnection, limit: i64) -> Result<Vec<i64>, AppError> {
+pub async fn claim_stale(conn: &mut PgConnection, now: DateTime<Utc>, limit: i64) -> Result<Vec<i64>, AppError> {
     Ok(sqlx::query_scalar!(
         "select id from conference_instances where status = 'ended' and summarized_at is null
-          order by id limit $1 for update skip locked",
+            and (summary_retry_at is null or summary_retry_at <= $1)
+          order by id limit $2 for update skip locked",
+        now,
         limit,
     )
     .fetch_all(conn)

@@ -15,6 +15,7 @@ pub mod precall;
 pub mod progress;
 pub mod reports;
 pub mod sdps;
+pub mod sealed;
 pub mod sessions;
 pub mod ssrc;
 pub mod stats;

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::PgConnection;
 
@@ -66,8 +67,10 @@ impl StreamRow {
 /// the error count and failures by WebRTC function, and the quality score
 /// of its worst stream (see `docs/quality.md`), also per fabric; a total
 /// failure is notified to the app's individual webhooks. Run it in the
-/// transaction that ends the instance; running it again recomputes
-/// everything (and notifies nobody twice).
+/// transaction that ends the instance, through
+/// `server::lifecycle::summarize_or_defer` (so that a failure is isolated
+/// and retried); running it again recomputes everything (and notifies
+/// nobody twice), and clears the record of earlier failed attempts.
 pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), AppError> {
     let streams = streams(conn, instance_id).await?;
     let scored: Vec<(&StreamRow, f64)> =
@@ -109,6 +112,9 @@ pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), 
            )
            update conference_instances ci set
                summarized_at = now(),
+               summary_attempts = 0,
+               summary_retry_at = null,
+               summary_error = null,
                duration_ms = greatest(0, round(extract(epoch from
                    coalesce(ci.ended_at, ci.last_activity_at) - ci.started_at) * 1000))::bigint,
                participant_count = ef.participant_count,
@@ -146,6 +152,13 @@ pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), 
 /// Per-stream aggregates of the instance's RTP streams. Only the instance's
 /// fabrics are read, and only samples from an hour before it started to an
 /// hour after it ended (or now), so only those days' partitions are scanned.
+///
+/// Rows stored before the collector refused them may hold figures no
+/// network produces (`rtt: 1e308`, NaN, infinity): the means take only
+/// figures within the plausibility bounds of `domain::quality` (NaN
+/// compares above every number in PostgreSQL, so it is left out too). Two
+/// such rows once overflowed `avg` and failed every summary of the
+/// instance; the counters are `max`ed as bigint, which cannot overflow.
 async fn streams(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<StreamRow>, AppError> {
     Ok(sqlx::query_as!(
         StreamRow,
@@ -161,28 +174,63 @@ async fn streams(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<Stream
                  and report_type in ('track', 'candidatePair')
            ), pair_rtt as (
                -- Inbound streams rarely carry an RTT; the connection's is theirs too.
-               select fabric_id, avg(rtt_ms) as rtt_ms
+               select fabric_id, avg(rtt_ms) filter (where rtt_ms <= $2) as rtt_ms
                from samples where report_type = 'candidatePair'
                group by fabric_id
            )
            select t.fabric_id as "fabric_id!", t.ssrc as "ssrc!", t.direction as "direction?",
                   max(t.media_kind) as "media_kind?",
-                  coalesce(avg(t.rtt_ms), max(p.rtt_ms)) as "rtt_ms?",
-                  avg(t.jitter_ms) as "jitter_ms?",
+                  coalesce(avg(t.rtt_ms) filter (where t.rtt_ms <= $2), max(p.rtt_ms)) as "rtt_ms?",
+                  avg(t.jitter_ms) filter (where t.jitter_ms <= $3) as "jitter_ms?",
                   avg(t.fraction_lost) as "fraction_lost?",
                   max(t.packets_lost) as "packets_lost?",
                   max(t.packets_received) as "packets_received?",
                   max(t.packets_sent) as "packets_sent?",
-                  avg(t.frame_rate) as "frame_rate?",
+                  avg(t.frame_rate) filter (where t.frame_rate <= $4) as "frame_rate?",
                   avg(t.frame_height)::float8 as "frame_height?"
            from samples t left join pair_rtt p on p.fabric_id = t.fabric_id
            where t.report_type = 'track' and t.ssrc is not null
            group by t.fabric_id, t.ssrc, t.direction
            order by t.fabric_id, t.ssrc, t.direction"#,
         instance_id,
+        quality::PLAUSIBLE_RTT_MS,
+        quality::PLAUSIBLE_JITTER_MS,
+        quality::PLAUSIBLE_FRAME_RATE,
     )
     .fetch_all(conn)
     .await?)
+}
+
+/// How often the summary of instance `instance_id` has failed so far.
+pub async fn failed_attempts(conn: &mut PgConnection, instance_id: i64) -> Result<i32, AppError> {
+    let attempts = sqlx::query_scalar!("select summary_attempts from conference_instances where id = $1", instance_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(attempts.unwrap_or(0))
+}
+
+/// Notes that the summary of instance `instance_id` failed for the
+/// `attempts`-th time with `error`, and is not to be tried again before
+/// `retry_at`. The instance keeps `summarized_at` null, so the lifecycle
+/// worker takes it up again then.
+pub async fn record_failure(
+    conn: &mut PgConnection,
+    instance_id: i64,
+    attempts: i32,
+    retry_at: DateTime<Utc>,
+    error: &str,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "update conference_instances set summary_attempts = $2, summary_retry_at = $3, summary_error = $4
+          where id = $1",
+        instance_id,
+        attempts,
+        retry_at,
+        error,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Sets each fabric's score to its worst stream's; fabrics of the instance

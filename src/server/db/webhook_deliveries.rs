@@ -26,10 +26,16 @@ pub struct Claimed {
     pub payload: Option<String>,
     /// Where to POST.
     pub url: String,
+    /// The webhook, and its app (internal id): the row its secret is sealed to.
+    pub webhook_id: i64,
+    /// The webhook's app (internal id).
+    pub webhook_app_id: i64,
     /// The encrypted signing secret and its nonce.
     pub secret_ciphertext: Vec<u8>,
     /// Nonce of the secret.
     pub secret_nonce: Vec<u8>,
+    /// How the secret was sealed (`server::sealed`).
+    pub secret_format: i16,
     /// What rendering the body needs.
     pub cause: Cause,
 }
@@ -85,7 +91,8 @@ pub async fn claim(
            )
            select c.id, c.attempts, c.created_at, c.payload, c.reason, c.trigger_type, c.actual_value, c.total,
                   c.period_start, c.period_end,
-                  w.url, w.secret_ciphertext, w.secret_nonce, w.threshold, w.interval_seconds,
+                  w.url, w.id as webhook_id, w.app_id as webhook_app_id, w.secret_ciphertext, w.secret_nonce,
+                  w.secret_format, w.threshold, w.interval_seconds,
                   a.public_id as app_id,
                   ci.conference_id as "conference_id?",
                   least(f.overall_rating, f.audio_rating, f.video_rating, f.screen_rating) as lowest_rating
@@ -109,8 +116,11 @@ pub async fn claim(
             created_at: row.created_at,
             payload: row.payload,
             url: row.url,
+            webhook_id: row.webhook_id,
+            webhook_app_id: row.webhook_app_id,
             secret_ciphertext: row.secret_ciphertext,
             secret_nonce: row.secret_nonce,
+            secret_format: row.secret_format,
             cause: Cause {
                 reason: row.reason,
                 trigger_type: row.trigger_type,

@@ -33,23 +33,38 @@ pub struct SealedSecret<'a> {
     pub ciphertext: &'a [u8],
     /// Its nonce.
     pub nonce: &'a [u8],
+    /// How it was sealed (`server::sealed`).
+    pub format: i16,
     /// The secret's last four characters.
     pub last4: &'a str,
 }
 
-/// Inserts a webhook of `app_id`; its first period ends at `first_period_end`.
+/// Reserves the id of a new webhook, so that its secret can be bound to it
+/// (`server::sealed`) before the row is written.
+pub async fn next_id(conn: &mut PgConnection) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar!(r#"select nextval(pg_get_serial_sequence('webhooks', 'id')) as "id!""#)
+        .fetch_one(conn)
+        .await?)
+}
+
+/// Inserts webhook `id` (from [`next_id`]) of `app_id`; its first period
+/// ends at `first_period_end`.
 pub async fn insert(
     conn: &mut PgConnection,
+    id: i64,
     app_id: i64,
     settings: &Settings,
     secret: &SealedSecret<'_>,
     created_by: Option<i64>,
     first_period_end: DateTime<Utc>,
-) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar!(
-        "insert into webhooks (app_id, url, reasons, trigger_type, threshold, interval_seconds, enabled,
-                               secret_ciphertext, secret_nonce, secret_last4, created_by, next_evaluation_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id",
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "insert into webhooks (id, app_id, url, reasons, trigger_type, threshold, interval_seconds, enabled,
+                               secret_ciphertext, secret_nonce, secret_format, secret_last4, created_by,
+                               next_evaluation_at)
+         overriding system value
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        id,
         app_id,
         settings.url,
         &settings.reasons,
@@ -59,12 +74,14 @@ pub async fn insert(
         settings.enabled,
         secret.ciphertext,
         secret.nonce,
+        secret.format,
         secret.last4,
         created_by,
         first_period_end,
     )
-    .fetch_one(conn)
-    .await?)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// The settings of webhook `id` of `app_id`, locked for a change.
@@ -109,11 +126,13 @@ pub async fn update(
 /// Replaces the signing secret of webhook `id`.
 pub async fn set_secret(conn: &mut PgConnection, id: i64, secret: &SealedSecret<'_>) -> Result<(), AppError> {
     sqlx::query!(
-        "update webhooks set secret_ciphertext = $2, secret_nonce = $3, secret_last4 = $4, updated_at = now()
+        "update webhooks set secret_ciphertext = $2, secret_nonce = $3, secret_format = $4, secret_last4 = $5,
+                updated_at = now()
           where id = $1",
         id,
         secret.ciphertext,
         secret.nonce,
+        secret.format,
         secret.last4,
     )
     .execute(conn)

@@ -22,6 +22,7 @@ use super::{payload, signature};
 use crate::server::AppError;
 use crate::server::db::webhook_deliveries::{self as outbox, Attempt, Claimed, Next};
 use crate::server::master_key::MasterKey;
+use crate::server::sealed::{self, Owner};
 
 /// How long a receiver has to answer.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -152,10 +153,13 @@ impl Deliverer {
         body: String,
         now: DateTime<Utc>,
     ) -> Result<(reqwest::StatusCode, String), String> {
-        let secret = self.master_key.decrypt(&delivery.secret_ciphertext, &delivery.secret_nonce).map_err(|error| {
-            tracing::error!(delivery = delivery.id, error = format!("{error:#}"), "cannot sign a webhook delivery");
-            "cannot decrypt the webhook's secret: was the master key changed?".to_owned()
-        })?;
+        let owner = Owner::Webhook { app_id: delivery.webhook_app_id, webhook_id: delivery.webhook_id };
+        let (ciphertext, nonce) = (&delivery.secret_ciphertext, &delivery.secret_nonce);
+        let secret =
+            sealed::open(&self.master_key, owner, delivery.secret_format, ciphertext, nonce).map_err(|error| {
+                tracing::error!(delivery = delivery.id, error = format!("{error:#}"), "cannot sign a webhook delivery");
+                "cannot decrypt the webhook's secret: was the master key changed, or the row altered?".to_owned()
+            })?;
         let signature = signature::sign(secret.expose_secret(), now.timestamp(), body.as_bytes());
         let mut response = self
             .client

@@ -2,8 +2,8 @@
 //!
 //! - Managing an app's webhooks: one code path for the CLI and the admin
 //!   pages, each action audited in its own transaction. A webhook's signing
-//!   secret is generated here, encrypted with the master key, and returned
-//!   exactly once.
+//!   secret is generated here, sealed to its row with the master key
+//!   (`server::sealed`), and returned exactly once.
 //! - Causes enqueue notifications in the transaction that commits them (see
 //!   `db::webhooks`): a conference summarised as a total failure, a feedback
 //!   rated 1–2, and — through [`evaluator`] — an interval whose share
@@ -33,6 +33,7 @@ use super::audit::{Action, Actor, record};
 use super::db::webhook_deliveries as outbox;
 use super::db::webhooks::{self as store, SealedSecret, Settings};
 use super::master_key::MasterKey;
+use super::sealed::{self, Owner, Sealed};
 use crate::api::{DELIVERY_LOG_SIZE, REASONS, WebhookDetail, WebhookRow};
 use crate::domain::InvalidField;
 pub use delivery::Deliverer;
@@ -139,9 +140,10 @@ pub async fn create(
 ) -> Result<NewWebhookSecret, AppError> {
     let settings = input.check()?;
     let (app, mut tx) = begin(pool, public_id).await?;
-    let (secret, sealed) = new_secret(key)?;
+    let id = store::next_id(&mut tx).await?;
+    let (secret, sealed) = new_secret(key, Owner::Webhook { app_id: app.id, webhook_id: id })?;
     let sealed = sealed.as_sealed();
-    let id = store::insert(&mut tx, app.id, &settings, &sealed, actor.user_id(), period_from_now(&settings)).await?;
+    store::insert(&mut tx, id, app.id, &settings, &sealed, actor.user_id(), period_from_now(&settings)).await?;
     record(&mut tx, actor, action("webhook.create", app.id, id, described(public_id, &settings))).await?;
     tx.commit().await?;
     Ok(NewWebhookSecret { webhook_id: id, secret })
@@ -171,7 +173,7 @@ pub async fn rotate_secret(
 ) -> Result<NewWebhookSecret, AppError> {
     let (app, mut tx) = begin(pool, public_id).await?;
     store::settings_for_update(&mut tx, app.id, id).await?.ok_or(AppError::NotFound)?;
-    let (secret, sealed) = new_secret(key)?;
+    let (secret, sealed) = new_secret(key, Owner::Webhook { app_id: app.id, webhook_id: id })?;
     store::set_secret(&mut tx, id, &sealed.as_sealed()).await?;
     record(&mut tx, actor, action("webhook.secret.rotate", app.id, id, json!({ "appID": public_id }))).await?;
     tx.commit().await?;
@@ -243,25 +245,30 @@ fn period_from_now(settings: &Settings) -> DateTime<Utc> {
     Utc::now() + TimeDelta::seconds(i64::from(settings.interval_seconds))
 }
 
-/// A new secret and its sealed form.
-struct Sealed {
-    ciphertext: Vec<u8>,
-    nonce: Vec<u8>,
+/// A new secret's sealed form.
+struct NewSealed {
+    sealed: Sealed,
     last4: String,
 }
 
-impl Sealed {
+impl NewSealed {
     fn as_sealed(&self) -> SealedSecret<'_> {
-        SealedSecret { ciphertext: &self.ciphertext, nonce: &self.nonce, last4: &self.last4 }
+        SealedSecret {
+            ciphertext: &self.sealed.ciphertext,
+            nonce: &self.sealed.nonce,
+            format: sealed::BOUND,
+            last4: &self.last4,
+        }
     }
 }
 
-fn new_secret(key: &MasterKey) -> Result<(SecretString, Sealed), AppError> {
+/// A new signing secret, sealed to the webhook `owner`.
+fn new_secret(key: &MasterKey, owner: Owner) -> Result<(SecretString, NewSealed), AppError> {
     let secret = random_secret("whsec_");
     let plain = secret.expose_secret();
-    let (ciphertext, nonce) = key.encrypt(plain.as_bytes())?;
+    let sealed = sealed::seal(key, owner, plain.as_bytes())?;
     let last4 = plain[plain.len() - 4..].to_owned();
-    Ok((secret, Sealed { ciphertext, nonce, last4 }))
+    Ok((secret, NewSealed { sealed, last4 }))
 }
 
 /// What the audit log says of a webhook: never its URL's path or query,
