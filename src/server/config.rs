@@ -176,6 +176,8 @@ pub struct Config {
     pub authenticate_per_address_per_minute: NonZeroU32,
     /// `/authenticate` requests per minute for one appID.
     pub authenticate_per_app_per_minute: NonZeroU32,
+    /// How long one dashboard query may run (`statement_timeout`); zero: no limit.
+    pub dashboard_statement_timeout: Duration,
 }
 
 /// The sign-in throttle's settings.
@@ -189,8 +191,6 @@ pub struct LoginThrottle {
     pub per_address: u32,
     /// The first delay; it doubles with each further failure.
     pub delay: Duration,
-    /// How long one dashboard query may run (`statement_timeout`); zero: no limit.
-    pub dashboard_statement_timeout: Duration,
 }
 
 impl Config {
