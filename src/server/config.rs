@@ -58,6 +58,33 @@ pub struct ConfigArgs {
     /// Hours a dashboard session stays valid without use.
     #[arg(long, env = "CALLSCOPE_SESSION_HOURS", default_value_t = 12, global = true)]
     pub session_hours: u32,
+
+    /// Networks webhooks may be delivered to although they are loopback,
+    /// private, link-local, ULA or CGNAT: comma-separated CIDRs or single
+    /// addresses (e.g. `10.1.0.0/16,fd12::/64`). Metadata addresses stay refused.
+    #[arg(long, env = "CALLSCOPE_WEBHOOK_ALLOW_NETWORKS", value_delimiter = ',', value_parser = parse_network, global = true)]
+    pub webhook_allow_networks: Vec<ipnet::IpNet>,
+
+    /// Stats objects (samples) one endpoint may send per minute, per
+    /// process; 0 for no quota, else at least 2000 (one full submission).
+    #[arg(long, env = "CALLSCOPE_QUOTA_SAMPLES_PER_MINUTE", default_value_t = 30_000, global = true)]
+    pub quota_samples_per_minute: u32,
+
+    /// Error reports one endpoint may send per minute, per process; 0 for no quota.
+    #[arg(long, env = "CALLSCOPE_QUOTA_ERRORS_PER_MINUTE", default_value_t = 60, global = true)]
+    pub quota_errors_per_minute: u32,
+
+    /// Other events one endpoint may send per minute, per process; 0 for no quota.
+    #[arg(long, env = "CALLSCOPE_QUOTA_EVENTS_PER_MINUTE", default_value_t = 600, global = true)]
+    pub quota_events_per_minute: u32,
+}
+
+/// A network in CIDR notation, or one address (a /32 or /128).
+fn parse_network(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{text:?} is neither a network like 10.0.0.0/8 nor an address"))
 }
 
 impl ConfigArgs {
@@ -115,6 +142,14 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Session lifetime without use.
     pub session_ttl: Duration,
+    /// Networks webhooks may reach although they are private (see `webhooks::target`).
+    pub webhook_allow_networks: Vec<ipnet::IpNet>,
+    /// Stats samples per endpoint and minute (0: no quota; see `collector::quota`).
+    pub quota_samples_per_minute: u32,
+    /// Error reports per endpoint and minute (0: no quota).
+    pub quota_errors_per_minute: u32,
+    /// Other events per endpoint and minute (0: no quota).
+    pub quota_events_per_minute: u32,
 }
 
 impl Config {
@@ -145,6 +180,10 @@ impl Config {
             body_limit_bytes: args.body_limit_bytes,
             secure_cookies: args.secure_cookies,
             session_ttl: Duration::from_secs(u64::from(args.session_hours) * 3600),
+            webhook_allow_networks: args.webhook_allow_networks.iter().map(ipnet::IpNet::trunc).collect(),
+            quota_samples_per_minute: args.quota_samples_per_minute,
+            quota_errors_per_minute: args.quota_errors_per_minute,
+            quota_events_per_minute: args.quota_events_per_minute,
         })
     }
 }

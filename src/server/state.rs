@@ -6,7 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
-use super::collector::{Lookups, StatsWriter, TokenKeys};
+use super::collector::{Lookups, Quotas, StatsWriter, TokenKeys};
 use super::master_key::MasterKey;
 use super::progress::Progress;
 use super::{AppError, Config};
@@ -28,6 +28,8 @@ pub struct AppState {
     pub lookups: Arc<Lookups>,
     /// Writes stats submissions in batches (group commit).
     pub stats_writer: Arc<StatsWriter>,
+    /// Per-endpoint ingestion quotas of this process.
+    pub quotas: Arc<Quotas>,
 }
 
 impl AppState {
@@ -37,6 +39,7 @@ impl AppState {
         let master_key = MasterKey::load(config.master_key.as_ref(), &config.data_dir)?;
         Ok(Self {
             stats_writer: Arc::new(StatsWriter::start(&pool)),
+            quotas: Arc::new(Quotas::from_config(&config)?),
             pool,
             tokens: Arc::new(TokenKeys::new(&master_key)),
             master_key: Arc::new(master_key),

@@ -1,7 +1,5 @@
 //! Shared helpers: a real server on port 0 over a fresh, migrated database.
 
-use std::path::PathBuf;
-
 use callscope::domain::{Email, Role};
 use callscope::server::auth::password;
 use callscope::server::config::ConfigArgs;
@@ -20,8 +18,8 @@ pub struct TestApp {
 /// listening on a free port.
 pub fn test_config() -> Config {
     let data_dir = std::env::temp_dir().join("callscope-it");
-    let mut args = ConfigArgs::parse_from(["--addr", "127.0.0.1:0", "--body-limit-bytes", "65536"])
-        .expect("default settings");
+    let mut args =
+        ConfigArgs::parse_from(["--addr", "127.0.0.1:0", "--body-limit-bytes", "65536"]).expect("default settings");
     args.data_dir = data_dir;
     // The tests hand the server its pool; the store setting is not used.
     args.database_url = None;
