@@ -109,6 +109,8 @@ export default defineConfig({
       ...inheritedEnv,
       CALLSCOPE_ADDR: listenAddr(baseURL),
       CALLSCOPE_DATA_DIR: dataDir,
+      // The webhook specs point at loopback, which webhooks may not reach by default.
+      CALLSCOPE_WEBHOOK_ALLOW_NETWORKS: process.env.CALLSCOPE_WEBHOOK_ALLOW_NETWORKS ?? '127.0.0.0/8,::1/128',
     },
   },
 });

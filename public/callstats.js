@@ -60,6 +60,8 @@
     requestTimeoutMs: 10000,
     backoffStartMs: 500,
     backoffCapMs: 15000,
+    // The longest Retry-After honoured, so a wrong header cannot park the queue for good.
+    retryAfterCapMs: 60 * 60 * 1000,
     jwtLifetimeSeconds: 300,
     // Re-authenticate this long before the access token expires.
     tokenRefreshMarginMs: 5 * 60 * 1000,
@@ -673,6 +675,21 @@
     return status === 408 || status === 429 || status >= 500;
   }
 
+  /**
+   * How long an answer asks the client to wait before sending again
+   * (`Retry-After`, in seconds or as an HTTP date), in ms; 0 when it does
+   * not say. A quota's 429 and a 503 carry it.
+   */
+  function retryAfterMs(response, now) {
+    const value = response && response.headers && typeof response.headers.get === 'function'
+      ? response.headers.get('Retry-After')
+      : null;
+    if (value === null || value === undefined) return 0;
+    const text = String(value).trim();
+    const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+    return Number.isFinite(ms) ? Math.min(Math.max(0, ms), TIMING.retryAfterCapMs) : 0;
+  }
+
   /** Exponential backoff with jitter: between half and all of min(cap, start·2^attempt). */
   function backoffDelay(attempt, random) {
     const ceiling = Math.min(TIMING.backoffCapMs, TIMING.backoffStartMs * Math.pow(2, attempt));
@@ -748,7 +765,8 @@
           }
           throw this.refuse(CS_ERROR.authError, `authentication refused: ${outcome.refused}`);
         }
-        const delay = backoffDelay(attempt, this.env.random);
+        // Never sooner than the collector asked (429/503 with Retry-After).
+        const delay = Math.max(backoffDelay(attempt, this.env.random), outcome.waitMs || 0);
         if (attempt === 0) this.notify(CS_ERROR.httpError, outcome.unreachable);
         this.log.debug(`authentication: ${outcome.unreachable}; retrying in ${Math.round(delay)} ms`);
         await sleep(this.env, delay);
@@ -839,7 +857,9 @@
         const expiresIn = Number(body.expires_in) > 0 ? Number(body.expires_in) : 7200;
         return { token: body.access_token, expiresIn };
       }
-      if (isRetryableStatus(status)) return { unreachable: `${this.url} answered ${status}` };
+      if (isRetryableStatus(status)) {
+        return { unreachable: `${this.url} answered ${status}`, waitMs: retryAfterMs(answer.response, this.env.now()) };
+      }
       const reason = (body && (body.errorReason || body.error_description || body.msg || body.error))
         || `${this.url} answered ${status}`;
       const actions = body && body['urn:x-callstats:auth:errorActions'];
@@ -956,10 +976,18 @@
           lane.inFlight = null;
           if (outcome.halt) break;
           if (outcome.retry) {
-            const delay = backoffDelay(entry.attempts, this.env.random);
             entry.attempts += 1;
-            this.log.debug(`${entry.label}: ${outcome.retry}; retry ${entry.attempts} in ${Math.round(delay)} ms`);
-            await this.backoff(delay);
+            if (outcome.waitMs > 0) {
+              // The collector said when (a quota's 429): the same request,
+              // with its key, goes again then and not sooner, even if the
+              // browser comes back online meanwhile.
+              this.log.debug(`${entry.label}: ${outcome.retry}; retry ${entry.attempts} in ${outcome.waitMs} ms, as asked`);
+              await sleep(this.env, outcome.waitMs);
+            } else {
+              const delay = backoffDelay(entry.attempts - 1, this.env.random);
+              this.log.debug(`${entry.label}: ${outcome.retry}; retry ${entry.attempts} in ${Math.round(delay)} ms`);
+              await this.backoff(delay);
+            }
             continue;
           }
           this.settle(lane, entry, outcome);
@@ -1020,7 +1048,9 @@
         this.tokens.invalidate(token);
         return { retry: 'the access token was refused (401); authenticating again' };
       }
-      if (isRetryableStatus(status)) return { retry: `the collector answered ${status}` };
+      if (isRetryableStatus(status)) {
+        return { retry: `the collector answered ${status}`, waitMs: retryAfterMs(answer.response, this.env.now()) };
+      }
       const message = `${status} ${body && body.msg ? body.msg : answer.text.slice(0, 500)}`;
       return { rejected: true, status, message };
     }
@@ -2504,6 +2534,7 @@
   callstats._internal = Object.freeze({
     Transport,
     backoffDelay,
+    retryAfterMs,
     maskIPs,
     maskDeep,
     signHs256Jwt,

@@ -68,8 +68,8 @@ pub struct ConfigArgs {
 
     /// Peers whose `X-Forwarded-For` is believed: IP addresses or CIDR
     /// networks, comma-separated (e.g. `127.0.0.1,10.0.0.0/8`). Default: none.
-    #[arg(long, env = "CALLSCOPE_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
-    pub trusted_proxies: Vec<String>,
+    #[arg(long, env = "CALLSCOPE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network, global = true)]
+    pub trusted_proxies: Vec<IpNet>,
 
     /// Password hashes computed at once (each argon2id hash takes ~19 MiB).
     /// Unset: the number of CPUs.
@@ -107,6 +107,32 @@ pub struct ConfigArgs {
     /// answers 503). Collector writes are not affected. 0 turns it off.
     #[arg(long, env = "CALLSCOPE_DASHBOARD_STATEMENT_TIMEOUT_MS", default_value_t = 10_000, global = true)]
     pub dashboard_statement_timeout_ms: u64,
+    /// Networks webhooks may be delivered to although they are loopback,
+    /// private, link-local, ULA or CGNAT: comma-separated CIDRs or single
+    /// addresses (e.g. `10.1.0.0/16,fd12::/64`). Metadata addresses stay refused.
+    #[arg(long, env = "CALLSCOPE_WEBHOOK_ALLOW_NETWORKS", value_delimiter = ',', value_parser = parse_network, global = true)]
+    pub webhook_allow_networks: Vec<IpNet>,
+
+    /// Stats objects (samples) one endpoint may send per minute, per
+    /// process; 0 for no quota, else at least 2000 (one full submission).
+    #[arg(long, env = "CALLSCOPE_QUOTA_SAMPLES_PER_MINUTE", default_value_t = 30_000, global = true)]
+    pub quota_samples_per_minute: u32,
+
+    /// Error reports one endpoint may send per minute, per process; 0 for no quota.
+    #[arg(long, env = "CALLSCOPE_QUOTA_ERRORS_PER_MINUTE", default_value_t = 60, global = true)]
+    pub quota_errors_per_minute: u32,
+
+    /// Other events one endpoint may send per minute, per process; 0 for no quota.
+    #[arg(long, env = "CALLSCOPE_QUOTA_EVENTS_PER_MINUTE", default_value_t = 600, global = true)]
+    pub quota_events_per_minute: u32,
+}
+
+/// A network in CIDR notation, or one address (a /32 or /128).
+fn parse_network(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is neither a network like 10.0.0.0/8 nor an address"))
 }
 
 impl ConfigArgs {
@@ -178,6 +204,14 @@ pub struct Config {
     pub authenticate_per_app_per_minute: NonZeroU32,
     /// How long one dashboard query may run (`statement_timeout`); zero: no limit.
     pub dashboard_statement_timeout: Duration,
+    /// Networks webhooks may reach although they are private (see `webhooks::target`).
+    pub webhook_allow_networks: Vec<IpNet>,
+    /// Stats samples per endpoint and minute (0: no quota; see `collector::quota`).
+    pub quota_samples_per_minute: u32,
+    /// Error reports per endpoint and minute (0: no quota).
+    pub quota_errors_per_minute: u32,
+    /// Other events per endpoint and minute (0: no quota).
+    pub quota_events_per_minute: u32,
 }
 
 /// The sign-in throttle's settings.
@@ -223,12 +257,7 @@ impl Config {
             body_limit_bytes: args.body_limit_bytes,
             session_ttl: Duration::from_secs(u64::from(args.session_hours) * 3600),
             session_max_age: Duration::from_secs(u64::from(args.session_max_hours) * 3600),
-            trusted_proxies: args
-                .trusted_proxies
-                .iter()
-                .filter(|entry| !entry.trim().is_empty())
-                .map(|entry| parse_network(entry.trim()))
-                .collect::<anyhow::Result<_>>()?,
+            trusted_proxies: args.trusted_proxies.iter().map(IpNet::trunc).collect(),
             hash_concurrency: match args.hash_concurrency {
                 Some(0) => bail!("CALLSCOPE_HASH_CONCURRENCY must be at least 1"),
                 Some(n) => n,
@@ -248,16 +277,12 @@ impl Config {
             authenticate_per_app_per_minute: NonZeroU32::new(args.authenticate_per_app_per_minute)
                 .context("CALLSCOPE_AUTHENTICATE_PER_APP_PER_MINUTE must be at least 1")?,
             dashboard_statement_timeout: Duration::from_millis(args.dashboard_statement_timeout_ms),
+            webhook_allow_networks: args.webhook_allow_networks.iter().map(IpNet::trunc).collect(),
+            quota_samples_per_minute: args.quota_samples_per_minute,
+            quota_errors_per_minute: args.quota_errors_per_minute,
+            quota_events_per_minute: args.quota_events_per_minute,
         })
     }
-}
-
-/// An IP address (a network of one) or a CIDR network.
-fn parse_network(entry: &str) -> anyhow::Result<IpNet> {
-    entry
-        .parse::<IpNet>()
-        .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
-        .with_context(|| format!("CALLSCOPE_TRUSTED_PROXIES: {entry:?} is neither an IP address nor a CIDR network"))
 }
 
 #[cfg(test)]
@@ -284,8 +309,6 @@ mod tests {
         let shown: Vec<String> = config.trusted_proxies.iter().map(ToString::to_string).collect();
         assert_eq!(shown, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
         assert!(load(&[]).trusted_proxies.is_empty());
-        let mut bad = ConfigArgs::parse_from(["--trusted-proxies", "proxy.example"]).expect("args");
-        bad.leptos_toml = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml"));
-        assert!(Config::load(&bad).is_err());
+        assert!(ConfigArgs::parse_from(["--trusted-proxies", "proxy.example"]).is_err());
     }
 }

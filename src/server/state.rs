@@ -7,7 +7,7 @@ use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
 use super::auth::AuthLimits;
-use super::collector::{Lookups, StatsWriter, TokenKeys};
+use super::collector::{Lookups, Quotas, StatsWriter, TokenKeys};
 use super::master_key::MasterKey;
 use super::progress::Progress;
 use super::{AppError, Config};
@@ -35,6 +35,8 @@ pub struct AppState {
     pub stats_writer: Arc<StatsWriter>,
     /// Sign-in and `/authenticate` limits of this process.
     pub auth: Arc<AuthLimits>,
+    /// Per-endpoint ingestion quotas of this process.
+    pub quotas: Arc<Quotas>,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
         Ok(Self {
             stats_writer: Arc::new(StatsWriter::start(&pool)),
             dashboard_pool: super::db::dashboard::pool(&pool, config.dashboard_statement_timeout),
+            quotas: Arc::new(Quotas::from_config(&config)?),
             pool,
             tokens: Arc::new(TokenKeys::new(&master_key)),
             auth: Arc::new(AuthLimits::new(&config, &master_key)),

@@ -157,7 +157,9 @@ pub async fn app(
             }
             "revoke_key" => apps::revoke_key(pool, actor, &app, posted.get("keyID")).await.map(|()| Done::Plain),
             "add_webhook" => {
-                let secret = webhooks::create(pool, actor, &state.master_key, &app, posted.webhook()?).await?;
+                let targets = webhooks::TargetPolicy::new(&state.config.webhook_allow_networks);
+                let secret =
+                    webhooks::create(pool, actor, &state.master_key, &targets, &app, posted.webhook()?).await?;
                 Ok(Done::webhook_secret(&app, secret))
             }
             "remove_webhook" => {
@@ -179,7 +181,10 @@ pub async fn webhook(
     submit(state, parts, Posted::new(pairs), async move |state, actor, posted| {
         let pool = &state.pool;
         match posted.intent.as_str() {
-            "update_webhook" => webhooks::update(pool, actor, &app, id, posted.webhook()?).await.map(|()| Done::Plain),
+            "update_webhook" => {
+                let targets = webhooks::TargetPolicy::new(&state.config.webhook_allow_networks);
+                webhooks::update(pool, actor, &targets, &app, id, posted.webhook()?).await.map(|()| Done::Plain)
+            }
             "rotate_webhook_secret" => {
                 let secret = webhooks::rotate_secret(pool, actor, &state.master_key, &app, id).await?;
                 Ok(Done::webhook_secret(&app, secret))

@@ -14,6 +14,7 @@ use super::webhook::WebhookCommand;
 use crate::server::apps;
 use crate::server::audit::Actor;
 use crate::server::master_key::MasterKey;
+use crate::server::webhooks::TargetPolicy;
 
 /// App commands.
 #[derive(Debug, clap::Subcommand)]
@@ -149,8 +150,14 @@ pub enum KeyCommand {
     },
 }
 
-/// Runs an app command.
-pub async fn run(command: AppCommand, pool: &PgPool, key: &MasterKey, json: bool) -> anyhow::Result<ExitCode> {
+/// Runs an app command; webhooks may reach only what `targets` allows.
+pub async fn run(
+    command: AppCommand,
+    pool: &PgPool,
+    key: &MasterKey,
+    targets: &TargetPolicy,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let actor = &Actor::Cli;
     match command {
         AppCommand::Create { name } => {
@@ -269,7 +276,7 @@ pub async fn run(command: AppCommand, pool: &PgPool, key: &MasterKey, json: bool
                 &format!("added key {key_id:?} (sha256 {fingerprint})"),
             );
         }
-        AppCommand::Webhook(command) => return super::webhook::run(command, pool, key, json).await,
+        AppCommand::Webhook(command) => return super::webhook::run(command, pool, key, targets, json).await,
         AppCommand::Key(KeyCommand::Revoke { app, key_id }) => {
             apps::revoke_key(pool, actor, &app, &key_id).await.with_context(|| format!("no active key {key_id:?}"))?;
             report(

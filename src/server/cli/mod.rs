@@ -19,6 +19,7 @@ use sqlx::PgPool;
 use super::config::{ConfigArgs, DatabaseSource};
 use super::embedded_pg::{self, EmbeddedPostgres};
 use super::master_key::MasterKey;
+use super::webhooks::TargetPolicy;
 use super::{Config, db};
 
 /// callscope: self-hosted WebRTC call-quality monitoring.
@@ -79,7 +80,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Command::App(command) => {
                 let key = MasterKey::load(config.master_key.as_ref(), &config.data_dir)?;
-                app::run(command, &open(&database_url).await?, &key, cli.json).await
+                let targets = TargetPolicy::new(&config.webhook_allow_networks);
+                app::run(command, &open(&database_url).await?, &key, &targets, cli.json).await
             }
             Command::User(command) => user::run(command, &open(&database_url).await?, cli.json).await,
             Command::Audit(command) => audit::run(command, &open(&database_url).await?, cli.json).await,

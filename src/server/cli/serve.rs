@@ -25,7 +25,8 @@ pub async fn run(config: Config, database_url: &str) -> anyhow::Result<ExitCode>
     let app = Application::build(config, pool.clone()).await?;
     let state = app.state();
     sealed::upgrade(&pool, &state.master_key).await?;
-    let webhooks = webhooks::start(pool.clone(), state.master_key.clone(), &state.config.public_url)?;
+    let targets = webhooks::TargetPolicy::new(&state.config.webhook_allow_networks);
+    let webhooks = webhooks::start(pool.clone(), state.master_key.clone(), &state.config.public_url, targets)?;
     let addr = app.addr()?;
     tracing::info!(%addr, "callscope is listening");
     println!("callscope is listening on http://{addr} (sign in at http://{addr}/login)");

@@ -135,11 +135,17 @@ impl SettingArgs {
 }
 
 /// Runs a webhook command.
-pub async fn run(command: WebhookCommand, pool: &PgPool, key: &MasterKey, json: bool) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    command: WebhookCommand,
+    pool: &PgPool,
+    key: &MasterKey,
+    targets: &webhooks::TargetPolicy,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let actor = &Actor::Cli;
     match command {
         WebhookCommand::Add { app, settings } => {
-            let secret = webhooks::create(pool, actor, key, &app, settings.over(None)).await?;
+            let secret = webhooks::create(pool, actor, key, targets, &app, settings.over(None)).await?;
             report(
                 json,
                 &json!({ "appID": app, "webhookID": secret.webhook_id, "secret": secret.secret.expose_secret() }),
@@ -155,7 +161,7 @@ pub async fn run(command: WebhookCommand, pool: &PgPool, key: &MasterKey, json: 
             let current = current.with_context(|| format!("app {app} has no webhook {id}"))?;
             let mut input = settings.over(Some(&current));
             input.enabled |= enabled;
-            webhooks::update(pool, actor, &app, id, input).await?;
+            webhooks::update(pool, actor, targets, &app, id, input).await?;
             let updated = webhooks::detail(pool, &app, id).await?.webhook;
             report(json, &serde_json::to_value(&updated)?, &line(&updated));
         }

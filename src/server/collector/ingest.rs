@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
 use super::lookups::Lookups;
+use super::quota::Kind;
 use super::token::Caller;
 use super::wire::{Millis, Validate, Wire, query_param};
 use crate::server::db::conferences::EndpointRow;
@@ -150,6 +151,10 @@ where
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let Authorized { caller, path, body, at, raw, parts } =
             Authorized::<EndpointPath, T>::from_request(request, state).await?;
+        // The quota is spent before any write, so a refused request can be sent again.
+        let uc_id = parse_uc_id(&path)?;
+        let known = check_endpoint(&caller, &path, uc_id, state.lookups.endpoint(&state.pool, uc_id).await?)?;
+        state.quotas.charge(known.id, Kind::of_path(parts.uri.path()), 1)?;
         let mut ingest = Ingest::begin(state, &caller, &parts, &raw).await?;
         let endpoint = ingest.endpoint(&caller, &path, at).await?;
         Ok(Self { ingest, endpoint, body, at })

@@ -11,6 +11,7 @@ mod fabric;
 mod ingest;
 mod lookups;
 mod openapi;
+mod quota;
 mod responses;
 mod stats;
 mod stats_writer;
@@ -29,6 +30,7 @@ use utoipa_axum::routes;
 
 pub use authenticate::{AccessToken, LEEWAY_SECONDS};
 pub use lookups::Lookups;
+pub use quota::Quotas;
 pub use stats_writer::StatsWriter;
 pub use token::{Caller, LIFETIME_SECONDS, TokenKeys};
 

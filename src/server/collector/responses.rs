@@ -56,6 +56,13 @@ pub enum EventResponses {
     /// Well-formed JSON that breaks a rule; `field` names it.
     #[response(status = 422, description = "Invalid request body data.")]
     Invalid(ErrorResponse),
+    /// The endpoint is over its ingestion quota; nothing was stored.
+    #[response(
+        status = 429,
+        description = "Over this endpoint's quota per minute: send the same request again after `Retry-After` seconds.",
+        headers(("Retry-After" = u64, description = "Whole seconds after which the same request fits the quota."))
+    )]
+    OverQuota(ErrorResponse),
     /// The store is not answering; retry with the same Idempotency-Key.
     #[response(status = 503, description = "Service unavailable.")]
     Unavailable(ErrorResponse),

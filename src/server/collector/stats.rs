@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
 use super::ingest::{Authorized, EndpointPath, check_endpoint, idempotency_key, parse_uc_id};
+use super::quota::Kind;
 use super::responses::EventResponses;
 use super::user::envelope;
 use super::wire::{self, Millis, Validate};
@@ -285,6 +286,7 @@ pub async fn submit(
     let (pool, lookups) = (&state.pool, &state.lookups);
     let uc_id = parse_uc_id(&path)?;
     let endpoint = check_endpoint(&caller, &path, uc_id, lookups.endpoint(pool, uc_id).await?)?;
+    state.quotas.charge(endpoint.id, Kind::Samples, samples.len())?;
     lookups.touch(pool, endpoint.instance_id, at).await?;
     let fabric_id =
         lookups.fabric(pool, endpoint.id, endpoint.instance_id, &body.connection_id, &body.remote_id, at).await?;

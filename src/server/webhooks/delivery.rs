@@ -4,9 +4,10 @@
 //! `db::webhook_deliveries`), renders a body the first time, and POSTs it
 //! signed (`signature`). Every attempt is logged with its status, latency
 //! and the start of the response. A 2xx answer delivers; anything else —
-//! another status, a redirect, a refused connection, no answer within
-//! [`TIMEOUT`] — is retried with exponential backoff and jitter for at least
-//! [`RETRY_FOR`], then given up with an error in the log and the delivery
+//! another status, a redirect, a refused connection, a target address the
+//! [`TargetPolicy`] refuses, no answer within [`TIMEOUT`] — is retried
+//! with exponential backoff and jitter for at least [`RETRY_FOR`], then
+//! given up with an error in the log and the delivery
 //! marked `failed` on the admin page, where it can be replayed.
 
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use secrecy::ExposeSecret;
 use sqlx::PgPool;
 use tokio::task::JoinSet;
 
+use super::target::{NoAllowedAddress, TargetPolicy};
 use super::{payload, signature};
 use crate::server::AppError;
 use crate::server::db::webhook_deliveries::{self as outbox, Attempt, Claimed, Next};
@@ -49,6 +51,7 @@ pub struct Deliverer {
     pool: PgPool,
     master_key: Arc<MasterKey>,
     public_url: Arc<str>,
+    targets: TargetPolicy,
     client: reqwest::Client,
 }
 
@@ -64,14 +67,25 @@ pub struct Outcome {
 }
 
 impl Deliverer {
-    /// A deliverer over `pool` whose payloads link to the dashboard at `public_url`.
-    pub fn new(pool: PgPool, master_key: Arc<MasterKey>, public_url: &str) -> anyhow::Result<Self> {
+    /// A deliverer over `pool` whose payloads link to the dashboard at
+    /// `public_url`, and which connects only to addresses `targets` allows.
+    pub fn new(
+        pool: PgPool,
+        master_key: Arc<MasterKey>,
+        public_url: &str,
+        targets: TargetPolicy,
+    ) -> anyhow::Result<Self> {
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
+            // A redirect could point anywhere, after the target was checked.
             .redirect(reqwest::redirect::Policy::none())
+            // Every name is resolved, and every address checked, here…
+            .dns_resolver(targets.resolver())
+            // …which a proxy would do instead (and `HTTP_PROXY` is not the operator's choice of target).
+            .no_proxy()
             .user_agent(concat!("callscope-webhooks/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Self { pool, master_key, public_url: public_url.into(), client })
+        Ok(Self { pool, master_key, public_url: public_url.into(), targets, client })
     }
 
     /// Claims the deliveries due at `now` and makes one attempt at each, concurrently.
@@ -160,10 +174,13 @@ impl Deliverer {
                 tracing::error!(delivery = delivery.id, error = format!("{error:#}"), "cannot sign a webhook delivery");
                 "cannot decrypt the webhook's secret: was the master key changed, or the row altered?".to_owned()
             })?;
+        // An address in the URL is connected to without resolving: check it here.
+        let url = url::Url::parse(&delivery.url).map_err(|_| "the webhook's URL is not a URL".to_owned())?;
+        self.targets.check_url(&url).map_err(|refused| format!("not sent: {refused}"))?;
         let signature = signature::sign(secret.expose_secret(), now.timestamp(), body.as_bytes());
         let mut response = self
             .client
-            .post(&delivery.url)
+            .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header(signature::HEADER, signature)
             .header(DELIVERY_HEADER, delivery.id.to_string())
@@ -204,6 +221,9 @@ fn describe(error: &reqwest::Error) -> String {
         "the request failed".to_owned()
     };
     let root = std::iter::successors(std::error::Error::source(error), |cause| cause.source()).last();
+    if let Some(refused) = root.and_then(|cause| cause.downcast_ref::<NoAllowedAddress>()) {
+        return format!("not sent: {refused}");
+    }
     match root {
         Some(cause) => format!("{what}: {cause}"),
         None => what,

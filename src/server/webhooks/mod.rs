@@ -8,7 +8,9 @@
 //!   `db::webhooks`): a conference summarised as a total failure, a feedback
 //!   rated 1–2, and — through [`evaluator`] — an interval whose share
 //!   exceeds the threshold.
-//! - [`delivery`] sends them, signed ([`signature`]), retried and logged.
+//! - [`delivery`] sends them, signed ([`signature`]), retried and logged,
+//!   only to addresses [`target`] allows (no requests into the server's
+//!   own networks).
 //!
 //! Every process runs [`start`]'s loop; the database decides who does what.
 
@@ -16,6 +18,7 @@ pub mod delivery;
 pub mod evaluator;
 pub mod payload;
 pub mod signature;
+pub mod target;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +40,7 @@ use super::sealed::{self, Owner, Sealed};
 use crate::api::{DELIVERY_LOG_SIZE, REASONS, WebhookDetail, WebhookRow};
 use crate::domain::InvalidField;
 pub use delivery::Deliverer;
+pub use target::TargetPolicy;
 
 /// How often each process evaluates and delivers.
 const INTERVAL: Duration = Duration::from_secs(2);
@@ -63,9 +67,10 @@ pub struct Input {
 }
 
 impl Input {
-    /// The settings to store, or the first field that breaks a rule.
-    pub fn check(self) -> Result<Settings, InvalidField> {
-        let url = check_url(&self.url)?;
+    /// The settings to store, or the first field that breaks a rule; the
+    /// URL must not name an address `targets` refuses.
+    pub fn check(self, targets: &TargetPolicy) -> Result<Settings, InvalidField> {
+        let url = check_url(&self.url, targets)?;
         let mut reasons = Vec::new();
         for reason in self.reasons {
             if !REASONS.contains(&reason.as_str()) {
@@ -105,8 +110,9 @@ impl Input {
     }
 }
 
-/// An http(s) URL with a host, at most 2048 bytes, as typed (trimmed).
-fn check_url(input: &str) -> Result<String, InvalidField> {
+/// An http(s) URL with a host, at most 2048 bytes, as typed (trimmed),
+/// whose host, when an IP address, is one webhooks may reach.
+fn check_url(input: &str, targets: &TargetPolicy) -> Result<String, InvalidField> {
     let input = input.trim();
     let bad = || InvalidField::new("url", "must be an http:// or https:// URL of at most 2048 bytes");
     if input.is_empty() || input.len() > 2048 || input.chars().any(char::is_whitespace) {
@@ -116,6 +122,12 @@ fn check_url(input: &str) -> Result<String, InvalidField> {
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
         return Err(bad());
     }
+    targets.check_url(&parsed).map_err(|refused| {
+        InvalidField::new(
+            "url",
+            format!("{refused} (an operator may allow a network: CALLSCOPE_WEBHOOK_ALLOW_NETWORKS)"),
+        )
+    })?;
     Ok(input.to_owned())
 }
 
@@ -135,10 +147,11 @@ pub async fn create(
     pool: &PgPool,
     actor: &Actor,
     key: &MasterKey,
+    targets: &TargetPolicy,
     public_id: &str,
     input: Input,
 ) -> Result<NewWebhookSecret, AppError> {
-    let settings = input.check()?;
+    let settings = input.check(targets)?;
     let (app, mut tx) = begin(pool, public_id).await?;
     let id = store::next_id(&mut tx).await?;
     let (secret, sealed) = new_secret(key, Owner::Webhook { app_id: app.id, webhook_id: id })?;
@@ -151,8 +164,15 @@ pub async fn create(
 
 /// Replaces a webhook's settings. A new period starts now when the period
 /// or the trigger changed, or the webhook was enabled again.
-pub async fn update(pool: &PgPool, actor: &Actor, public_id: &str, id: i64, input: Input) -> Result<(), AppError> {
-    let settings = input.check()?;
+pub async fn update(
+    pool: &PgPool,
+    actor: &Actor,
+    targets: &TargetPolicy,
+    public_id: &str,
+    id: i64,
+    input: Input,
+) -> Result<(), AppError> {
+    let settings = input.check(targets)?;
     let (app, mut tx) = begin(pool, public_id).await?;
     let before = store::settings_for_update(&mut tx, app.id, id).await?.ok_or(AppError::NotFound)?;
     let restart = before.interval_seconds != settings.interval_seconds
@@ -222,9 +242,15 @@ pub async fn detail(pool: &PgPool, public_id: &str, id: i64) -> Result<WebhookDe
     })
 }
 
-/// Evaluates and delivers every few seconds in the background.
-pub fn start(pool: PgPool, master_key: Arc<MasterKey>, public_url: &str) -> anyhow::Result<JoinHandle<()>> {
-    let deliverer = Deliverer::new(pool.clone(), master_key, public_url)?;
+/// Evaluates and delivers every few seconds in the background, only to
+/// addresses `targets` allows.
+pub fn start(
+    pool: PgPool,
+    master_key: Arc<MasterKey>,
+    public_url: &str,
+    targets: TargetPolicy,
+) -> anyhow::Result<JoinHandle<()>> {
+    let deliverer = Deliverer::new(pool.clone(), master_key, public_url, targets)?;
     Ok(tokio::spawn(async move {
         let mut every = tokio::time::interval(INTERVAL);
         loop {

@@ -2,13 +2,29 @@
 //! once and stored encrypted, settings checked field by field, edits,
 //! rotation, replay and removal audited — without JavaScript.
 
+use callscope::domain::Role;
 use callscope::server::webhooks::delivery::DELIVERY_HEADER;
 use chrono::{TimeDelta, Utc};
 use sqlx::PgPool;
 
-use super::{ADMIN, AdminSession, field_error, shown_secret};
-use crate::common::location;
-use crate::webhooks::{Receiver, deliverer, verify_like_a_receiver};
+use super::{ADMIN, AdminSession, PASSWORD, field_error, shown_secret};
+use crate::common::{TestApp, location, test_config};
+use crate::webhooks::{Receiver, deliverer, loopback, verify_like_a_receiver};
+
+/// An admin on a server whose operator allows webhooks to loopback,
+/// where the test receivers listen.
+async fn admin_allowing_loopback(pool: PgPool) -> AdminSession {
+    let server = server_allowing_loopback(pool).await;
+    server.create_user(ADMIN, Role::Admin, PASSWORD).await;
+    server.sign_in(&server.client, ADMIN, PASSWORD).await;
+    AdminSession { server }
+}
+
+async fn server_allowing_loopback(pool: PgPool) -> TestApp {
+    let mut config = test_config();
+    config.webhook_allow_networks = loopback();
+    TestApp::spawn_with(config, pool).await
+}
 
 /// The add-webhook form's fields to `url`.
 fn add(url: &str) -> Vec<(&'static str, String)> {
@@ -30,7 +46,7 @@ fn fields<'a>(pairs: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str
 
 #[sqlx::test]
 async fn a_webhook_is_added_with_its_secret_shown_once_and_signs_with_it(pool: PgPool) {
-    let admin = AdminSession::start(pool).await;
+    let admin = admin_allowing_loopback(pool).await;
     let (app_id, _) = admin.create_app("Hooked").await;
     let server = &admin.server;
     let page = format!("/admin/apps/{app_id}");
@@ -210,4 +226,31 @@ async fn webhook_settings_are_checked_field_by_field_and_edited(pool: PgPool) {
             .await
             .expect("audit");
     assert_eq!(actions, ["webhook.create", "webhook.update", "webhook.remove"]);
+}
+
+#[sqlx::test]
+async fn a_webhook_to_a_private_address_is_refused_naming_the_url(pool: PgPool) {
+    let admin = AdminSession::start(pool).await;
+    let (app_id, _) = admin.create_app("Inward").await;
+    let page = format!("/admin/apps/{app_id}");
+    for url in
+        ["http://127.0.0.1:5432/", "http://[::1]/", "http://10.0.0.1/", "http://169.254.169.254/", "http://100.64.0.1/"]
+    {
+        let response = admin.post(&page, &fields(&add(url))).await;
+        assert_eq!(response.status(), 422, "{url}");
+        let html = response.text().await.expect("page");
+        let message = field_error(&html, "url").unwrap_or_default();
+        assert!(message.contains("may not reach"), "{url}: {message}");
+        assert!(shown_secret(&html).is_none());
+    }
+    let count: i64 =
+        sqlx::query_scalar("select count(*) from webhooks").fetch_one(&admin.server.pool).await.expect("count");
+    assert_eq!(count, 0);
+
+    // Allowing loopback allows loopback, not the rest.
+    let server = server_allowing_loopback(admin.server.pool.clone()).await;
+    server.sign_in(&server.client, ADMIN, PASSWORD).await;
+    let admin = AdminSession { server };
+    assert_eq!(admin.post(&page, &fields(&add("http://127.0.0.1:5432/"))).await.status(), 200);
+    assert_eq!(admin.post(&page, &fields(&add("http://10.0.0.1/"))).await.status(), 422);
 }

@@ -3,6 +3,7 @@
 mod auth;
 mod events;
 mod extensions;
+mod quota;
 mod sdk;
 mod stats;
 mod wire;
@@ -54,7 +55,12 @@ pub fn with(mut base: Value, extra: Value) -> Value {
 
 impl Collector {
     pub async fn spawn(pool: PgPool) -> Self {
-        let server = TestApp::spawn(pool).await;
+        Self::spawn_with(test_config(), pool).await
+    }
+
+    /// A collector with `config` (e.g. a lower ingestion quota).
+    pub async fn spawn_with(config: callscope::server::Config, pool: PgPool) -> Self {
+        let server = TestApp::spawn_with(config, pool).await;
         let (app, secret) =
             apps::create(&server.pool, &Actor::Cli, &master_key(), "Test app").await.expect("create app");
         Self { server, app_id: app.public_id, app_pk: app.id, secret: secret.secret.expose_secret().to_owned() }

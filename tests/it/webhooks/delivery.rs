@@ -12,7 +12,7 @@ use chrono::{TimeDelta, Utc};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 
-use super::{Receiver, add_webhook, deliverer, failed_conference, feedback, input, second_pool};
+use super::{Receiver, add_webhook, deliverer, failed_conference, feedback, input, loopback_allowed, second_pool};
 use crate::collector::Collector;
 
 #[sqlx::test]
@@ -94,10 +94,12 @@ async fn a_conference_summarised_again_is_notified_once(pool: PgPool) {
 
     // Disabling a webhook holds its pending deliveries; enabling sends them.
     let hold = |enabled| Input { enabled, ..input(&receiver.url, "failedConferences", "individual", None) };
-    webhooks::update(pool, &Actor::Cli, &collector.app_id, id, hold(false)).await.expect("disable");
+    webhooks::update(pool, &Actor::Cli, &loopback_allowed(), &collector.app_id, id, hold(false))
+        .await
+        .expect("disable");
     let (deliverer, _own) = deliverer(pool).await;
     assert!(deliverer.run_once(Utc::now()).await.expect("deliver").is_empty(), "held");
-    webhooks::update(pool, &Actor::Cli, &collector.app_id, id, hold(true)).await.expect("enable");
+    webhooks::update(pool, &Actor::Cli, &loopback_allowed(), &collector.app_id, id, hold(true)).await.expect("enable");
     assert_eq!(deliverer.run_once(Utc::now()).await.expect("deliver").len(), 2);
     assert_eq!(receiver.received().len(), 2);
 }

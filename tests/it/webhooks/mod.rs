@@ -1,11 +1,14 @@
 //! Webhook notifications end to end: causes played through the real
 //! collector, the evaluator and the deliverer driven with a chosen `now`,
 //! and a real HTTP receiver on a loopback port that checks signatures the
-//! way `docs/webhooks.md` tells a receiver to.
+//! way `docs/webhooks.md` tells a receiver to. Loopback is refused by
+//! default, so these tests allow it as an operator would
+//! (`CALLSCOPE_WEBHOOK_ALLOW_NETWORKS`).
 
 mod delivery;
 mod interval;
 mod retries;
+mod targets;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,7 +18,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use callscope::server::audit::Actor;
 use callscope::server::master_key::MasterKey;
-use callscope::server::webhooks::{self, Deliverer, Input};
+use callscope::server::webhooks::{self, Deliverer, Input, TargetPolicy};
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -128,10 +131,22 @@ pub fn verify_like_a_receiver(secret: &str, received: &Received, now_secs: i64) 
     mac.verify_slice(&expected).map_err(|_| "signature mismatch".to_owned())
 }
 
+/// The loopback networks the receivers listen on, as a test server's
+/// `Config::webhook_allow_networks` names them.
+pub fn loopback() -> Vec<ipnet::IpNet> {
+    ["127.0.0.0/8", "::1/128"].map(|net| net.parse().expect("network")).to_vec()
+}
+
+/// The target policy of a server that allows [`loopback`].
+pub fn loopback_allowed() -> TargetPolicy {
+    TargetPolicy::new(&loopback())
+}
+
 /// A webhook of the collector's app, made as the CLI does; its id and secret.
 pub async fn add_webhook(collector: &Collector, input: Input) -> (i64, String) {
     let key = master_key();
-    let made = webhooks::create(&collector.server.pool, &Actor::Cli, &key, &collector.app_id, input)
+    let targets = loopback_allowed();
+    let made = webhooks::create(&collector.server.pool, &Actor::Cli, &key, &targets, &collector.app_id, input)
         .await
         .expect("create webhook");
     (made.webhook_id, secrecy::ExposeSecret::expose_secret(&made.secret).to_owned())
@@ -150,11 +165,16 @@ pub fn input(url: &str, reason: &str, trigger: &str, threshold: Option<f64>) -> 
 }
 
 /// A deliverer over its own pool to the test database, as another
-/// callscope process would have.
+/// callscope process would have, allowed to reach [`loopback`].
 pub async fn deliverer(pool: &PgPool) -> (Deliverer, PgPool) {
+    deliverer_with(pool, loopback_allowed()).await
+}
+
+/// A deliverer as [`deliverer`], with the target policy `targets`.
+pub async fn deliverer_with(pool: &PgPool, targets: TargetPolicy) -> (Deliverer, PgPool) {
     let own = second_pool(pool).await;
     let key = Arc::new(MasterKey::load(None, &crate::common::test_config().data_dir).expect("key"));
-    (Deliverer::new(own.clone(), key, PUBLIC_URL).expect("deliverer"), own)
+    (Deliverer::new(own.clone(), key, PUBLIC_URL, targets).expect("deliverer"), own)
 }
 
 /// Another pool to the same test database.
