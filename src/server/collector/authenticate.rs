@@ -174,7 +174,12 @@ async fn verify_with_secrets(state: &AppState, app: &AppRow, code: &str) -> Resu
             Err(error) => {
                 // Not this row's (copied, moved), altered, or of another
                 // master key: unusable, and no reason to fail the others.
-                tracing::error!(app = %app.public_id, secret = stored.id, error = format!("{error:#}"), "an app secret does not decrypt; skipped");
+                tracing::error!(
+                    app = %app.public_id,
+                    secret_id = stored.id,
+                    error = format!("{error:#}"),
+                    "an app secret does not decrypt; skipped"
+                );
                 continue;
             }
         };
