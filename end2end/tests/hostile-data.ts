@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { baseURL } from './env';
 import { createApp, literal, queryRows, runCli } from './sdk-store';
-import { engineer, support } from './users';
+import { hostileEngineer, hostileSupport } from './users';
 
 // What hostile.spec.ts plants: markup and script in every field a client
 // can send, sent to the collector over HTTP as a browser running the SDK
@@ -12,6 +12,8 @@ import { engineer, support } from './users';
 export const SCRIPT = '<script>window.__x=1</script>';
 export const IMG = '"><img src=x onerror=window.__x=1>';
 export const TITLE = '</title><script>window.__x=1</script>';
+/** Fits a 20-byte field (an ssrc map's usageLabel). */
+export const SVG = '<svg onload=__x=1>';
 /** `IMG` without spaces, for a URL. */
 const URL_IMG = '"><img/src=x/onerror=window.__x=1>';
 
@@ -25,7 +27,8 @@ export interface Planted {
   /** Its fabrics' ids, for /conferences/{id}/fabrics/{fid}. */
   fabrics: number[];
   connectionID: string;
-  aliasName: string;
+  /** alice's userID (localID): what engineers see of her. */
+  userID: string;
   userName: string;
   webhookID: number;
   webhookURL: string;
@@ -91,10 +94,10 @@ class Endpoint {
 export async function plant(run: string): Promise<Planted> {
   const appName = `App ${TITLE}${IMG} ${run}`;
   const { appID, secret } = createApp(appName);
-  for (const user of [engineer, support]) runCli(['user', 'grant', '--email', user.email, '--app', appID, '--json']);
+  for (const user of [hostileEngineer, hostileSupport]) runCli(['user', 'grant', '--email', user.email, '--app', appID, '--json']);
   const webhookURL = `https://hooks.example/${TITLE}${URL_IMG}`;
   const hook = JSON.parse(
-    runCli(['app', 'webhook', 'add', '--app', appID, '--url', webhookURL, '--reason', 'failedConferences', '--json']),
+    runCli(['app', 'webhook', 'add', '--app', appID, '--url', webhookURL, '--reason', 'failedConferences', '--trigger', 'individual', '--json']),
   ) as { webhookID: number };
 
   const conferenceID = `conf ${TITLE}${IMG} ${run}`;
@@ -104,13 +107,13 @@ export async function plant(run: string): Promise<Planted> {
   const alice = await Endpoint.authenticate(appID, secret, conferenceID, `alice ${SCRIPT}${IMG}`);
   const bob = await Endpoint.authenticate(appID, secret, conferenceID, `bob ${TITLE}`);
   const endpointInfo = { type: 'browser', name: `Chrome ${SCRIPT}`, os: `Linux ${IMG}`, version: '1', appVersion: `v ${TITLE}` };
-  const configParams = { applicationVersion: `app ${SCRIPT}${IMG}`, siteID: `site ${TITLE}` };
+  const configParams = { applicationVersion: SCRIPT, siteID: `site ${TITLE}${IMG}` };
   await alice.join({ endpointInfo, configParams, userID: { userName, aliasName } });
   await bob.join({ endpointInfo, configParams, userID: { userName: `Bob ${IMG}`, aliasName: `bob ${TITLE}` } });
 
   const fabric = { connectionID, remoteID: bob.localID };
   await alice.post('events/fabric/added', { ...fabric, fabricUsage: 'multiplex' });
-  const ssrc = { ssrc: '42', streamType: 'outbound', msid: `msid ${IMG}`, mslabel: SCRIPT, label: `label ${TITLE}`, usageLabel: `usage ${IMG}${SCRIPT}`, associatedVideoTag: `tag ${IMG}` };
+  const ssrc = { ssrc: '42', streamType: 'outbound', msid: `msid ${IMG}`, mslabel: SCRIPT, label: `label ${TITLE}`, usageLabel: SVG, associatedVideoTag: `tag ${IMG}` };
   await alice.post('events/ssrcmap', { ...fabric, ssrcData: [ssrc] });
   await alice.post('events/fabric', { ...fabric, eventType: 'fabricSetup', delay: 120 });
   await alice.post('events/devices/list', {
@@ -141,7 +144,7 @@ export async function plant(run: string): Promise<Planted> {
     `select f.id from fabrics f join endpoints e on e.id = f.endpoint_id where e.instance_id = ${instance.id} order by f.id`,
   ).map((row) => row.id);
   return {
-    appID, appName, conferenceID, instance: instance.id, fabrics, connectionID, aliasName, userName,
+    appID, appName, conferenceID, instance: instance.id, fabrics, connectionID, userID: alice.localID, userName,
     webhookID: hook.webhookID, webhookURL,
   };
 }

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, gotoReady, javaScriptEnabled, login, test } from './fixtures';
 import { plant, type Planted } from './hostile-data';
 import { searchURL } from './pages';
-import { admin, engineer, support, type TestUser } from './users';
+import { admin, hostileEngineer, hostileSupport, type TestUser } from './users';
 
 // Everything a client can send is hostile: hostile-data.ts plants markup
 // and script in every field the collector takes (and in an app's name and a
@@ -20,9 +20,9 @@ test.beforeAll(async ({}, info) => {
 
 /** The pages `user` may open, each with the texts it must show literally. */
 function pagesFor(user: TestUser): { path: string; texts: string[] }[] {
-  const { appID, appName, conferenceID, instance, fabrics, connectionID, aliasName, userName } = planted;
-  // Engineers never see a userName; support and admins do.
-  const person = user.role === 'engineer' ? aliasName : userName;
+  const { appID, appName, conferenceID, instance, fabrics, connectionID, userID, userName } = planted;
+  // Engineers never see a userName (they see the userID); support and admins do.
+  const person = user.role === 'engineer' ? userID : userName;
   const report = `app=${encodeURIComponent(appID)}`;
   const pages = [
     { path: searchURL(conferenceID), texts: [conferenceID] },
@@ -48,7 +48,7 @@ function pagesFor(user: TestUser): { path: string; texts: string[] }[] {
 async function expectNothingRan(page: Page, path: string): Promise<void> {
   // Only scripts the app wrote: none whose whole text is a planted one.
   await expect(page.locator('script').filter({ hasText: /^\s*window\.__x=1\s*$/ }), path).toHaveCount(0);
-  await expect(page.locator('[onerror]'), `${path}: a planted event handler`).toHaveCount(0);
+  await expect(page.locator('[onerror], [onload]'), `${path}: a planted event handler`).toHaveCount(0);
   await expect(page.locator('img[src="x"]'), `${path}: a planted image`).toHaveCount(0);
   await expect(page.locator('head title'), `${path}: one title`).toHaveCount(1);
   if (javaScriptEnabled()) {
@@ -56,7 +56,7 @@ async function expectNothingRan(page: Page, path: string): Promise<void> {
   }
 }
 
-for (const user of [admin, support, engineer]) {
+for (const user of [admin, hostileSupport, hostileEngineer]) {
   test(`no planted markup runs for ${user.role}, and it is shown as sent`, async ({ page }) => {
     const dialogs: string[] = [];
     page.on('dialog', async (dialog) => {

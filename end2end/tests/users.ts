@@ -34,7 +34,21 @@ export const unassigned: TestUser = {
   role: 'engineer',
 };
 
-export const allUsers: TestUser[] = [admin, engineer, support, unassigned];
+/** An engineer and a support user granted only the apps hostile.spec.ts
+ * plants, so that the other specs' users keep seeing the demo app alone. */
+export const hostileEngineer: TestUser = {
+  email: 'hostile-engineer@e2e.test',
+  password: 'e2e-hostile-engineer-Passw0rd!',
+  role: 'engineer',
+};
+
+export const hostileSupport: TestUser = {
+  email: 'hostile-support@e2e.test',
+  password: 'e2e-hostile-support-Passw0rd!',
+  role: 'support',
+};
+
+export const allUsers: TestUser[] = [admin, engineer, support, unassigned, hostileEngineer, hostileSupport];
 
 /** Users that global-setup.ts lets see the demo app (admins see every app anyway). */
 export const demoViewers: TestUser[] = [engineer, support];

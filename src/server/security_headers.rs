@@ -122,7 +122,8 @@ const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 /// Call it in every leptos context closure; it needs the request's `Parts`
 /// in context, which leptos_axum provides before calling the closure.
 pub fn provide_request_nonce() {
-    if let Some(nonce) = use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Nonce>().cloned())
+    if let Some(nonce) =
+        use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Nonce>().cloned())
     {
         provide_context(nonce);
     }

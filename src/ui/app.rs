@@ -3,7 +3,7 @@ use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use super::components::{PageTitle, Shell};
+use super::components::{NoncedHydrationScripts, PageTitle, Shell};
 use super::pages::{
     AdminAppPage, AdminAppsPage, AdminAuditPage, AdminUsersPage, AdminWebhookPage, ConferencePage, ErrorDetailPage,
     FabricPage, FeedbackPage, IntegrationPage, LoginPage, NotFound, OverviewPage, SdpDetailPage, SearchPage,
@@ -18,7 +18,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
+                <NoncedHydrationScripts options/>
                 <MetaTags/>
             </head>
             <body>

@@ -208,8 +208,11 @@ async fn server_function_answers_and_a_new_secret_are_never_stored(pool: PgPool)
 async fn the_collector_the_sdk_and_assets_keep_their_cors_and_get_nosniff(pool: PgPool) {
     let site = std::env::temp_dir().join(format!("callscope-site-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(site.join("pkg")).expect("site dir");
-    std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/callstats.js"), site.join("callstats.js"))
-        .expect("copy the SDK");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/callstats.js"),
+        site.join("callstats.js"),
+    )
+    .expect("copy the SDK");
     std::fs::write(site.join("pkg/callscope.css"), "body {}").expect("stylesheet");
     let mut config = common::test_config();
     config.leptos.site_root = site.to_string_lossy().as_ref().into();
@@ -226,7 +229,14 @@ async fn the_collector_the_sdk_and_assets_keep_their_cors_and_get_nosniff(pool: 
     let collector = crate::collector::Collector { server, app_id: app.public_id, app_pk: app.id, secret };
     let server = &collector.server;
 
-    let token = collector.token_request("alice", &collector.app_id, &collector.jwt(&collector.secret, "alice", serde_json::json!({})), Some("https://meet.example.com")).await;
+    let token = collector
+        .token_request(
+            "alice",
+            &collector.app_id,
+            &collector.jwt(&collector.secret, "alice", serde_json::json!({})),
+            Some("https://meet.example.com"),
+        )
+        .await;
     assert_eq!(token.status(), 200);
     assert_baseline(&token, "/authenticate");
     assert_eq!(header_of(&token, "cache-control"), "no-store", "a token is never stored");

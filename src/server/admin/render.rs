@@ -2,8 +2,8 @@
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::request::Parts;
 use axum::http::header::CACHE_CONTROL;
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use leptos::prelude::provide_context;
