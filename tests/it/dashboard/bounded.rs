@@ -48,17 +48,19 @@ fn points_per_chart(html: &str) -> Vec<usize> {
 }
 
 #[sqlx::test]
-async fn a_fabric_with_many_samples_is_charted_from_bounded_buckets_and_keeps_its_spike(pool: PgPool) {
+async fn a_fabric_with_many_samples_is_charted_from_bounded_buckets(pool: PgPool) {
     let demo = Demo::load(pool.clone()).await;
     let (instance, fabric, _, from, to) = a_fabric(&pool).await;
     let count: i64 = 80_000;
-    // Four streams, samples evenly over the fabric's life, one RTT spike.
+    // Four streams, samples evenly over the fabric's life: every bucket
+    // holds more than it reads. (The envelope of a bucket within its limit
+    // is unit-tested in reports::fabric_series.)
     sqlx::query(
         "insert into stats_samples (sampled_at, fabric_id, app_id, stat_key, report_type, direction, media_kind,
                                     ssrc, rtt_ms, jitter_ms, packets_lost, packets_received, bitrate_bps)
          select $2 + ($3 - $2) * (i::float8 / $4), $1, $5, 'flood-' || i, 'track',
                 case when i % 2 = 0 then 'inbound' else 'outbound' end, 'audio', 7000 + i % 4,
-                case when i = $4 / 2 then 5000 else 20 + i % 50 end, 3, i / 100, i, 64000
+                20 + i % 50, 3, i / 100, i, 64000
            from generate_series(0, $4 - 1) i",
     )
     .bind(fabric)
@@ -80,8 +82,8 @@ async fn a_fabric_with_many_samples_is_charted_from_bounded_buckets_and_keeps_it
     let buckets = series::buckets(&pool, fabric, bounds).await.expect("buckets");
     assert!(buckets.len() <= 12 * 200, "{} rows for at most 12 streams × 200 buckets", buckets.len());
     let read: i64 = buckets.iter().map(|b| b.samples).sum();
-    assert!(read <= 200 * 256, "{read} samples read");
-    assert_eq!(buckets.iter().filter_map(|b| b.rtt_ms.1).fold(0.0, f64::max), 5000.0, "the spike is in its bucket");
+    assert!(read <= 200 * 256 && read < count, "{read} of {count} samples read");
+    assert!(buckets.iter().all(|b| b.full), "every bucket is marked as read only in part");
 
     let (_, admin) = demo.user(Role::Admin).await;
     let response = demo.server.page(&admin, &format!("/conferences/{instance}/fabrics/{fabric}")).await;
