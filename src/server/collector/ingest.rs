@@ -22,7 +22,8 @@ use std::sync::Arc;
 
 use super::lookups::Lookups;
 use super::token::Caller;
-use super::wire::{Millis, Validate, Wire, query_param};
+use super::wire::{Envelope, Validate, Wire, query_param};
+use crate::domain::limits::{self, ID_BYTES};
 use crate::server::db::conferences::EndpointRow;
 use crate::server::db::{conferences, idempotency, summaries};
 use crate::server::progress::Progress;
@@ -63,14 +64,6 @@ pub struct Endpoint {
     pub app_id: i64,
 }
 
-/// Implemented by every body: the fields all v1 bodies start with.
-pub trait Envelope {
-    /// The wire localID.
-    fn local_id(&self) -> &str;
-    /// The wire timestamp, already validated.
-    fn timestamp(&self) -> Millis;
-}
-
 /// A collector path: it names an app, and may carry its own rules.
 pub trait AppPath: DeserializeOwned + Send {
     /// The appID in the path.
@@ -84,6 +77,10 @@ pub trait AppPath: DeserializeOwned + Send {
 impl AppPath for EndpointPath {
     fn app_id(&self) -> &str {
         &self.app_id
+    }
+
+    fn check(&self) -> Result<(), AppError> {
+        Ok(limits::identifier("conferenceID", &self.conf_id, ID_BYTES)?)
     }
 }
 
@@ -122,6 +119,7 @@ where
         path.check()?;
         let Wire { body, raw } = Wire::<T>::from_request(Request::from_parts(parts.clone(), body), state).await?;
         caller.check_user(body.local_id())?;
+        tracing::trace!(local_id = body.local_id(), device_id = body.device_id(), "collector body accepted");
         let at = body.timestamp().to_datetime("timestamp")?;
         Ok(Self { caller, path, body, at, raw, parts })
     }
