@@ -192,3 +192,18 @@ async fn each_reachable_database_constraint_is_a_422_naming_its_field(pool: PgPo
         assert_eq!((status, answer["field"].as_str()), (422, Some(path)), "{constraint}: {answer}");
     }
 }
+
+#[sqlx::test]
+async fn a_client_clock_far_ahead_cannot_keep_a_conference_live(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let alice = collector.join("c", "alice").await;
+    let year_2099 = with(header("alice"), json!({ "timestamp": 4_070_908_800_000.0_f64 }));
+    let response = collector.send(&alice, "events/user/alive", &year_2099).await;
+    assert_eq!(response.status(), 200);
+    let ahead: f64 =
+        sqlx::query_scalar("select extract(epoch from last_activity_at - now())::float8 from conference_instances")
+            .fetch_one(&collector.server.pool)
+            .await
+            .expect("instance");
+    assert!(ahead <= 61.0, "last activity is {ahead} s ahead of the server's clock");
+}
