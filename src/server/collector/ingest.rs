@@ -120,7 +120,10 @@ where
         let Wire { body, raw } = Wire::<T>::from_request(Request::from_parts(parts.clone(), body), state).await?;
         caller.check_user(body.local_id())?;
         tracing::trace!(local_id = body.local_id(), device_id = body.device_id(), "collector body accepted");
-        let at = body.timestamp().to_datetime("timestamp")?;
+        // Timestamps are accepted up to the year 2100, but a client clock far
+        // ahead must not file events, activity or presence in the future
+        // (that would keep an endpoint or instance live): at most a minute ahead.
+        let at = body.timestamp().to_datetime("timestamp")?.min(Utc::now() + chrono::Duration::minutes(1));
         Ok(Self { caller, path, body, at, raw, parts })
     }
 }
