@@ -1,6 +1,7 @@
 //! Pure domain types shared by the server and the browser: identifiers,
 //! enums and their validation rules. Nothing here does I/O.
 
+pub mod bounds;
 mod email;
 pub mod limits;
 pub mod quality;

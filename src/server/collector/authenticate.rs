@@ -6,8 +6,8 @@
 
 use axum::Json;
 use axum::extract::{Form, State};
-use axum::http::HeaderMap;
 use axum::http::header::ORIGIN;
+use axum::http::{HeaderMap, StatusCode};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
@@ -20,6 +20,7 @@ use utoipa::ToSchema;
 
 use super::token::LIFETIME_SECONDS;
 use crate::server::auth::ClientAddr;
+use crate::domain::limits::{self, ID_BYTES};
 use crate::server::db::apps::{self, AppRow, Verifier};
 use crate::server::sealed::{self, Owner};
 use crate::server::{AppError, AppState};
@@ -86,7 +87,10 @@ pub async fn authenticate(
     headers: HeaderMap,
     form: Result<Form<TokenRequest>, axum::extract::rejection::FormRejection>,
 ) -> Result<Json<AccessToken>, AppError> {
-    let Form(request) = form.map_err(|rejection| refuse("invalid_request", rejection.body_text()))?;
+    let Form(request) = form.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+        _ => refuse("invalid_request", rejection.body_text()),
+    })?;
     if request.grant_type.as_deref() != Some("authorization_code") {
         return Err(refuse("unsupported_grant_type", "grant_type must be authorization_code"));
     }
@@ -95,6 +99,10 @@ pub async fn authenticate(
     else {
         return Err(refuse("invalid_request", "client_id must be localID@appID"));
     };
+    // The localID is stored (as the jti's user); neither may hold what the store refuses.
+    if let Some(rule) = limits::text_rule(local_id, 1, ID_BYTES).or_else(|| limits::unstorable(app_id)) {
+        return Err(refuse("invalid_request", format!("client_id: the localID or appID {rule}")));
+    }
     let code = request
         .code
         .as_deref()
@@ -269,14 +277,21 @@ impl Claims {
         };
         let time =
             |name: &str| value.get(name).and_then(Value::as_f64).and_then(|at| DateTime::from_timestamp(at as i64, 0));
-        Ok(Self {
+        let claims = Self {
             app_id: text("appID"),
             user_id: text("userID"),
             key_id: text("keyID"),
             jti: text("jti"),
             exp: time("exp"),
             iat: time("iat"),
-        })
+        };
+        // keyID and jti are looked up and stored; the store refuses NUL.
+        for (name, claim) in [("keyID", &claims.key_id), ("jti", &claims.jti)] {
+            if let Some(rule) = claim.as_deref().and_then(limits::unstorable) {
+                return Err(grant(format!("the {name} claim {rule}")));
+            }
+        }
+        Ok(claims)
     }
 
     /// Refuses a token made in the future (beyond [`IAT_SKEW_SECONDS`]), and

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_MAX_AGE,
-    ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY,
+    ACCESS_CONTROL_REQUEST_METHOD, CONNECTION, ORIGIN, VARY,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -44,6 +44,18 @@ pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -
         next.run(request).await
     };
     allow_origin(response.headers_mut(), allowed.then_some(origin));
+    response
+}
+
+/// A body refused as too large (413) is left partly unread on the
+/// connection, so the server cannot read the next request from it and
+/// closes it. Saying so (`Connection: close`) keeps a client from sending
+/// its next request on a connection that is about to close.
+pub async fn close_after_refused_body(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    }
     response
 }
 

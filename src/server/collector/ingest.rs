@@ -23,7 +23,8 @@ use std::sync::Arc;
 use super::lookups::Lookups;
 use super::quota::Kind;
 use super::token::Caller;
-use super::wire::{Millis, Validate, Wire, query_param};
+use super::wire::{Envelope, Validate, Wire, query_param};
+use crate::domain::limits::{self, ID_BYTES};
 use crate::server::db::conferences::EndpointRow;
 use crate::server::db::{conferences, idempotency};
 use crate::server::lifecycle;
@@ -65,14 +66,6 @@ pub struct Endpoint {
     pub app_id: i64,
 }
 
-/// Implemented by every body: the fields all v1 bodies start with.
-pub trait Envelope {
-    /// The wire localID.
-    fn local_id(&self) -> &str;
-    /// The wire timestamp, already validated.
-    fn timestamp(&self) -> Millis;
-}
-
 /// A collector path: it names an app, and may carry its own rules.
 pub trait AppPath: DeserializeOwned + Send {
     /// The appID in the path.
@@ -86,6 +79,10 @@ pub trait AppPath: DeserializeOwned + Send {
 impl AppPath for EndpointPath {
     fn app_id(&self) -> &str {
         &self.app_id
+    }
+
+    fn check(&self) -> Result<(), AppError> {
+        Ok(limits::identifier("conferenceID", &self.conf_id, ID_BYTES)?)
     }
 }
 
@@ -124,7 +121,11 @@ where
         path.check()?;
         let Wire { body, raw } = Wire::<T>::from_request(Request::from_parts(parts.clone(), body), state).await?;
         caller.check_user(body.local_id())?;
-        let at = body.timestamp().to_datetime("timestamp")?;
+        tracing::trace!(local_id = body.local_id(), device_id = body.device_id(), "collector body accepted");
+        // Timestamps are accepted up to the year 2100, but a client clock far
+        // ahead must not file events, activity or presence in the future
+        // (that would keep an endpoint or instance live): at most a minute ahead.
+        let at = body.timestamp().to_datetime("timestamp")?.min(Utc::now() + chrono::Duration::minutes(1));
         Ok(Self { caller, path, body, at, raw, parts })
     }
 }

@@ -21,7 +21,7 @@ mod wire;
 
 use std::sync::Arc;
 
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::{Json, Router};
 use utoipa::OpenApi;
@@ -72,4 +72,5 @@ pub fn router(state: AppState) -> Router<AppState> {
     router
         .route("/v1/openapi.json", get(move || std::future::ready(Json(document.clone()))))
         .layer(from_fn_with_state(state, cors::cors))
+        .layer(from_fn(cors::close_after_refused_body))
 }

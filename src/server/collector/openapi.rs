@@ -5,6 +5,8 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::responses::ErrorResponse;
+
 /// The frame of the collector's OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
@@ -15,6 +17,8 @@ use utoipa::{Modify, OpenApi};
                        may carry an `Idempotency-Key` header: a retry with the same key is stored once and answered \
                        as the first time."
     ),
+    // The error answers of every path refer to it by name (see `responses`).
+    components(schemas(ErrorResponse)),
     modifiers(&BearerAuth),
     tags(
         (name = "Authentication", description = "OAuth2 token request with an HS256 (app secret) or ES256 (keyID) JWT"),

@@ -1,6 +1,9 @@
 //! Stats submission: one `getStats()` poll of one fabric. Every object is
 //! stored as sent; the figures the charts plot are also extracted into
-//! columns, from the standard `RTCStats` names (seconds converted to ms).
+//! columns, from the standard `RTCStats` names (seconds converted to ms),
+//! each checked against its physical bounds (`domain::bounds`): a poll with
+//! one absurd figure is refused whole (422 naming it), so no stored sample
+//! can make a summary overflow.
 
 use axum::Json;
 use axum::extract::State;
@@ -12,36 +15,23 @@ use utoipa::ToSchema;
 use super::ingest::{Authorized, EndpointPath, check_endpoint, idempotency_key, parse_uc_id};
 use super::quota::Kind;
 use super::responses::EventResponses;
-use super::user::envelope;
-use super::wire::{self, Millis, Validate};
+use super::wire::{JsonObject, Millis, Validate, wire_body};
 use crate::domain::InvalidField;
-use crate::domain::limits::{self, ID_BYTES};
+use crate::domain::bounds::{self, Bounds};
+use crate::domain::limits::{ID_BYTES, STATE_BYTES};
 use crate::server::db::stats::{Poll, Sample};
 use crate::server::{AppError, AppState};
 
 /// At most this many objects in one submission.
 pub const MAX_OBJECTS: usize = 2000;
 
-/// Body of a stats submission (`statsData`).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct StatsBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// The fabric: the client's name for this peer connection.
-    #[serde(rename = "connectionID")]
-    pub connection_id: String,
-    /// When the stats were sent.
-    pub timestamp: Millis,
-    /// The remote user of the fabric.
-    #[serde(rename = "remoteID")]
-    pub remote_id: String,
-    /// The reports.
-    pub stats: StatsObject,
+wire_body! {
+    fabric;
+    /// Body of a stats submission (`statsData`).
+    pub struct StatsBody {
+        /// The reports.
+        pub stats: StatsObject,
+    }
 }
 
 /// The reports of one poll. `tracks` and `candidatePairs` are required.
@@ -52,35 +42,27 @@ pub struct StatsObject {
     /// `ssrc`, `kind`, `roundTripTime` (s), `jitter` (s), `packetsLost`,
     /// `packetsReceived`, `packetsSent`, `fractionLost`, `bitrate` (bps),
     /// `framesPerSecond`, `frameWidth`, `frameHeight`.
-    pub tracks: Vec<Map<String, Value>>,
+    pub tracks: Vec<JsonObject>,
     /// ICE candidate pairs (`currentRoundTripTime` in s).
-    pub candidate_pairs: Vec<Map<String, Value>>,
+    pub candidate_pairs: Vec<JsonObject>,
     /// Transports.
     #[serde(default)]
-    pub transports: Vec<Map<String, Value>>,
+    pub transports: Vec<JsonObject>,
     /// Media stream tracks.
     #[serde(default)]
-    pub msts: Vec<Map<String, Value>>,
+    pub msts: Vec<JsonObject>,
     /// Data channels.
     #[serde(default)]
-    pub data_channels: Vec<Map<String, Value>>,
+    pub data_channels: Vec<JsonObject>,
     /// Codecs.
     #[serde(default)]
-    pub codecs: Vec<Map<String, Value>>,
+    pub codecs: Vec<JsonObject>,
     /// When the stats were measured (ms); the body's timestamp when absent.
     pub timestamp: Option<Millis>,
 }
 
-envelope!(StatsBody);
-
 impl Validate for StatsBody {
     fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        limits::identifier("connectionID", &self.connection_id, ID_BYTES)?;
-        limits::max_bytes("remoteID", &self.remote_id, ID_BYTES)?;
-        if let Some(timestamp) = self.stats.timestamp {
-            timestamp.to_datetime("stats.timestamp")?;
-        }
         if self.stats.len() > MAX_OBJECTS {
             return Err(InvalidField::new("stats", format!("at most {MAX_OBJECTS} objects per submission")));
         }
@@ -110,7 +92,7 @@ impl StatsObject {
         let mut samples = Vec::with_capacity(arrays.iter().map(|(_, _, objects)| objects.len()).sum());
         for (array, report_type, objects) in arrays {
             for (index, object) in objects.into_iter().enumerate() {
-                samples.push(Reader { object, array, index }.sample(report_type)?);
+                samples.push(Reader { object: object.into_inner(), array, index }.sample(report_type)?);
             }
         }
         Ok(samples)
@@ -143,40 +125,29 @@ impl Reader {
         self.object.remove(field).filter(|value| !value.is_null())
     }
 
-    /// A non-negative number, or null when absent.
-    fn number(&mut self, field: &str) -> Result<Option<f64>, AppError> {
+    /// A number within `bounds`, or null when absent.
+    fn number(&mut self, field: &str, bounds: Bounds) -> Result<Option<f64>, AppError> {
         let Some(value) = self.take(field) else { return Ok(None) };
-        match value.as_f64() {
-            Some(number) if number.is_finite() && number >= 0.0 => Ok(Some(number)),
-            _ => Err(self.invalid(field, "must be a non-negative number")),
-        }
+        let checked = value.as_f64().ok_or_else(|| format!("must be a number {bounds}")).and_then(|n| bounds.check(n));
+        checked.map(Some).map_err(|rule| self.invalid(field, &rule))
     }
 
-    fn first_number(&mut self, fields: &[&str]) -> Result<Option<f64>, AppError> {
+    fn first_number(&mut self, fields: &[&str], bounds: Bounds) -> Result<Option<f64>, AppError> {
         for field in fields {
-            if let Some(number) = self.number(field)? {
+            if let Some(number) = self.number(field, bounds)? {
                 return Ok(Some(number));
             }
         }
         Ok(None)
     }
 
-    fn integer(&mut self, field: &str) -> Result<Option<i64>, AppError> {
+    /// An integer within `bounds` (which lie within ±2^53, so it is exact).
+    fn integer(&mut self, field: &str, bounds: Bounds) -> Result<Option<i64>, AppError> {
         let Some(value) = self.take(field) else { return Ok(None) };
-        value.as_i64().map(Some).ok_or_else(|| self.invalid(field, "must be an integer"))
-    }
-
-    fn count(&mut self, field: &str) -> Result<Option<i64>, AppError> {
-        match self.integer(field)? {
-            Some(count) if count < 0 => Err(self.invalid(field, "must not be negative")),
-            count => Ok(count),
-        }
-    }
-
-    fn pixels(&mut self, field: &str) -> Result<Option<i32>, AppError> {
-        match self.count(field)? {
-            Some(pixels) => i32::try_from(pixels).map(Some).map_err(|_| self.invalid(field, "is too large")),
-            None => Ok(None),
+        // Compared as integers: 2^53 + 1 would round into the bounds as a double.
+        match value.as_i64() {
+            Some(integer) if (bounds.min as i64..=bounds.max as i64).contains(&integer) => Ok(Some(integer)),
+            _ => Err(self.invalid(field, &format!("must be an integer {bounds}"))),
         }
     }
 
@@ -212,6 +183,10 @@ impl Reader {
     fn sample(mut self, report_type: &'static str) -> Result<Sample, AppError> {
         // `type` and `kind` stay in raw: the columns below are coarser.
         let kind = self.text("type").unwrap_or_default().to_owned();
+        // It is part of the generated stat key, which the store limits to 256 bytes.
+        if kind.len() > STATE_BYTES {
+            return Err(self.invalid("type", &format!("must be at most {STATE_BYTES} bytes")));
+        }
         let direction = match (self.text("reportType"), kind.as_str()) {
             (Some("inbound"), _) | (None, "inbound-rtp" | "remote-outbound-rtp") => Some("inbound"),
             (Some("outbound"), _) | (None, "outbound-rtp" | "remote-inbound-rtp") => Some("outbound"),
@@ -225,14 +200,13 @@ impl Reader {
         let ssrc = self.ssrc()?;
         let stat_key = self.stat_key(report_type, &kind, ssrc)?;
         let seconds_to_ms = |seconds: Option<f64>| seconds.map(|seconds| seconds * 1000.0);
-        let rtt_ms = match self.number("rtt")? {
+        let rtt_ms = match self.number("rtt", bounds::DELAY_MS)? {
             Some(ms) => Some(ms),
-            None => seconds_to_ms(self.first_number(&["roundTripTime", "currentRoundTripTime"])?),
+            None => seconds_to_ms(self.first_number(&["roundTripTime", "currentRoundTripTime"], bounds::DELAY_S)?),
         };
-        let fraction_lost = self.first_number(&["fractionLost", "fractionLoss"])?;
-        if fraction_lost.is_some_and(|fraction| fraction > 1.0) {
-            return Err(self.invalid("fractionLost", "must be between 0 and 1"));
-        }
+        let fraction_lost = self.first_number(&["fractionLost", "fractionLoss"], bounds::FRACTION)?;
+        // Within 0..=65535, so the cast is exact.
+        let pixels = |reader: &mut Self, field| reader.integer(field, bounds::PIXELS).map(|px| px.map(|px| px as i32));
         Ok(Sample {
             stat_key,
             report_type,
@@ -240,15 +214,15 @@ impl Reader {
             media_kind,
             ssrc,
             rtt_ms,
-            jitter_ms: seconds_to_ms(self.number("jitter")?),
-            packets_lost: self.integer("packetsLost")?,
-            packets_received: self.count("packetsReceived")?,
-            packets_sent: self.count("packetsSent")?,
+            jitter_ms: seconds_to_ms(self.number("jitter", bounds::DELAY_S)?),
+            packets_lost: self.integer("packetsLost", bounds::SIGNED_COUNTER)?,
+            packets_received: self.integer("packetsReceived", bounds::COUNTER)?,
+            packets_sent: self.integer("packetsSent", bounds::COUNTER)?,
             fraction_lost,
-            bitrate_bps: self.number("bitrate")?,
-            frame_rate: self.number("framesPerSecond")?,
-            frame_width: self.pixels("frameWidth")?,
-            frame_height: self.pixels("frameHeight")?,
+            bitrate_bps: self.number("bitrate", bounds::BITRATE_BPS)?,
+            frame_rate: self.number("framesPerSecond", bounds::FRAME_RATE)?,
+            frame_width: pixels(&mut self, "frameWidth")?,
+            frame_height: pixels(&mut self, "frameHeight")?,
             raw: Value::Object(self.object),
         })
     }

@@ -11,45 +11,18 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::ingest::{AppPath, Authorized, EndpointPath, EndpointRequest, Ingest};
 use super::responses::{EventResponses, JoinResponses};
-use super::wire::{self, Millis, Validate};
+use super::wire::{AppVersion, Name, OptionalId, Validate, wire_body};
 use crate::domain::InvalidField;
-use crate::domain::limits::{self, APPLICATION_VERSION_CHARS, ID_BYTES, USER_FIELD_CHARS};
+use crate::domain::limits::{self, ID_BYTES};
 use crate::server::db::conferences::{self, NewEndpoint, UserDetails};
 use crate::server::{AppError, AppState};
 
-/// Implements [`Envelope`] for bodies with `local_id` and `timestamp` fields.
-macro_rules! envelope {
-    ($($body:ty),* $(,)?) => {$(
-        impl $crate::server::collector::ingest::Envelope for $body {
-            fn local_id(&self) -> &str {
-                &self.local_id
-            }
-            fn timestamp(&self) -> $crate::server::collector::wire::Millis {
-                self.timestamp
-            }
-        }
-    )*};
-}
-pub(crate) use envelope;
-
-/// The fields every v1 body starts with (`CommonHeaderParams`).
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-pub struct CommonHeader {
-    /// The endpoint's localID (the userID it authenticated as).
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device (browser profile) it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When it happened: milliseconds since the epoch.
-    pub timestamp: Millis,
+wire_body! {
+    /// The fields every v1 body starts with (`CommonHeaderParams`).
+    pub struct CommonHeader {}
 }
 
-impl Validate for CommonHeader {
-    fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp).map(drop)
-    }
-}
+impl Validate for CommonHeader {}
 
 /// Describes the endpoint's software (`endpointInfo`).
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
@@ -57,62 +30,58 @@ impl Validate for CommonHeader {
 pub struct EndpointInfo {
     /// `browser`, `native`, `middlebox`, ...
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<OptionalId>,
     /// Operating system.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub os: Option<String>,
+    pub os: Option<OptionalId>,
     /// Its version.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub os_version: Option<String>,
+    pub os_version: Option<OptionalId>,
     /// Browser name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<OptionalId>,
     /// Browser version.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<OptionalId>,
     /// The application's version.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_version: Option<String>,
-}
-
-impl Validate for EndpointInfo {
-    fn validate(&self) -> Result<(), InvalidField> {
-        for (field, value) in [
-            ("endpointInfo.type", &self.kind),
-            ("endpointInfo.os", &self.os),
-            ("endpointInfo.osVersion", &self.os_version),
-            ("endpointInfo.name", &self.name),
-            ("endpointInfo.version", &self.version),
-            ("endpointInfo.appVersion", &self.app_version),
-        ] {
-            limits::max_bytes(field, value.as_deref().unwrap_or_default(), ID_BYTES)?;
-        }
-        Ok(())
-    }
+    pub app_version: Option<OptionalId>,
 }
 
 /// A userID: a plain string, or an object with a real name and an alias.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum UserId {
-    /// The plain userID.
-    Plain(String),
+    /// The plain userID (at most 256 bytes; not empty where it names a user).
+    Plain(OptionalId),
     /// `{userName, aliasName, loginID?}`; userName is shown only to support staff.
     Object(UserIdObject),
 }
 
 /// Reads either form, with errors that name the object's own fields (an
-/// untagged enum would only say that no variant matched).
+/// untagged enum would only say that no variant matched): the object is
+/// read from the map as it streams by, so the path stays known.
 impl<'de> Deserialize<'de> for UserId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        match serde_json::Value::deserialize(deserializer)? {
-            serde_json::Value::String(id) => Ok(UserId::Plain(id)),
-            object @ serde_json::Value::Object(_) => {
-                serde_json::from_value(object).map(UserId::Object).map_err(D::Error::custom)
-            }
-            _ => Err(D::Error::custom("must be a string or an object {userName, aliasName, loginID?}")),
-        }
+        deserializer.deserialize_any(UserIdVisitor)
+    }
+}
+
+struct UserIdVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UserIdVisitor {
+    type Value = UserId;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a string or an object {userName, aliasName, loginID?}")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, id: &str) -> Result<UserId, E> {
+        OptionalId::new(id).map(UserId::Plain).map_err(E::custom)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<UserId, A::Error> {
+        UserIdObject::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(UserId::Object)
     }
 }
 
@@ -121,27 +90,25 @@ impl<'de> Deserialize<'de> for UserId {
 #[serde(rename_all = "camelCase")]
 pub struct UserIdObject {
     /// The person's real name (≤ 128 characters).
-    pub user_name: String,
-    /// The alias engineers see (≤ 128 characters).
-    pub alias_name: String,
+    pub user_name: Name,
+    /// The alias engineers see (1 to 128 characters).
+    pub alias_name: Name,
     /// Login or e-mail (≤ 128 characters).
     #[serde(rename = "loginID", skip_serializing_if = "Option::is_none")]
-    pub login_id: Option<String>,
+    pub login_id: Option<Name>,
 }
 
 impl UserId {
-    /// Checks the documented limits, naming fields under `field`.
-    pub fn check(&self, field: &'static str) -> Result<(), InvalidField> {
+    /// Checks what the types cannot say: the user is named, by a plain
+    /// userID that is not empty (`field`) or by an alias that is not empty
+    /// (`field` + `.aliasName`).
+    pub fn check(&self, field: &'static str, alias_field: &'static str) -> Result<(), InvalidField> {
         match self {
-            UserId::Plain(id) => limits::identifier(field, id, ID_BYTES),
-            UserId::Object(object) => {
-                limits::max_chars("userID.userName", &object.user_name, USER_FIELD_CHARS)?;
-                limits::max_chars("userID.aliasName", &object.alias_name, USER_FIELD_CHARS)?;
-                if object.alias_name.is_empty() {
-                    return Err(InvalidField::new("userID.aliasName", "must not be empty"));
-                }
-                limits::max_chars("userID.loginID", object.login_id.as_deref().unwrap_or_default(), USER_FIELD_CHARS)
+            UserId::Plain(id) if id.is_empty() => Err(InvalidField::new(field, "must not be empty")),
+            UserId::Object(object) if object.alias_name.is_empty() => {
+                Err(InvalidField::new(alias_field, "must not be empty"))
             }
+            _ => Ok(()),
         }
     }
 }
@@ -152,13 +119,13 @@ impl UserId {
 pub struct ConfigParams {
     /// The application's version (≤ 30 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub application_version: Option<String>,
+    pub application_version: Option<AppVersion>,
     /// Site or campus of the endpoint (≤ 256 bytes).
     #[serde(rename = "siteID", skip_serializing_if = "Option::is_none")]
-    pub site_id: Option<String>,
-    /// Application-related IDs (customerID, tenantID, ...), each ≤ 256 bytes.
+    pub site_id: Option<OptionalId>,
+    /// Application-related IDs (customerID, tenantID, ...), each name and value ≤ 256 bytes.
     #[serde(rename = "additionalIDs", skip_serializing_if = "Option::is_none")]
-    pub additional_ids: Option<BTreeMap<String, String>>,
+    pub additional_ids: Option<BTreeMap<OptionalId, OptionalId>>,
     /// The SDK does not send fabricTerminated on unload.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_before_unload_handler: Option<bool>,
@@ -173,82 +140,47 @@ pub struct ConfigParams {
     pub collect_ip: Option<bool>,
 }
 
-impl Validate for ConfigParams {
-    fn validate(&self) -> Result<(), InvalidField> {
-        let version = self.application_version.as_deref().unwrap_or_default();
-        limits::max_chars("configParams.applicationVersion", version, APPLICATION_VERSION_CHARS)?;
-        limits::max_bytes("configParams.siteID", self.site_id.as_deref().unwrap_or_default(), ID_BYTES)?;
-        for (name, value) in self.additional_ids.iter().flatten() {
-            limits::max_bytes("configParams.additionalIDs", name, ID_BYTES)?;
-            limits::max_bytes("configParams.additionalIDs", value, ID_BYTES)?;
-        }
-        Ok(())
+wire_body! {
+    /// Body of user joined (`UserJoinedMessageBody`), plus the optional user
+    /// details of callstats.js.
+    #[serde(rename_all = "camelCase")]
+    pub struct UserJoined {
+        /// The endpoint's software.
+        pub endpoint_info: EndpointInfo,
+        /// Extension: the userID object (real name and alias).
+        #[serde(rename = "userID")]
+        pub user_id: Option<UserId>,
+        /// Extension: configParams of `initialize()`.
+        pub config_params: Option<ConfigParams>,
     }
-}
-
-/// Body of user joined (`UserJoinedMessageBody`), plus the optional user
-/// details of callstats.js.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UserJoined {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When the user joined.
-    pub timestamp: Millis,
-    /// The endpoint's software.
-    pub endpoint_info: EndpointInfo,
-    /// Extension: the userID object (real name and alias).
-    #[serde(rename = "userID")]
-    pub user_id: Option<UserId>,
-    /// Extension: configParams of `initialize()`.
-    pub config_params: Option<ConfigParams>,
 }
 
 impl Validate for UserJoined {
     fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        self.endpoint_info.validate()?;
-        check_details(self.user_id.as_ref(), self.config_params.as_ref())
+        check_details(self.user_id.as_ref())
     }
 }
 
-/// Body of user details: who the endpoint's user is and how the SDK is set up.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UserDetailsBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When the details were given.
-    pub timestamp: Millis,
-    /// The userID, as a string or an object.
-    #[serde(rename = "userID")]
-    pub user_id: Option<UserId>,
-    /// configParams of `initialize()`.
-    pub config_params: Option<ConfigParams>,
+wire_body! {
+    /// Body of user details: who the endpoint's user is and how the SDK is set up.
+    #[serde(rename_all = "camelCase")]
+    pub struct UserDetailsBody {
+        /// The userID, as a string or an object.
+        #[serde(rename = "userID")]
+        pub user_id: Option<UserId>,
+        /// configParams of `initialize()`.
+        pub config_params: Option<ConfigParams>,
+    }
 }
 
 impl Validate for UserDetailsBody {
     fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        check_details(self.user_id.as_ref(), self.config_params.as_ref())
+        check_details(self.user_id.as_ref())
     }
 }
 
-envelope!(CommonHeader, UserJoined, UserDetailsBody);
-
-fn check_details(user_id: Option<&UserId>, config: Option<&ConfigParams>) -> Result<(), InvalidField> {
-    if let Some(user_id) = user_id {
-        user_id.check("userID")?;
-    }
-    config.map_or(Ok(()), Validate::validate)
+fn check_details(user_id: Option<&UserId>) -> Result<(), InvalidField> {
+    user_id.map_or(Ok(()), |user_id| user_id.check("userID", "userID.aliasName"))
 }
 
 fn config_json(config: Option<&ConfigParams>) -> Result<serde_json::Value, AppError> {

@@ -98,7 +98,7 @@ async fn media_actions_use_the_sdk_spelling_of_unmute(pool: PgPool) {
     let sdk_spelling = with(body.clone(), json!({ "eventType": "audioUnmute" }));
     assert_invalid(collector.send(&alice, "events/media/actions", &sdk_spelling).await, 422, "eventType").await;
     let long_id = with(body.clone(), json!({ "remoteIDList": ["r".repeat(257)] }));
-    assert_invalid(collector.send(&alice, "events/media/actions", &long_id).await, 422, "remoteIDList").await;
+    assert_invalid(collector.send(&alice, "events/media/actions", &long_id).await, 422, "remoteIDList[0]").await;
     let mut missing = body;
     missing.as_object_mut().expect("object").remove("mediaDeviceID");
     assert_invalid(collector.send(&alice, "events/media/actions", &missing).await, 422, "mediaDeviceID").await;
@@ -459,11 +459,11 @@ async fn ssrc_maps_are_upserted_and_the_latest_wins(pool: PgPool) {
     );
 
     let cases = [
-        (json!([{ "ssrc": "12a" }]), "ssrcData.ssrc"),
-        (json!([{ "ssrc": "4294967296" }]), "ssrcData.ssrc"),
-        (json!([{ "ssrc": "1", "usageLabel": "u".repeat(21) }]), "ssrcData.usageLabel"),
+        (json!([{ "ssrc": "12a" }]), "ssrcData[0].ssrc"),
+        (json!([{ "ssrc": "1" }, { "ssrc": "4294967296" }]), "ssrcData[1].ssrc"),
+        (json!([{ "ssrc": "1", "usageLabel": "u".repeat(21) }]), "ssrcData[0].usageLabel"),
         (json!([{ "ssrc": "1", "streamType": "sideways" }]), "ssrcData[0].streamType"),
-        (json!([{ "ssrc": "1", "userID": "u".repeat(257) }]), "ssrcData.userID"),
+        (json!([{ "ssrc": "1", "userID": "u".repeat(257) }]), "ssrcData[0].userID"),
         (json!(vec![json!({ "ssrc": "1" }); 1001]), "ssrcData"),
     ];
     for (data, field) in cases {

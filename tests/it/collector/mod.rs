@@ -1,8 +1,12 @@
 //! The collector over real HTTP against real PostgreSQL.
 
 mod auth;
+mod bodies;
+mod edges;
 mod events;
 mod extensions;
+mod hostile;
+mod physical;
 mod quota;
 mod sdk;
 mod stats;

@@ -52,7 +52,7 @@ async fn user_ids_and_details_keep_their_limits(pool: PgPool) {
         (json!({ "configParams": { "siteID": "s".repeat(257) } }), "configParams.siteID"),
         (
             json!({ "configParams": { "additionalIDs": { "customerID": "c".repeat(257) } } }),
-            "configParams.additionalIDs",
+            "configParams.additionalIDs.customerID",
         ),
         (json!({ "configParams": { "colectIP": false } }), "configParams.colectIP"),
         (json!({ "timestamp": 1_700_000_000 }), "timestamp"),

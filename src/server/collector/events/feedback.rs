@@ -7,16 +7,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::domain::InvalidField;
-use crate::domain::limits::{self, ID_BYTES};
 use crate::server::AppError;
 use crate::server::collector::ingest::{EndpointPath, EndpointRequest};
 use crate::server::collector::responses::EventResponses;
-use crate::server::collector::user::envelope;
-use crate::server::collector::wire::{self, Millis, Validate};
+use crate::server::collector::wire::{Comment, OptionalId, Validate, wire_body};
 use crate::server::db::feedback::{self, Feedback};
-
-/// Feedback comments: 8 KiB.
-pub const COMMENT_BYTES: usize = 8 * 1024;
 
 /// The ratings (1 to 5) and comment of a user's feedback.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -31,26 +26,19 @@ pub struct Ratings {
     /// Extension: screen-sharing quality, 1 to 5.
     pub screen_quality_rating: Option<i64>,
     /// Free text (at most 8 KiB).
-    pub comments: Option<String>,
+    pub comments: Option<Comment>,
 }
 
-/// Body of user feedback (`userFeedbackBody`, plus `screenQualityRating`).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FeedbackBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When the user gave the feedback.
-    pub timestamp: Millis,
-    /// The remote user the feedback is about (may be empty).
-    #[serde(rename = "remoteID")]
-    pub remote_id: String,
-    /// At least one rating or a comment.
-    pub feedback: Option<Ratings>,
+wire_body! {
+    /// Body of user feedback (`userFeedbackBody`, plus `screenQualityRating`).
+    #[serde(rename_all = "camelCase")]
+    pub struct FeedbackBody {
+        /// The remote user the feedback is about (may be empty).
+        #[serde(rename = "remoteID")]
+        pub remote_id: OptionalId,
+        /// At least one rating or a comment.
+        pub feedback: Option<Ratings>,
+    }
 }
 
 impl FeedbackBody {
@@ -58,7 +46,6 @@ impl FeedbackBody {
     fn checked(&self, submitted_at: DateTime<Utc>) -> Result<Feedback<'_>, InvalidField> {
         let ratings = self.feedback.as_ref().ok_or_else(empty_feedback)?;
         let comment = ratings.comments.as_deref().filter(|comment| !comment.is_empty());
-        limits::max_bytes("feedback.comments", comment.unwrap_or_default(), COMMENT_BYTES)?;
         let feedback = Feedback {
             remote_user_id: &self.remote_id,
             overall: rating("feedback.overallRating", ratings.overall_rating)?,
@@ -90,13 +77,10 @@ fn rating(field: &'static str, value: Option<i64>) -> Result<Option<i16>, Invali
 
 impl Validate for FeedbackBody {
     fn validate(&self) -> Result<(), InvalidField> {
-        let at = wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        limits::max_bytes("remoteID", &self.remote_id, ID_BYTES)?;
+        let at = self.timestamp.to_datetime("timestamp")?;
         self.checked(at).map(drop)
     }
 }
-
-envelope!(FeedbackBody);
 
 /// The user's rating of the call; also updates the feedback summary of the
 /// conference instance (count, lowest rating, average overall rating).

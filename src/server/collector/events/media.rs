@@ -6,18 +6,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::domain::InvalidField;
-use crate::domain::limits::{self, ID_BYTES};
 use crate::server::AppError;
 use crate::server::collector::enums::wire_enum;
 use crate::server::collector::ingest::{EndpointPath, EndpointRequest};
 use crate::server::collector::responses::EventResponses;
-use crate::server::collector::user::{CommonHeader, envelope};
-use crate::server::collector::wire::{self, Millis, Validate, check_items, parse_ssrc, to_json};
+use crate::server::collector::user::CommonHeader;
+use crate::server::collector::wire::{Items, OptionalId, ShortText, Ssrc, Validate, to_json, wire_body};
 use crate::server::db;
-
-/// Free text that is not an identifier (device labels, kinds): 1 KiB.
-pub const TEXT_BYTES: usize = 1024;
 
 wire_enum! {
     /// Which device list: all connected devices, or those in use.
@@ -61,108 +56,62 @@ wire_enum! {
 pub struct MediaDevice {
     /// The browser's deviceId.
     #[serde(rename = "mediaDeviceID")]
-    pub media_device_id: String,
+    pub media_device_id: OptionalId,
     /// audioinput, audiooutput, videoinput.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<ShortText>,
     /// Human-readable label.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: Option<ShortText>,
     /// Devices of one physical device share it.
     #[serde(rename = "groupID", skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: Option<OptionalId>,
 }
 
-/// Body of a device list (`devicelistBody`).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DeviceListBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When the list was taken.
-    pub timestamp: Millis,
-    /// Connected or active devices.
-    pub event_type: DeviceListKind,
-    /// The devices (at most 1000).
-    pub media_device_list: Vec<MediaDevice>,
-}
-
-impl Validate for DeviceListBody {
-    fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        check_items("mediaDeviceList", &self.media_device_list)?;
-        for device in &self.media_device_list {
-            limits::max_bytes("mediaDeviceList.mediaDeviceID", &device.media_device_id, ID_BYTES)?;
-            limits::max_bytes("mediaDeviceList.groupID", device.group_id.as_deref().unwrap_or_default(), ID_BYTES)?;
-            limits::max_bytes("mediaDeviceList.kind", device.kind.as_deref().unwrap_or_default(), TEXT_BYTES)?;
-            limits::max_bytes("mediaDeviceList.label", device.label.as_deref().unwrap_or_default(), TEXT_BYTES)?;
-        }
-        Ok(())
+wire_body! {
+    /// Body of a device list (`devicelistBody`).
+    #[serde(rename_all = "camelCase")]
+    pub struct DeviceListBody {
+        /// Connected or active devices.
+        pub event_type: DeviceListKind,
+        /// The devices (at most 1000).
+        #[schema(value_type = Vec<MediaDevice>, max_items = 1000)]
+        pub media_device_list: Items<MediaDevice>,
     }
 }
 
-/// Body of a media action (`mediaActionBody`).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct MediaActionBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When the user acted.
-    pub timestamp: Millis,
-    /// What the user did.
-    pub event_type: MediaAction,
-    /// The media device concerned.
-    #[serde(rename = "mediaDeviceID")]
-    pub media_device_id: String,
-    /// The remote users concerned (at most 1000).
-    #[serde(rename = "remoteIDList")]
-    pub remote_id_list: Vec<String>,
-}
+impl Validate for DeviceListBody {}
 
-impl Validate for MediaActionBody {
-    fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        limits::max_bytes("mediaDeviceID", &self.media_device_id, ID_BYTES)?;
-        check_items("remoteIDList", &self.remote_id_list)?;
-        self.remote_id_list.iter().try_for_each(|id| limits::max_bytes("remoteIDList", id, ID_BYTES))
+wire_body! {
+    /// Body of a media action (`mediaActionBody`).
+    #[serde(rename_all = "camelCase")]
+    pub struct MediaActionBody {
+        /// What the user did.
+        pub event_type: MediaAction,
+        /// The media device concerned.
+        #[serde(rename = "mediaDeviceID")]
+        pub media_device_id: OptionalId,
+        /// The remote users concerned (at most 1000).
+        #[serde(rename = "remoteIDList")]
+        #[schema(value_type = Vec<OptionalId>, max_items = 1000)]
+        pub remote_id_list: Items<OptionalId>,
     }
 }
 
-/// Body of a media pipeline event (`mediaPipelineBody`).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct MediaPipelineBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When it happened.
-    pub timestamp: Millis,
-    /// What happened to the playback.
-    pub event_type: PipelineEvent,
-    /// The stream's SSRC: the decimal string of an unsigned 32-bit number.
-    #[schema(example = "3735928559")]
-    pub ssrc: String,
-}
+impl Validate for MediaActionBody {}
 
-impl Validate for MediaPipelineBody {
-    fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        parse_ssrc("ssrc", &self.ssrc).map(drop)
+wire_body! {
+    /// Body of a media pipeline event (`mediaPipelineBody`).
+    #[serde(rename_all = "camelCase")]
+    pub struct MediaPipelineBody {
+        /// What happened to the playback.
+        pub event_type: PipelineEvent,
+        /// The stream's SSRC: the decimal string of an unsigned 32-bit number.
+        pub ssrc: Ssrc,
     }
 }
 
-envelope!(DeviceListBody, MediaActionBody, MediaPipelineBody);
+impl Validate for MediaPipelineBody {}
 
 /// Connected or active media devices of the endpoint.
 #[utoipa::path(

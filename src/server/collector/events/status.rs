@@ -3,84 +3,70 @@
 
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::domain::InvalidField;
+use crate::domain::bounds;
 use crate::server::AppError;
 use crate::server::collector::ingest::{EndpointPath, EndpointRequest};
 use crate::server::collector::responses::EventResponses;
-use crate::server::collector::user::envelope;
-use crate::server::collector::wire::{self, Millis, Validate};
+use crate::server::collector::wire::{BatteryLevel, CpuUsage, JsonObject, Memory, Validate, wire_body};
 use crate::server::db::system_status::{self, Sample};
 
 /// System status figures (`statusStats`); other keys are kept as sent.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusStats {
-    /// CPU usage (≥ 0).
-    pub cpu_usage: Option<f64>,
-    /// Battery level (≥ 0).
-    pub battery_level: Option<f64>,
-    /// Memory in use (≥ 0).
-    pub memory_usage: Option<f64>,
-    /// Total memory (≥ 0).
-    pub total_memory: Option<f64>,
-    /// Number of threads (an integer ≥ 0).
+    /// CPU usage (0 to 100000).
+    pub cpu_usage: Option<CpuUsage>,
+    /// Battery level (0 to 100).
+    pub battery_level: Option<BatteryLevel>,
+    /// Memory in use (0 to 2^53).
+    pub memory_usage: Option<Memory>,
+    /// Total memory (0 to 2^53).
+    pub total_memory: Option<Memory>,
+    /// Number of threads (an integer from 0 to 1000000).
+    #[schema(maximum = 1_000_000)]
     pub thread_count: Option<u32>,
     /// Any other figures.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub other: JsonObject,
 }
 
-/// Body of a system status sample (`systemStatusBody`).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SystemStatusBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When the sample was taken.
-    pub timestamp: Millis,
-    /// The figures.
-    #[serde(default)]
-    pub status_stats: StatusStats,
+wire_body! {
+    /// Body of a system status sample (`systemStatusBody`).
+    #[serde(rename_all = "camelCase")]
+    pub struct SystemStatusBody {
+        /// The figures.
+        #[serde(default)]
+        pub status_stats: StatusStats,
+    }
 }
 
 impl StatusStats {
     fn sample(&self) -> Result<Sample, InvalidField> {
-        let number = |field: &'static str, value: Option<f64>| match value {
-            Some(number) if !(number.is_finite() && number >= 0.0) => {
-                Err(InvalidField::new(field, "must be a number ≥ 0"))
-            }
-            value => Ok(value),
-        };
-        let thread_count = self
-            .thread_count
-            .map(|count| i32::try_from(count).map_err(|_| InvalidField::new("statusStats.threadCount", "is too large")))
-            .transpose()?;
+        let threads = bounds::THREADS;
+        let thread_count = self.thread_count.filter(|count| f64::from(*count) <= threads.max).map(|count| count as i32);
+        if self.thread_count.is_some() && thread_count.is_none() {
+            return Err(InvalidField::new("statusStats.threadCount", format!("must be an integer {threads}")));
+        }
         Ok(Sample {
-            cpu_usage: number("statusStats.cpuUsage", self.cpu_usage)?,
-            battery_level: number("statusStats.batteryLevel", self.battery_level)?,
-            memory_usage: number("statusStats.memoryUsage", self.memory_usage)?,
-            total_memory: number("statusStats.totalMemory", self.total_memory)?,
+            cpu_usage: self.cpu_usage.map(|figure| figure.get()),
+            battery_level: self.battery_level.map(|figure| figure.get()),
+            memory_usage: self.memory_usage.map(|figure| figure.get()),
+            total_memory: self.total_memory.map(|figure| figure.get()),
             thread_count,
-            raw: Value::Object(self.other.clone()),
+            raw: Value::Object(self.other.0.clone()),
         })
     }
 }
 
 impl Validate for SystemStatusBody {
     fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
         self.status_stats.sample().map(drop)
     }
 }
-
-envelope!(SystemStatusBody);
 
 /// CPU, battery, memory and thread figures of the endpoint's device.
 #[utoipa::path(

@@ -3,16 +3,13 @@
 
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use super::{check_connection_id, check_object, fabric_of};
-use crate::domain::InvalidField;
+use super::fabric_of;
 use crate::server::AppError;
 use crate::server::collector::ingest::{EndpointPath, EndpointRequest};
 use crate::server::collector::responses::EventResponses;
-use crate::server::collector::user::envelope;
-use crate::server::collector::wire::{self, Millis, Validate, to_json};
+use crate::server::collector::wire::{Attributes, Id, Validate, to_json, wire_body};
 use crate::server::db::reports;
 
 /// `callAttributes.callType`.
@@ -51,37 +48,22 @@ pub struct CallAttributes {
     pub role: Option<CallRole>,
     /// The customer's own attributes, stored as sent.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub other: Attributes,
 }
 
-/// Body of sendCallDetails.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CallDetailsBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When the details were sent (ms).
-    pub timestamp: Millis,
-    /// The peer connection of the call, if any (≤ 256 bytes).
-    #[serde(rename = "connectionID")]
-    pub connection_id: Option<String>,
-    /// The call's attributes (≤ 64 KiB of JSON).
-    pub call_attributes: CallAttributes,
-}
-
-envelope!(CallDetailsBody);
-
-impl Validate for CallDetailsBody {
-    fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        check_connection_id(self.connection_id.as_deref())?;
-        check_object("callAttributes", &self.call_attributes.other)
+wire_body! {
+    /// Body of sendCallDetails.
+    #[serde(rename_all = "camelCase")]
+    pub struct CallDetailsBody {
+        /// The peer connection of the call, if any (≤ 256 bytes).
+        #[serde(rename = "connectionID")]
+        pub connection_id: Option<Id>,
+        /// The call's attributes (≤ 64 KiB of JSON).
+        pub call_attributes: CallAttributes,
     }
 }
+
+impl Validate for CallDetailsBody {}
 
 /// Extension: sendCallDetails, the contact-centre attributes of a call.
 #[utoipa::path(

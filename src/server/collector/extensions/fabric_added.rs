@@ -3,18 +3,15 @@
 
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use super::{check_object, check_remote_user};
 use crate::domain::InvalidField;
 use crate::server::AppError;
 use crate::server::collector::enums::wire_enum;
-use crate::server::collector::fabric::check_fabric;
 use crate::server::collector::ingest::{EndpointPath, EndpointRequest};
 use crate::server::collector::responses::EventResponses;
-use crate::server::collector::user::{UserId, envelope};
-use crate::server::collector::wire::{self, Millis, Validate, to_json};
+use crate::server::collector::user::UserId;
+use crate::server::collector::wire::{Attributes, Validate, to_json, wire_body};
 use crate::server::db::fabrics::{self, AddedFabric};
 
 wire_enum! {
@@ -71,49 +68,28 @@ pub struct FabricAttributes {
     pub fabric_transmission_direction: Option<TransmissionDirection>,
     /// Anything else the application put in, stored as sent.
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub other: Attributes,
 }
 
-/// Body of addNewFabric.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FabricAddedBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When the fabric was added (ms): the reference point of setup delay.
-    pub timestamp: Millis,
-    /// The client's name for this peer connection (≤ 256 bytes).
-    #[serde(rename = "connectionID")]
-    pub connection_id: String,
-    /// The remote user: the remoteUserID string, or its aliasName for an object (≤ 256 bytes).
-    #[serde(rename = "remoteID")]
-    pub remote_id: String,
-    /// The remoteUserID argument as given: a string or `{userName, aliasName, loginID?}`.
-    #[serde(rename = "remoteUserID")]
-    pub remote_user_id: Option<UserId>,
-    /// What the peer connection carries.
-    pub fabric_usage: FabricUsage,
-    /// Remote endpoint type and transmission direction; peer + sendrecv when absent.
-    pub fabric_attributes: Option<FabricAttributes>,
+wire_body! {
+    fabric;
+    /// Body of addNewFabric.
+    #[serde(rename_all = "camelCase")]
+    pub struct FabricAddedBody {
+        /// The remoteUserID argument as given: a string or `{userName, aliasName, loginID?}`.
+        #[serde(rename = "remoteUserID")]
+        pub remote_user_id: Option<UserId>,
+        /// What the peer connection carries.
+        pub fabric_usage: FabricUsage,
+        /// Remote endpoint type and transmission direction; peer + sendrecv when absent.
+        pub fabric_attributes: Option<FabricAttributes>,
+    }
 }
-
-envelope!(FabricAddedBody);
 
 impl Validate for FabricAddedBody {
     fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        check_fabric(&self.connection_id, &self.remote_id)?;
-        if let Some(user) = &self.remote_user_id {
-            check_remote_user(user)?;
-        }
-        match &self.fabric_attributes {
-            Some(attributes) => check_object("fabricAttributes", &attributes.other),
-            None => Ok(()),
-        }
+        let user = self.remote_user_id.as_ref();
+        user.map_or(Ok(()), |user| user.check("remoteUserID", "remoteUserID.aliasName"))
     }
 }
 

@@ -4,19 +4,14 @@
 //! `events/fabric` endpoint.)
 
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::{Map, Value};
-use utoipa::ToSchema;
+use serde_json::Value;
 
-use super::{check_object, fabric_of};
-use crate::domain::InvalidField;
+use super::fabric_of;
 use crate::server::AppError;
 use crate::server::collector::enums::wire_enum;
-use crate::server::collector::fabric::check_fabric;
 use crate::server::collector::ingest::{EndpointPath, EndpointRequest};
 use crate::server::collector::responses::EventResponses;
-use crate::server::collector::user::envelope;
-use crate::server::collector::wire::{self, Millis, Validate};
+use crate::server::collector::wire::{Attributes, Id, OptionalId, Validate, wire_body};
 use crate::server::db::events;
 
 wire_enum! {
@@ -45,42 +40,24 @@ wire_enum! {
     }
 }
 
-/// Body of a fabric event.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FabricEventBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When it happened (ms).
-    pub timestamp: Millis,
-    /// The peer connection it happened on (≤ 256 bytes).
-    #[serde(rename = "connectionID")]
-    pub connection_id: String,
-    /// The remote user of that peer connection (≤ 256 bytes).
-    #[serde(rename = "remoteID")]
-    pub remote_id: Option<String>,
-    /// What happened.
-    pub fabric_event: FabricEvent,
-    /// Event data as an object, e.g. `{"mediaDeviceList": [...]}` for activeDeviceList (≤ 64 KiB of JSON).
-    pub event_data: Option<Map<String, Value>>,
-}
-
-envelope!(FabricEventBody);
-
-impl Validate for FabricEventBody {
-    fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        check_fabric(&self.connection_id, self.remote_id.as_deref().unwrap_or_default())?;
-        match &self.event_data {
-            Some(data) => check_object("eventData", data),
-            None => Ok(()),
-        }
+wire_body! {
+    /// Body of a fabric event.
+    #[serde(rename_all = "camelCase")]
+    pub struct FabricEventBody {
+        /// The peer connection it happened on (≤ 256 bytes).
+        #[serde(rename = "connectionID")]
+        pub connection_id: Id,
+        /// The remote user of that peer connection (≤ 256 bytes).
+        #[serde(rename = "remoteID")]
+        pub remote_id: Option<OptionalId>,
+        /// What happened.
+        pub fabric_event: FabricEvent,
+        /// Event data as an object, e.g. `{"mediaDeviceList": [...]}` for activeDeviceList (≤ 64 KiB of JSON).
+        pub event_data: Option<Attributes>,
     }
 }
+
+impl Validate for FabricEventBody {}
 
 /// Extension: a fabric event of sendFabricEvent.
 #[utoipa::path(
@@ -95,7 +72,7 @@ pub async fn send_fabric_event(request: EndpointRequest<FabricEventBody>) -> Res
     let EndpointRequest { mut ingest, endpoint, body, at } = request;
     let fabric_id =
         fabric_of(ingest.conn(), &endpoint, Some(&body.connection_id), body.remote_id.as_deref(), at).await?;
-    let payload = Value::Object(body.event_data.unwrap_or_default());
+    let payload = Value::Object(body.event_data.unwrap_or_default().into_inner());
     events::insert(ingest.conn(), endpoint.id, fabric_id, body.fabric_event.as_str(), at, &payload).await?;
     ingest.done("sendFabricEvent").await
 }

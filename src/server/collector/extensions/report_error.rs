@@ -3,19 +3,15 @@
 //! not a failure). The log text is the one field truncated, not refused.
 
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::{Map, Value};
-use utoipa::ToSchema;
+use serde_json::Value;
 
-use super::{check_connection_id, check_object, fabric_of};
-use crate::domain::InvalidField;
-use crate::domain::limits::{self, APPLICATION_LOG_BYTES, ID_BYTES};
+use super::fabric_of;
+use crate::domain::limits::{self, APPLICATION_LOG_BYTES};
 use crate::server::AppError;
 use crate::server::collector::enums::wire_enum;
 use crate::server::collector::ingest::{EndpointPath, EndpointRequest};
 use crate::server::collector::responses::EventResponses;
-use crate::server::collector::user::envelope;
-use crate::server::collector::wire::{self, Millis, SDP_BYTES, Validate};
+use crate::server::collector::wire::{Attributes, Id, LogText, OptionalId, Sdp, Validate, wire_body};
 use crate::server::db::reports::{self, ReportedError};
 
 wire_enum! {
@@ -49,52 +45,32 @@ impl WrtcFuncName {
     }
 }
 
-/// Body of reportError.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ReportErrorBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When the error happened (ms).
-    pub timestamp: Millis,
-    /// The peer connection it happened on; absent or null when there is none (getUserMedia).
-    #[serde(rename = "connectionID")]
-    pub connection_id: Option<String>,
-    /// The remote user of that peer connection (≤ 256 bytes).
-    #[serde(rename = "remoteID")]
-    pub remote_id: Option<String>,
-    /// The WebRTC function that failed, or `applicationLog`.
-    pub wrtc_func_name: WrtcFuncName,
-    /// The DOMError / DOMException as an object, e.g. `{name, message, constraint?}` (≤ 64 KiB of JSON).
-    pub dom_error: Option<Map<String, Value>>,
-    /// The local SDP when the error happened (≤ 256 KiB).
-    #[serde(rename = "localSDP")]
-    pub local_sdp: Option<String>,
-    /// The remote SDP when the error happened (≤ 256 KiB).
-    #[serde(rename = "remoteSDP")]
-    pub remote_sdp: Option<String>,
-    /// The application log text; beyond 20 480 bytes it is cut on a character boundary and flagged truncated.
-    pub message: Option<String>,
-}
-
-envelope!(ReportErrorBody);
-
-impl Validate for ReportErrorBody {
-    fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        check_connection_id(self.connection_id.as_deref())?;
-        limits::max_bytes("remoteID", self.remote_id.as_deref().unwrap_or_default(), ID_BYTES)?;
-        if let Some(dom_error) = &self.dom_error {
-            check_object("domError", dom_error)?;
-        }
-        limits::max_bytes("localSDP", self.local_sdp.as_deref().unwrap_or_default(), SDP_BYTES)?;
-        limits::max_bytes("remoteSDP", self.remote_sdp.as_deref().unwrap_or_default(), SDP_BYTES)
+wire_body! {
+    /// Body of reportError.
+    #[serde(rename_all = "camelCase")]
+    pub struct ReportErrorBody {
+        /// The peer connection it happened on; absent or null when there is none (getUserMedia).
+        #[serde(rename = "connectionID")]
+        pub connection_id: Option<Id>,
+        /// The remote user of that peer connection (≤ 256 bytes).
+        #[serde(rename = "remoteID")]
+        pub remote_id: Option<OptionalId>,
+        /// The WebRTC function that failed, or `applicationLog`.
+        pub wrtc_func_name: WrtcFuncName,
+        /// The DOMError / DOMException as an object, e.g. `{name, message, constraint?}` (≤ 64 KiB of JSON).
+        pub dom_error: Option<Attributes>,
+        /// The local SDP when the error happened (≤ 256 KiB).
+        #[serde(rename = "localSDP")]
+        pub local_sdp: Option<Sdp>,
+        /// The remote SDP when the error happened (≤ 256 KiB).
+        #[serde(rename = "remoteSDP")]
+        pub remote_sdp: Option<Sdp>,
+        /// The application log text; beyond 20 480 bytes it is cut on a character boundary and flagged truncated.
+        pub message: Option<LogText>,
     }
 }
+
+impl Validate for ReportErrorBody {}
 
 /// Extension: reportError, a failed WebRTC call or an application log.
 #[utoipa::path(
@@ -110,7 +86,7 @@ pub async fn report_error(request: EndpointRequest<ReportErrorBody>) -> Result<R
     let fabric_id =
         fabric_of(ingest.conn(), &endpoint, body.connection_id.as_deref(), body.remote_id.as_deref(), at).await?;
     let message = body.message.as_deref().map(|message| limits::truncate_bytes(message, APPLICATION_LOG_BYTES));
-    let dom_error = body.dom_error.map(Value::Object);
+    let dom_error = body.dom_error.map(|object| Value::Object(object.into_inner()));
     let error = ReportedError {
         endpoint_id: endpoint.id,
         fabric_id,

@@ -3,18 +3,14 @@
 //! switched to another candidate pair).
 
 use axum::response::Response;
-use serde::Deserialize;
 use serde_json::json;
-use utoipa::ToSchema;
 
-use super::{IceCandidatePair, check_fabric, check_pair, check_state, delay_ms, fabric_of};
-use crate::domain::InvalidField;
+use super::{IceCandidatePair, fabric_of};
 use crate::server::AppError;
 use crate::server::collector::enums::wire_enum;
 use crate::server::collector::ingest::{EndpointPath, EndpointRequest};
 use crate::server::collector::responses::EventResponses;
-use crate::server::collector::user::envelope;
-use crate::server::collector::wire::{self, Millis, Validate, compact};
+use crate::server::collector::wire::{Duration, State, Validate, compact, wire_body};
 use crate::server::db::ice::{self, CandidatePair, Origin};
 use crate::server::db::{self, fabrics};
 
@@ -32,49 +28,27 @@ wire_enum! {
     }
 }
 
-/// Body of an ICE status event (`iceStatusBody`).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct IceStatusBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When it happened.
-    pub timestamp: Millis,
-    /// The remote user of the fabric.
-    #[serde(rename = "remoteID")]
-    pub remote_id: String,
-    /// The fabric.
-    #[serde(rename = "connectionID")]
-    pub connection_id: String,
-    /// What happened.
-    pub event_type: IceEvent,
-    /// The candidate pair in use now.
-    pub curr_ice_candidate_pair: Option<IceCandidatePair>,
-    /// The candidate pair in use before.
-    pub prev_ice_candidate_pair: Option<IceCandidatePair>,
-    /// State of the current pair (≤ 64 bytes).
-    pub curr_ice_candidate_state: Option<String>,
-    /// State of the previous pair (≤ 64 bytes).
-    pub prev_ice_candidate_state: Option<String>,
-    /// Delay in ms.
-    pub delay: Option<f64>,
-}
-
-impl Validate for IceStatusBody {
-    fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        check_fabric(&self.connection_id, &self.remote_id)?;
-        delay_ms("delay", self.delay)?;
-        check_state("currIceCandidateState", self.curr_ice_candidate_state.as_deref())?;
-        check_state("prevIceCandidateState", self.prev_ice_candidate_state.as_deref())?;
-        self.curr_ice_candidate_pair.iter().try_for_each(|pair| check_pair!(pair, "currIceCandidatePair"))?;
-        self.prev_ice_candidate_pair.iter().try_for_each(|pair| check_pair!(pair, "prevIceCandidatePair"))
+wire_body! {
+    fabric;
+    /// Body of an ICE status event (`iceStatusBody`).
+    #[serde(rename_all = "camelCase")]
+    pub struct IceStatusBody {
+        /// What happened.
+        pub event_type: IceEvent,
+        /// The candidate pair in use now.
+        pub curr_ice_candidate_pair: Option<IceCandidatePair>,
+        /// The candidate pair in use before.
+        pub prev_ice_candidate_pair: Option<IceCandidatePair>,
+        /// State of the current pair (≤ 64 bytes).
+        pub curr_ice_candidate_state: Option<State>,
+        /// State of the previous pair (≤ 64 bytes).
+        pub prev_ice_candidate_state: Option<State>,
+        /// Delay in ms.
+        pub delay: Option<Duration>,
     }
 }
+
+impl Validate for IceStatusBody {}
 
 /// Pairs given as current and previous, as ice_candidates rows.
 fn current_and_previous<'a>(
@@ -113,45 +87,23 @@ wire_enum! {
     RelayType { TurnUdp = "turn/udp", TurnTcp = "turn/tcp", TurnTls = "turn/tls", Direct = "" }
 }
 
-/// Body of a transport change (`fabricTransportSwitchBody`).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TransportChangeBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When it happened.
-    pub timestamp: Millis,
-    /// The remote user of the fabric.
-    #[serde(rename = "remoteID")]
-    pub remote_id: String,
-    /// The fabric.
-    #[serde(rename = "connectionID")]
-    pub connection_id: String,
-    /// The candidate pair in use now.
-    pub curr_ice_candidate_pair: IceCandidatePair,
-    /// The candidate pair in use before.
-    pub prev_ice_candidate_pair: IceCandidatePair,
-    /// Delay in ms.
-    pub delay: Option<f64>,
-    /// TURN transport of the new pair.
-    pub relay_type: Option<RelayType>,
-}
-
-impl Validate for TransportChangeBody {
-    fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        check_fabric(&self.connection_id, &self.remote_id)?;
-        delay_ms("delay", self.delay)?;
-        check_pair!(self.curr_ice_candidate_pair, "currIceCandidatePair")?;
-        check_pair!(self.prev_ice_candidate_pair, "prevIceCandidatePair")
+wire_body! {
+    fabric;
+    /// Body of a transport change (`fabricTransportSwitchBody`).
+    #[serde(rename_all = "camelCase")]
+    pub struct TransportChangeBody {
+        /// The candidate pair in use now.
+        pub curr_ice_candidate_pair: IceCandidatePair,
+        /// The candidate pair in use before.
+        pub prev_ice_candidate_pair: IceCandidatePair,
+        /// Delay in ms.
+        pub delay: Option<Duration>,
+        /// TURN transport of the new pair.
+        pub relay_type: Option<RelayType>,
     }
 }
 
-envelope!(IceStatusBody, TransportChangeBody);
+impl Validate for TransportChangeBody {}
 
 /// The fabric switched to another ICE candidate pair.
 #[utoipa::path(

@@ -2,18 +2,14 @@
 
 use axum::response::Response;
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde_json::{Value, json};
-use utoipa::ToSchema;
 
-use super::{IceCandidatePair, check_fabric, check_pair, delay_ms, fabric_of};
-use crate::domain::InvalidField;
+use super::{IceCandidatePair, fabric_of};
 use crate::server::AppError;
 use crate::server::collector::enums::wire_enum;
 use crate::server::collector::ingest::{Endpoint, EndpointPath, EndpointRequest, Ingest};
 use crate::server::collector::responses::EventResponses;
-use crate::server::collector::user::envelope;
-use crate::server::collector::wire::{self, Millis, Validate, check_items, compact, to_json};
+use crate::server::collector::wire::{Duration, Items, Validate, compact, to_json, wire_body};
 use crate::server::db::fabrics::{self, SetupDelays};
 use crate::server::db::{self, conferences, ice};
 
@@ -35,61 +31,42 @@ wire_enum! {
     }
 }
 
-/// Body of a fabric lifecycle event (`fabricBody`).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FabricBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When it happened.
-    pub timestamp: Millis,
-    /// The remote user of the fabric.
-    #[serde(rename = "remoteID")]
-    pub remote_id: String,
-    /// The fabric: the client's name for the peer connection.
-    #[serde(rename = "connectionID")]
-    pub connection_id: String,
-    /// Set up, failed or terminated.
-    pub event_type: FabricEventType,
-    /// Setup or failure delay in ms; computed from addNewFabric when absent.
-    pub delay: Option<f64>,
-    /// ICE gathering delay in ms.
-    pub ice_gathering_delay: Option<f64>,
-    /// ICE connectivity delay in ms.
-    pub ice_connectivity_delay: Option<f64>,
-    /// Local candidates (at most 1000).
-    #[serde(default)]
-    pub local_candidates: Vec<IceCandidatePair>,
-    /// Remote candidates (at most 1000).
-    #[serde(default)]
-    pub remote_candidates: Vec<IceCandidatePair>,
-    /// Why the setup failed.
-    pub reason: Option<FailureReason>,
-}
-
-impl Validate for FabricBody {
-    fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        check_fabric(&self.connection_id, &self.remote_id)?;
-        self.delays()?;
-        check_items("localCandidates", &self.local_candidates)?;
-        check_items("remoteCandidates", &self.remote_candidates)?;
-        self.local_candidates.iter().try_for_each(|pair| check_pair!(pair, "localCandidates"))?;
-        self.remote_candidates.iter().try_for_each(|pair| check_pair!(pair, "remoteCandidates"))
+wire_body! {
+    fabric;
+    /// Body of a fabric lifecycle event (`fabricBody`).
+    #[serde(rename_all = "camelCase")]
+    pub struct FabricBody {
+        /// Set up, failed or terminated.
+        pub event_type: FabricEventType,
+        /// Setup or failure delay in ms; computed from addNewFabric when absent.
+        pub delay: Option<Duration>,
+        /// ICE gathering delay in ms.
+        pub ice_gathering_delay: Option<Duration>,
+        /// ICE connectivity delay in ms.
+        pub ice_connectivity_delay: Option<Duration>,
+        /// Local candidates (at most 1000).
+        #[serde(default)]
+        #[schema(value_type = Vec<IceCandidatePair>, max_items = 1000)]
+        pub local_candidates: Items<IceCandidatePair>,
+        /// Remote candidates (at most 1000).
+        #[serde(default)]
+        #[schema(value_type = Vec<IceCandidatePair>, max_items = 1000)]
+        pub remote_candidates: Items<IceCandidatePair>,
+        /// Why the setup failed.
+        pub reason: Option<FailureReason>,
     }
 }
 
+impl Validate for FabricBody {}
+
 impl FabricBody {
-    fn delays(&self) -> Result<SetupDelays, InvalidField> {
-        Ok(SetupDelays {
-            delay_ms: delay_ms("delay", self.delay)?,
-            ice_gathering_ms: delay_ms("iceGatheringDelay", self.ice_gathering_delay)?,
-            ice_connectivity_ms: delay_ms("iceConnectivityDelay", self.ice_connectivity_delay)?,
-        })
+    fn delays(&self) -> SetupDelays {
+        let ms = |delay: Option<Duration>| delay.map(|delay| delay.rounded());
+        SetupDelays {
+            delay_ms: ms(self.delay),
+            ice_gathering_ms: ms(self.ice_gathering_delay),
+            ice_connectivity_ms: ms(self.ice_connectivity_delay),
+        }
     }
 
     /// The timeline payload: what the fabrics row and ice_candidates do not keep.
@@ -109,8 +86,6 @@ impl FabricBody {
         Ok(compact(payload))
     }
 }
-
-envelope!(FabricBody);
 
 /// Fabric set up, failed, or terminated. Updates the fabric's lifecycle
 /// columns; when a termination leaves no fabric of the conference instance
@@ -139,7 +114,7 @@ async fn set_up(
     at: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let fabric_id = fabric_of(ingest.conn(), endpoint, &body.connection_id, &body.remote_id, at).await?;
-    let delays = body.delays()?;
+    let delays = body.delays();
     if body.event_type == FabricEventType::Setup {
         fabrics::set_up(ingest.conn(), fabric_id, at, delays).await?;
     } else {

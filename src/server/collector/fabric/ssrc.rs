@@ -7,15 +7,13 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::{check_fabric, fabric_of};
-use crate::domain::InvalidField;
-use crate::domain::limits::{self, ID_BYTES, USAGE_LABEL_BYTES, USER_FIELD_CHARS};
+use super::fabric_of;
 use crate::server::AppError;
 use crate::server::collector::enums::wire_enum;
 use crate::server::collector::ingest::{EndpointPath, EndpointRequest};
 use crate::server::collector::responses::EventResponses;
-use crate::server::collector::user::{UserId, envelope};
-use crate::server::collector::wire::{self, Millis, Validate, check_items, compact, parse_ssrc};
+use crate::server::collector::user::UserId;
+use crate::server::collector::wire::{EpochMs, Items, OptionalId, Ssrc, UsageLabel, Validate, compact, wire_body};
 use crate::server::db::ssrc::{self, Mapping};
 
 wire_enum! {
@@ -30,55 +28,31 @@ wire_enum! {
 pub struct SsrcInfo {
     /// The SSRC: the decimal string of an unsigned 32-bit number.
     #[schema(example = "3735928559")]
-    pub ssrc: String,
+    pub ssrc: Ssrc,
     /// RTCP CNAME.
-    pub cname: Option<String>,
+    pub cname: Option<OptionalId>,
     /// Received or sent.
     pub stream_type: Option<StreamType>,
     /// The user producing the stream: a string or `{userName, aliasName, loginID?}`.
     #[serde(rename = "userID")]
     pub user_id: Option<UserId>,
     /// Media stream id.
-    pub msid: Option<String>,
+    pub msid: Option<OptionalId>,
     /// Media stream label.
-    pub mslabel: Option<String>,
+    pub mslabel: Option<OptionalId>,
     /// Track label.
-    pub label: Option<String>,
+    pub label: Option<OptionalId>,
     /// When the stream started (ms).
-    pub local_start_time: Option<f64>,
+    pub local_start_time: Option<EpochMs>,
     /// Extension: what the stream is used for (≤ 20 bytes).
-    pub usage_label: Option<String>,
+    pub usage_label: Option<UsageLabel>,
     /// Extension: the video element showing the stream.
-    pub associated_video_tag: Option<String>,
+    pub associated_video_tag: Option<OptionalId>,
 }
 
 impl SsrcInfo {
-    fn check(&self) -> Result<(), InvalidField> {
-        parse_ssrc("ssrcData.ssrc", &self.ssrc)?;
-        limits::max_bytes("ssrcData.usageLabel", self.usage_label.as_deref().unwrap_or_default(), USAGE_LABEL_BYTES)?;
-        for (field, value) in [
-            ("ssrcData.cname", &self.cname),
-            ("ssrcData.msid", &self.msid),
-            ("ssrcData.mslabel", &self.mslabel),
-            ("ssrcData.label", &self.label),
-            ("ssrcData.associatedVideoTag", &self.associated_video_tag),
-        ] {
-            limits::max_bytes(field, value.as_deref().unwrap_or_default(), ID_BYTES)?;
-        }
-        match &self.user_id {
-            None => Ok(()),
-            Some(UserId::Plain(id)) => limits::max_bytes("ssrcData.userID", id, ID_BYTES),
-            Some(UserId::Object(object)) => {
-                limits::max_chars("ssrcData.userID.userName", &object.user_name, USER_FIELD_CHARS)?;
-                limits::max_chars("ssrcData.userID.aliasName", &object.alias_name, USER_FIELD_CHARS)?;
-                let login_id = object.login_id.as_deref().unwrap_or_default();
-                limits::max_chars("ssrcData.userID.loginID", login_id, USER_FIELD_CHARS)
-            }
-        }
-    }
-
-    /// The row of this SSRC; `ssrc` is the parsed, checked SSRC.
-    fn mapping(&self, ssrc: u32) -> Mapping<'_> {
+    /// The row of this SSRC.
+    fn mapping(&self) -> Mapping<'_> {
         let (user_id, user_name, alias_name, login_id) = match &self.user_id {
             None => ("", None, None, None),
             Some(UserId::Plain(id)) => (id.as_str(), None, None, None),
@@ -98,7 +72,7 @@ impl SsrcInfo {
             "loginID": login_id,
         }));
         Mapping {
-            ssrc,
+            ssrc: self.ssrc.get(),
             user_id,
             user_name,
             alias_name,
@@ -110,50 +84,27 @@ impl SsrcInfo {
     }
 }
 
-/// Body of an SSRC map (`ssrcMapBody`).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SsrcMapBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When the map was made.
-    pub timestamp: Millis,
-    /// The remote user of the fabric.
-    #[serde(rename = "remoteID")]
-    pub remote_id: String,
-    /// The fabric.
-    #[serde(rename = "connectionID")]
-    pub connection_id: String,
-    /// One entry per SSRC (at most 1000); a later entry for the same SSRC wins.
-    pub ssrc_data: Vec<SsrcInfo>,
-}
-
-impl Validate for SsrcMapBody {
-    fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        check_fabric(&self.connection_id, &self.remote_id)?;
-        check_items("ssrcData", &self.ssrc_data)?;
-        self.ssrc_data.iter().try_for_each(SsrcInfo::check)
+wire_body! {
+    fabric;
+    /// Body of an SSRC map (`ssrcMapBody`).
+    #[serde(rename_all = "camelCase")]
+    pub struct SsrcMapBody {
+        /// One entry per SSRC (at most 1000); a later entry for the same SSRC wins.
+        #[schema(value_type = Vec<SsrcInfo>, max_items = 1000)]
+        pub ssrc_data: Items<SsrcInfo>,
     }
 }
+
+impl Validate for SsrcMapBody {}
 
 impl SsrcMapBody {
     /// One mapping per SSRC, the last given winning.
-    fn mappings(&self) -> Result<Vec<Mapping<'_>>, InvalidField> {
-        let mut by_ssrc = BTreeMap::new();
-        for info in &self.ssrc_data {
-            let ssrc = parse_ssrc("ssrcData.ssrc", &info.ssrc)?;
-            by_ssrc.insert(ssrc, info.mapping(ssrc));
-        }
-        Ok(by_ssrc.into_values().collect())
+    fn mappings(&self) -> Vec<Mapping<'_>> {
+        let by_ssrc: BTreeMap<u32, Mapping<'_>> =
+            self.ssrc_data.iter().map(|info| (info.ssrc.get(), info.mapping())).collect();
+        by_ssrc.into_values().collect()
     }
 }
-
-envelope!(SsrcMapBody);
 
 /// Which user and usage each SSRC of a fabric belongs to; the latest mapping wins.
 #[utoipa::path(
@@ -163,7 +114,7 @@ envelope!(SsrcMapBody);
 )]
 pub async fn map_ssrcs(request: EndpointRequest<SsrcMapBody>) -> Result<Response, AppError> {
     let EndpointRequest { mut ingest, endpoint, body, at } = request;
-    let mappings = body.mappings()?;
+    let mappings = body.mappings();
     let fabric_id = fabric_of(ingest.conn(), &endpoint, &body.connection_id, &body.remote_id, at).await?;
     ssrc::upsert(ingest.conn(), fabric_id, at, &mappings).await?;
     ingest.done("ssrcMap").await

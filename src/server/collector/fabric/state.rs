@@ -1,18 +1,14 @@
 //! `events/fabric/statechange`: a browser-reported state of a fabric changed.
 
 use axum::response::Response;
-use serde::Deserialize;
 use serde_json::json;
-use utoipa::ToSchema;
 
-use super::{check_fabric, check_state, fabric_of};
-use crate::domain::InvalidField;
+use super::fabric_of;
 use crate::server::AppError;
 use crate::server::collector::enums::wire_enum;
 use crate::server::collector::ingest::{EndpointPath, EndpointRequest};
 use crate::server::collector::responses::EventResponses;
-use crate::server::collector::user::envelope;
-use crate::server::collector::wire::{self, Millis, Validate};
+use crate::server::collector::wire::{State, Validate, wire_body};
 use crate::server::db;
 use crate::server::db::fabrics::{self, StateKind};
 
@@ -37,43 +33,22 @@ impl ChangedState {
     }
 }
 
-/// Body of a state change (`fabricStateChangeBody`; iceGatheringState and
-/// connectionState are accepted too).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct StateChangeBody {
-    /// The endpoint's localID.
-    #[serde(rename = "localID")]
-    pub local_id: String,
-    /// The device it runs on.
-    #[serde(rename = "deviceID")]
-    pub device_id: String,
-    /// When it happened.
-    pub timestamp: Millis,
-    /// The remote user of the fabric.
-    #[serde(rename = "remoteID")]
-    pub remote_id: String,
-    /// The fabric.
-    #[serde(rename = "connectionID")]
-    pub connection_id: String,
-    /// The state before (≤ 64 bytes).
-    pub prev_state: String,
-    /// The state now (≤ 64 bytes).
-    pub new_state: String,
-    /// Which state changed.
-    pub changed_state: ChangedState,
-}
-
-impl Validate for StateChangeBody {
-    fn validate(&self) -> Result<(), InvalidField> {
-        wire::check_header(&self.local_id, &self.device_id, self.timestamp)?;
-        check_fabric(&self.connection_id, &self.remote_id)?;
-        check_state("prevState", Some(&self.prev_state))?;
-        check_state("newState", Some(&self.new_state))
+wire_body! {
+    fabric;
+    /// Body of a state change (`fabricStateChangeBody`; iceGatheringState and
+    /// connectionState are accepted too).
+    #[serde(rename_all = "camelCase")]
+    pub struct StateChangeBody {
+        /// The state before (≤ 64 bytes).
+        pub prev_state: State,
+        /// The state now (≤ 64 bytes).
+        pub new_state: State,
+        /// Which state changed.
+        pub changed_state: ChangedState,
     }
 }
 
-envelope!(StateChangeBody);
+impl Validate for StateChangeBody {}
 
 /// A signaling, ICE connection, ICE gathering or connection state changed.
 #[utoipa::path(

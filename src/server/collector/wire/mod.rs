@@ -1,26 +1,44 @@
-//! Reading request bodies the way the callstats API answers them: a body
-//! that is not UTF-8 or not JSON is 400; well-formed JSON that breaks a
-//! rule (missing or ill-typed field, a limit) is 422 naming the field;
-//! a body over the size limit is 413. Nothing here panics on any input.
-//! Also the checks and payload helpers that many bodies share.
+//! The typed wire layer of the collector. Reading request bodies the way
+//! the callstats API answers them: a body that is not UTF-8 or not JSON is
+//! 400; well-formed JSON that breaks a rule (missing or ill-typed field, a
+//! limit, NUL in a string, a number out of its physical bounds) is 422
+//! naming the field; a body over the size limit is 413. Nothing here
+//! panics on any input.
+//!
+//! The rules live in the types: every text is a bounded [`Text`], every
+//! figure a bounded [`Figure`], every free-form object a [`JsonObject`],
+//! and their `Deserialize` enforces the rule, so a body that parses can be
+//! stored (each database constraint reachable from the wire has its rule
+//! here). [`Validate`] is left for rules between fields.
+
+mod header;
+mod json;
+mod number;
+mod text;
+
+pub(crate) use header::wire_body;
+pub use header::{Envelope, Items, Millis};
+pub use json::{Attributes, JsonObject};
+pub use number::*;
+pub use text::*;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, Uri};
-use chrono::{DateTime, TimeZone, Utc};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
 
 use crate::domain::InvalidField;
-use crate::domain::limits::{self, ID_BYTES};
 use crate::server::AppError;
 
-/// Checks the rules serde cannot express (limits, enums given as text).
+/// Checks the rules the types cannot express: those between fields
+/// (e.g. "at least one rating or a comment").
 pub trait Validate {
     /// The first broken rule, naming its field.
-    fn validate(&self) -> Result<(), InvalidField>;
+    fn validate(&self) -> Result<(), InvalidField> {
+        Ok(())
+    }
 }
 
 /// A validated JSON body, with the raw bytes kept for idempotency.
@@ -101,57 +119,6 @@ fn missing_field(message: &str) -> Option<&str> {
     message.strip_prefix("missing field `")?.strip_suffix('`')
 }
 
-/// The wire `timestamp`: milliseconds since the Unix epoch, possibly fractional.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
-#[schema(value_type = f64, example = 1_700_000_000_000.0_f64)]
-pub struct Millis(pub f64);
-
-impl Millis {
-    /// The instant, or why it is not a plausible one.
-    pub fn to_datetime(self, field: &'static str) -> Result<DateTime<Utc>, InvalidField> {
-        // 2000-01-01 .. 2100-01-01: anything outside is a unit mistake
-        // (seconds instead of milliseconds) or garbage.
-        const LOW: f64 = 946_684_800_000.0;
-        const HIGH: f64 = 4_102_444_800_000.0;
-        if !self.0.is_finite() || !(LOW..HIGH).contains(&self.0) {
-            return Err(InvalidField::new(
-                field,
-                "must be milliseconds since 1970-01-01 UTC, between the years 2000 and 2100",
-            ));
-        }
-        let micros = (self.0 * 1000.0).round() as i64;
-        Utc.timestamp_micros(micros).single().ok_or_else(|| InvalidField::new(field, "is not a valid instant"))
-    }
-}
-
-/// Checks the fields every v1 body starts with.
-pub fn check_header(local_id: &str, device_id: &str, timestamp: Millis) -> Result<DateTime<Utc>, InvalidField> {
-    limits::identifier("localID", local_id, ID_BYTES)?;
-    limits::max_bytes("deviceID", device_id, ID_BYTES)?;
-    timestamp.to_datetime("timestamp")
-}
-
-/// At most this many items in one array of a body.
-pub const MAX_ITEMS: usize = 1000;
-/// Each SDP a body carries (events/sdp, reportError): 256 KiB.
-pub const SDP_BYTES: usize = 256 * 1024;
-
-/// An array field must hold at most [`MAX_ITEMS`] items.
-pub fn check_items<T>(field: &'static str, items: &[T]) -> Result<(), InvalidField> {
-    if items.len() > MAX_ITEMS {
-        return Err(InvalidField::new(field, format!("at most {MAX_ITEMS} items, got {}", items.len())));
-    }
-    Ok(())
-}
-
-/// An SSRC on the wire: the decimal string of an unsigned 32-bit number.
-pub fn parse_ssrc(field: &'static str, text: &str) -> Result<u32, InvalidField> {
-    let digits = !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit());
-    digits.then(|| text.parse().ok()).flatten().ok_or_else(|| {
-        InvalidField::new(field, "must be the decimal string of an unsigned 32-bit number (0 to 4294967295)")
-    })
-}
-
 /// `value` without its null members: absent fields stay absent in payloads.
 pub fn compact(mut value: Value) -> Value {
     if let Value::Object(map) = &mut value {
@@ -167,6 +134,8 @@ pub fn to_json(value: &impl Serialize) -> Result<Value, AppError> {
 
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
     use super::*;
 
     #[derive(Debug, Deserialize)]
@@ -174,7 +143,7 @@ mod tests {
     #[expect(dead_code, reason = "fields exist to be parsed")]
     struct Body {
         #[serde(rename = "localID")]
-        local_id: String,
+        local_id: Id,
         inner: Option<Inner>,
     }
 
@@ -182,6 +151,9 @@ mod tests {
     #[expect(dead_code, reason = "fields exist to be parsed")]
     struct Inner {
         count: u32,
+        labels: Option<Vec<ShortText>>,
+        data: Option<JsonObject>,
+        rate: Option<DelayMs>,
     }
 
     fn status_and_field(raw: &[u8]) -> (StatusCode, Option<String>) {
@@ -212,20 +184,16 @@ mod tests {
     }
 
     #[test]
-    fn ssrcs_are_decimal_strings_of_unsigned_32_bit_numbers() {
-        assert_eq!(parse_ssrc("ssrc", "0"), Ok(0));
-        assert_eq!(parse_ssrc("ssrc", "4294967295"), Ok(u32::MAX));
-        for bad in ["", "4294967296", "-1", "+1", " 1", "0x10", "1.0", "abc"] {
-            assert_eq!(parse_ssrc("ssrc", bad).expect_err(bad).field, "ssrc", "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn timestamps_are_milliseconds_in_a_plausible_range() {
-        let at = Millis(1_700_000_000_123.5).to_datetime("timestamp").expect("valid");
-        assert_eq!(at.timestamp_micros(), 1_700_000_000_123_500);
-        for bad in [1_700_000_000.0, f64::NAN, f64::INFINITY, -1.0, 9e15] {
-            assert_eq!(Millis(bad).to_datetime("timestamp").expect_err("bad").field, "timestamp");
+    fn a_broken_bounded_type_is_422_naming_its_path() {
+        let cases: [(&[u8], &str); 5] = [
+            (br#"{"localID":"a\u0000"}"#, "localID"),
+            (br#"{"localID":""}"#, "localID"),
+            (br#"{"localID":"a","inner":{"count":1,"labels":["ok","\u0000"]}}"#, "inner.labels[1]"),
+            (br#"{"localID":"a","inner":{"count":1,"data":{"x":["\u0000"]}}}"#, "inner.data"),
+            (br#"{"localID":"a","inner":{"count":1,"rate":1e308}}"#, "inner.rate"),
+        ];
+        for (raw, field) in cases {
+            assert_eq!(status_and_field(raw), (StatusCode::UNPROCESSABLE_ENTITY, Some(field.into())), "{field}");
         }
     }
 }
