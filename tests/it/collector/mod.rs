@@ -3,6 +3,7 @@
 mod auth;
 mod events;
 mod extensions;
+mod fuzz;
 mod sdk;
 mod stats;
 mod wire;
