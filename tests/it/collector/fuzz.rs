@@ -211,28 +211,48 @@ impl Tally {
         entry.0 += 1;
     }
 
-    /// Panics listing each failure class once, single mutations first.
+    /// Panics with a summary by kind of mutation and the commonest classes;
+    /// every class, each with an example, goes to a file named there.
     fn assert_no_failures(&self, settings: &Settings) {
         if self.failed == 0 {
             return;
         }
         let mut classes: Vec<_> = self.classes.iter().collect();
         classes.sort_by_key(|(class, (count, _, _))| (class.contains(" + "), std::cmp::Reverse(*count)));
+        // "stats | $.remoteID: string nul inside | 500" is of kind "string nul inside | 500".
+        let mut kinds = BTreeMap::<String, usize>::new();
+        for (class, (count, _, _)) in &classes {
+            let mut parts = class.splitn(3, " | ");
+            let (mutation, outcome) = (parts.nth(1).unwrap_or_default(), parts.next().unwrap_or_default());
+            let kind = mutation.rsplit(": ").next().unwrap_or_default();
+            *kinds.entry(format!("{kind} | {outcome}")).or_default() += *count;
+        }
+        let mut kinds: Vec<_> = kinds.into_iter().collect();
+        kinds.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+        let mut all = String::new();
+        for (class, (count, index, example)) in &classes {
+            all.push_str(&format!("\n× {count:>5}  {class}\n         case {index}: {example}\n"));
+        }
+        let file = std::env::temp_dir().join(format!("callscope-fuzz-{}-{}.txt", settings.seed, settings.cases));
+        let written = std::fs::write(&file, &all).map_or_else(|error| format!("not written: {error}"), |()| "".into());
         let mut report = format!(
-            "{} of {} requests got a 5xx or no answer, in {} classes (route | mutation | outcome). \
-             Replay: CALLSCOPE_FUZZ_SEED={} CALLSCOPE_FUZZ_CASES={}\n",
+            "{} of {} requests got a 5xx or no answer, in {} classes (route | mutation | outcome); \
+             every class with an example: {}{written}. Replay: CALLSCOPE_FUZZ_SEED={} CALLSCOPE_FUZZ_CASES={}\n\n\
+             By kind of mutation (single and combined):\n",
             self.failed,
             settings.cases,
             classes.len(),
+            file.display(),
             settings.seed,
             settings.cases
         );
-        const LISTED: usize = 150;
+        for (kind, count) in kinds.iter().take(60) {
+            report.push_str(&format!("  {count:>6}  {kind}\n"));
+        }
+        const LISTED: usize = 60;
+        report.push_str(&format!("\nThe {LISTED} commonest classes:\n"));
         for (class, (count, index, example)) in classes.iter().take(LISTED) {
             report.push_str(&format!("\n× {count:>5}  {class}\n         case {index}: {example}\n"));
-        }
-        if classes.len() > LISTED {
-            report.push_str(&format!("\n… and {} more classes\n", classes.len() - LISTED));
         }
         panic!("{report}");
     }

@@ -82,12 +82,12 @@ impl Context {
             1 => {
                 let (token, label) = hostile::string(rng, &endpoint.token);
                 bearer = None;
-                url = append_query(&url, "access_token", &token);
+                url = append_query(&url, "access_token", &capped(token));
                 labels.push(format!("access_token query: {label}"));
             }
             2 => {
                 let (key, label) = hostile::string(rng, "key-1");
-                url = append_query(&url, "idempotencyKey", &key);
+                url = append_query(&url, "idempotencyKey", &capped(key));
                 labels.push(format!("idempotencyKey query: {label}"));
             }
             3 => {
@@ -189,8 +189,7 @@ impl Context {
 const JSON: Option<&str> = Some("application/json");
 const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
 
-/// A hostile path segment (at most 10 kB: longer URLs are refused by HTTP
-/// itself, before the collector sees them).
+/// A hostile path segment.
 fn hostile_segment(rng: &mut StdRng, index: usize, original: &str) -> (String, String) {
     if index == 2 && rng.random_bool(0.3) {
         let other = uuid::Uuid::new_v4().to_string();
@@ -199,11 +198,14 @@ fn hostile_segment(rng: &mut StdRng, index: usize, original: &str) -> (String, S
         let (value, label) = choices.choose(rng).cloned().unwrap_or_default();
         return (value, format!("ucID {label}"));
     }
-    let (mut value, label) = hostile::string(rng, original);
-    if value.len() > 10_000 {
-        value = "x".repeat(10_000);
-    }
-    (value, label)
+    let (value, label) = hostile::string(rng, original);
+    (capped(value), label)
+}
+
+/// At most 10 kB: longer URLs are refused by HTTP (and by the client)
+/// before the collector sees them.
+fn capped(value: String) -> String {
+    if value.len() > 10_000 { "x".repeat(10_000) } else { value }
 }
 
 fn append_query(url: &str, name: &str, value: &str) -> String {
