@@ -31,7 +31,7 @@ use rand::seq::IndexedRandom;
 use serde_json::Value;
 use sqlx::PgPool;
 
-use super::Collector;
+use super::{Collector, Joined};
 use requests::{Context, Plan};
 use seeds::Target;
 
@@ -142,8 +142,13 @@ async fn run(settings: &Settings, context: Arc<Context>, client: reqwest::Client
                 }
                 let mut rng = StdRng::seed_from_u64(settings.case_seed(index));
                 let target = *targets.choose(&mut rng).expect("targets");
-                let plan = context.plan(&mut rng, target);
-                let outcome = send(&client, &plan).await;
+                let (target, plan, outcome) = if let Target::Endpoint(LEFT) = target {
+                    stats_then_left(&client, &context, &mut rng, index).await
+                } else {
+                    let plan = context.plan(&mut rng, target);
+                    let outcome = send(&client, &plan).await;
+                    (target, plan, outcome)
+                };
                 tally.lock().expect("tally").record(index, target, &plan, outcome);
             }
         });
@@ -152,6 +157,50 @@ async fn run(settings: &Settings, context: Arc<Context>, client: reqwest::Client
         joined.expect("worker");
     }
     tally
+}
+
+const LEFT: &str = "events/user/left";
+
+/// A conference's end summarises what it stored, but an endpoint leaves
+/// and an instance ends only once. So user/left cases join a new
+/// conference, send it a mutated stats poll, and leave: the outcome is the
+/// worse of the poll's and the left's, labelled with the poll's mutation.
+async fn stats_then_left(
+    client: &reqwest::Client,
+    context: &Context,
+    rng: &mut StdRng,
+    index: usize,
+) -> (Target, Plan, Result<u16, String>) {
+    let target = Target::Endpoint("stats → user/left");
+    let some = &context.endpoints[index % context.endpoints.len()];
+    let mut endpoint = Joined {
+        token: some.token.clone(),
+        conf: format!("fuzz-left-{index}"),
+        uc_id: String::new(),
+        user: some.user.clone(),
+    };
+    let join = context.valid_for(Target::Join, &endpoint);
+    let joined = joined_uc_id(client, &join).await;
+    let Ok(uc_id) = joined else { return (target, join, joined.map(|_| 200)) };
+    endpoint.uc_id = uc_id;
+    let stats = context.plan_for(rng, Target::Endpoint("stats"), &endpoint);
+    let polled = send(client, &stats).await;
+    if !matches!(polled, Ok(status) if status < 500) {
+        return (target, stats, polled);
+    }
+    let left = send(client, &context.valid_for(Target::Endpoint(LEFT), &endpoint)).await;
+    (target, stats, left)
+}
+
+/// The ucID a valid user joined request gets.
+async fn joined_uc_id(client: &reqwest::Client, join: &Plan) -> Result<String, String> {
+    let mut request = client.post(&join.url).body(join.body.clone()).header("content-type", "application/json");
+    if let Some(token) = &join.bearer {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.map_err(|error| format!("no answer: {error:#}"))?;
+    let answer: Value = response.json().await.map_err(|error| format!("join: {error:#}"))?;
+    answer["ucID"].as_str().map(str::to_owned).ok_or_else(|| format!("join refused: {answer}"))
 }
 
 /// The status, or why no answer came (the connection broke, a timeout).

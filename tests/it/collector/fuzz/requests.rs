@@ -39,7 +39,11 @@ pub struct Plan {
 impl Context {
     /// The valid request of `target` for the first endpoint.
     pub fn valid(&self, target: Target) -> Plan {
-        let endpoint = &self.endpoints[0];
+        self.valid_for(target, &self.endpoints[0])
+    }
+
+    /// The valid request of `target` for `endpoint`.
+    pub fn valid_for(&self, target: Target, endpoint: &Joined) -> Plan {
         let (body, content_type) = match target {
             Target::Authenticate => {
                 let code = self.jwt(&seeds::claims(&self.app_id, &endpoint.user).to_string());
@@ -55,6 +59,11 @@ impl Context {
     /// A generated request to `target`.
     pub fn plan(&self, rng: &mut StdRng, target: Target) -> Plan {
         let endpoint = self.endpoints.choose(rng).unwrap_or(&self.endpoints[0]);
+        self.plan_for(rng, target, endpoint)
+    }
+
+    /// A generated request to `target` for `endpoint`.
+    pub fn plan_for(&self, rng: &mut StdRng, target: Target, endpoint: &Joined) -> Plan {
         if let Target::Authenticate = target {
             return self.authenticate(rng, &endpoint.user);
         }
