@@ -25,7 +25,7 @@ TEST_DATA ?= /tmp/callscope-test-$(shell id -u)
 
 WASM_BUILD := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
-.PHONY: help run test tools test-tools build server site fmt clippy unit sdk-unit lifecycle e2e bench-ingest bench-dashboard sqlx-prepare clean
+.PHONY: help run test tools test-tools build server site fmt clippy unit fuzz sdk-unit lifecycle e2e bench-ingest bench-dashboard sqlx-prepare clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -63,6 +63,13 @@ clippy: ## lint the server and the browser builds
 
 unit: server ## unit and Postgres integration tests (DATABASE_URL, else a private cluster)
 	$(BIN) --data-dir $(TEST_DATA)/unit db exec -- cargo nextest run --features ssr $(T)
+
+# `make fuzz`: the long run of the "never 5xx" test (its short run is part of `make unit`).
+FUZZ_CASES ?= 100000
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: server ## generated requests to every collector route, none answered 5xx (FUZZ_CASES=100000, FUZZ_SEED=)
+	CALLSCOPE_FUZZ_CASES=$(FUZZ_CASES) CALLSCOPE_FUZZ_SEED=$(FUZZ_SEED) \
+	  $(BIN) --data-dir $(TEST_DATA)/fuzz db exec -- cargo nextest run --features ssr --no-capture -E 'test(/collector::fuzz::/)'
 
 bench-ingest: server ## stats ingestion rate and latency, release build (DATABASE_URL, else a private cluster; ARGS=)
 	$(BIN) --data-dir $(TEST_DATA)/bench db exec -- cargo bench --features ssr --bench ingest -- $(ARGS)

@@ -5,6 +5,7 @@ mod bodies;
 mod edges;
 mod events;
 mod extensions;
+mod fuzz;
 mod hostile;
 mod physical;
 mod quota;
