@@ -33,8 +33,9 @@ async fn a_fabric(pool: &PgPool) -> (i64, i64, Uuid, DateTime<Utc>, DateTime<Utc
 
 /// Polyline points per chart of a fabric page.
 fn points_per_chart(html: &str) -> Vec<usize> {
-    html.split("<figure class=\"chart\"")
+    html.split("<figure")
         .skip(1)
+        .filter(|figure| figure.split('>').next().is_some_and(|tag| tag.contains("class=\"chart\"")))
         .map(|chart| {
             let chart = chart.split("</figure>").next().unwrap_or_default();
             chart
