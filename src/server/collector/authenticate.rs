@@ -19,8 +19,8 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::token::LIFETIME_SECONDS;
-use crate::server::auth::ClientAddr;
 use crate::domain::limits::{self, ID_BYTES};
+use crate::server::auth::ClientAddr;
 use crate::server::db::apps::{self, AppRow, Verifier};
 use crate::server::sealed::{self, Owner};
 use crate::server::{AppError, AppState};

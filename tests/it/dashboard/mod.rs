@@ -1,7 +1,7 @@
 //! The dashboard's reads: search, conference and fabric pages, privacy.
 
-mod hostile;
 mod bounded;
+mod hostile;
 mod integration;
 mod pages;
 mod pagination;
