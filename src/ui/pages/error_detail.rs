@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{ApiError, ErrorDetail, get_error_detail};
-use crate::ui::components::{ErrorView, SdpViewer};
+use crate::ui::components::{ErrorView, PageTitle, SdpViewer};
 use crate::ui::format;
 
 /// `/conferences/{id}/errors/{error}`: one reported error in full — DOM
@@ -28,7 +27,7 @@ pub fn ErrorDetailPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Reported error"/>
+        <PageTitle text="Reported error"/>
         <Transition fallback=|| view! { <p class="loading">"Loading the error…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{ApiError, SdpDetail, get_sdp_snapshot};
-use crate::ui::components::{ErrorView, SdpViewer};
+use crate::ui::components::{ErrorView, PageTitle, SdpViewer};
 use crate::ui::format;
 
 /// `/conferences/{id}/fabrics/{fabric}/sdps/{sdp}`: one SDP snapshot of a
@@ -27,7 +26,7 @@ pub fn SdpDetailPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="SDP snapshot"/>
+        <PageTitle text="SDP snapshot"/>
         <Transition fallback=|| view! { <p class="loading">"Loading the SDPs…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
