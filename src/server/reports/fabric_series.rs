@@ -11,11 +11,11 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::server::charts::{MAX_SERIES, Point};
 use crate::server::db::dashboard::series::{Bounds, BucketRow};
 
-/// Time buckets per chart: about one per six pixels of the plot, each
-/// drawn as its minimum and maximum (a point every three pixels);
-/// more would add bytes, not detail (a flooded fabric's page stays under
-/// 300 KB, docs/benchmarks.md).
-pub(super) const BUCKETS: i32 = 100;
+/// Time buckets per chart: about one per five pixels of the plot, each
+/// drawn as its minimum and maximum (a point every two or three pixels).
+/// Measured on a flooded fabric (docs/benchmarks.md): 200 buckets made a
+/// 381 KB page at p99 86 ms, 120 a 302 KB page at p99 34 ms.
+pub(super) const BUCKETS: i32 = 120;
 /// Samples read per bucket, at most (see `db::dashboard::series`).
 pub(super) const ROWS_PER_BUCKET: i64 = 256;
 /// How many median intervals apart two samples may be before the line
