@@ -7,6 +7,7 @@ use callscope::api::{CurrentUser, SearchQuery, SearchResults};
 use callscope::server::reports;
 use serde_json::json;
 use sqlx::PgPool;
+use tokio::task::JoinSet;
 
 use super::hostile::Hostile;
 use super::load::DemoFabric;
@@ -38,7 +39,6 @@ impl Probes<'_> {
         let (conference, fabric) = (self.fabric.conference, self.fabric.fabric);
         let fabric_path = format!("/conferences/{conference}/fabrics/{fabric}");
         let conference_path = format!("/conferences/{conference}");
-        let fabric_svg = "<svg";
         let fabric_link = format!("href=\"{fabric_path}\"");
         Ok(vec![
             time(self.database, "a. search page `GET /search?conferenceID=…` (SSR)", warmup, samples, async |call| {
@@ -83,12 +83,20 @@ impl Probes<'_> {
                 samples,
                 async |_| {
                     let html = self.page(&fabric_path, &[]).await?;
-                    anyhow::ensure!(html.contains(fabric_svg), "the fabric page has no chart");
+                    anyhow::ensure!(!chart_sources(&html).is_empty(), "the fabric page has no chart");
                     Ok(html.len())
                 },
             )
             .await?,
-            time(self.database, "d'. `reports::fabric` alone (queries + SVG charts)", warmup, samples, async |_| {
+            time(
+                self.database,
+                "d2. fabric page and its chart images, as a browser loads them (page, then every chart at once)",
+                warmup,
+                samples,
+                async |_| self.page_with_charts(&fabric_path).await,
+            )
+            .await?,
+            time(self.database, "d'. `reports::fabric` alone (queries, charts listed)", warmup, samples, async |_| {
                 let view = reports::fabric(self.pool, self.admin, conference, fabric).await?;
                 anyhow::ensure!(!view.charts.is_empty(), "no charts");
                 Ok(0)
@@ -123,6 +131,14 @@ impl Probes<'_> {
                     )?;
                     Ok(a.max(b).max(c).max(d))
                 },
+            )
+            .await?,
+            time(
+                self.database,
+                &self.flood_name("f3. fabric page and its chart images (page, then every chart at once)"),
+                warmup,
+                samples,
+                async |_| self.page_with_charts(&self.flooded_path()).await,
             )
             .await?,
             time(self.database, "f'. `reports::fabric` alone, flooded fabric", warmup, samples, async |_| {
@@ -166,12 +182,32 @@ impl Probes<'_> {
         format!("{what} `GET /conferences/{{id}}`, {} errors with 2 × {kb} KB SDPs (SSR)", self.hostile.errors)
     }
 
+    fn flooded_path(&self) -> String {
+        format!("/conferences/{}/fabrics/{}", self.hostile.conference, self.hostile.fabric)
+    }
+
     /// The flooded fabric's page; its size.
     async fn flooded_page(&self) -> anyhow::Result<usize> {
-        let path = format!("/conferences/{}/fabrics/{}", self.hostile.conference, self.hostile.fabric);
-        let html = self.page(&path, &[]).await?;
-        anyhow::ensure!(html.contains("<svg"), "the flooded fabric's page has no chart");
+        let html = self.page(&self.flooded_path(), &[]).await?;
+        anyhow::ensure!(!chart_sources(&html).is_empty(), "the flooded fabric's page has no chart");
         Ok(html.len())
+    }
+
+    /// A fabric page, then all its chart images at once; their size together.
+    async fn page_with_charts(&self, path: &str) -> anyhow::Result<usize> {
+        let html = self.page(path, &[]).await?;
+        let sources = chart_sources(&html);
+        anyhow::ensure!(!sources.is_empty(), "{path}: no chart");
+        let mut charts = JoinSet::new();
+        for source in sources {
+            let request = self.client.get(format!("{}{source}", self.base)).send();
+            charts.spawn(async move { anyhow::Ok(request.await?.error_for_status()?.bytes().await?.len()) });
+        }
+        let mut size = html.len();
+        while let Some(chart) = charts.join_next().await {
+            size += chart??;
+        }
+        Ok(size)
     }
 
     fn id(&self, call: usize) -> (&str, i64) {
@@ -191,4 +227,13 @@ impl Probes<'_> {
         anyhow::ensure!(response.status() == 200, "{path}: {}", response.status());
         Ok(response.text().await?)
     }
+}
+
+/// The chart images a fabric page shows: each `<figure class="chart">`'s `<img src>`.
+fn chart_sources(html: &str) -> Vec<String> {
+    html.split("<figure class=\"chart\"")
+        .skip(1)
+        .filter_map(|figure| figure.split("src=\"").nth(1)?.split('"').next())
+        .map(|source| source.replace("&amp;", "&"))
+        .collect()
 }

@@ -22,7 +22,7 @@ pub struct FabricView {
     pub errors_total: i64,
     /// SDP snapshots sent for this fabric (the first 100), without the SDPs.
     pub sdps: Vec<SdpSnapshot>,
-    /// Quality charts, rendered on the server.
+    /// Quality charts, as images drawn on the server.
     pub charts: Vec<ChartView>,
     /// Time to first media of each received stream the SDK watched.
     pub first_media: Vec<FirstMedia>,
@@ -91,13 +91,18 @@ pub struct SdpSnapshot {
     pub remote_bytes: Option<i32>,
 }
 
-/// One quality chart: an SVG drawn on the server.
+/// One quality chart: an SVG image drawn on the server at its own URL, so
+/// that the page carries no drawing (and hydration does not send it twice).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChartView {
-    /// Heading, e.g. "Round-trip time".
+    /// Heading, e.g. "Round-trip time"; the image's text alternative.
     pub title: String,
-    /// The SVG document (plotters output, labels escaped).
-    pub svg: String,
+    /// The image's URL (`…/fabrics/{fabric}/charts/{figure}?until=…`).
+    pub src: String,
+    /// The image's size in pixels, so the page does not shift as it loads.
+    pub width: u32,
+    /// See `width`.
+    pub height: u32,
 }
 
 /// The fabric page's data; `NotFound` unless the fabric belongs to that

@@ -22,7 +22,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::{AppState, Config, admin, auth, collector, health, security_headers};
+use super::{AppState, Config, admin, auth, chart_images, collector, health, security_headers};
 use crate::ui::{App, shell};
 
 /// A bound, not yet running server. Binding first lets callers (and tests,
@@ -102,6 +102,7 @@ pub fn router(state: AppState) -> Router {
     let dashboard = Router::new()
         .merge(auth::router())
         .merge(admin::router())
+        .merge(chart_images::router())
         .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), render_shell.clone())
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(from_fn(auth::redirect_signed_out_pages))

@@ -6,6 +6,7 @@ pub mod app;
 pub mod apps;
 pub mod audit;
 pub mod auth;
+pub mod chart_images;
 pub mod charts;
 pub mod cli;
 pub mod collector;

@@ -5,6 +5,7 @@
 mod attachments;
 mod conference;
 mod fabric;
+mod fabric_charts;
 mod fabric_series;
 mod feedback;
 mod integration;
@@ -15,7 +16,7 @@ mod timeline;
 
 pub use attachments::{error_detail, sdp_snapshot};
 pub use conference::conference;
-pub use fabric::fabric;
+pub use fabric::{fabric, fabric_chart};
 pub use feedback::feedback;
 pub use integration::integration;
 pub use overview::overview;

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{ApiError, FabricView, TimelineEntry, get_fabric};
+use crate::api::{ApiError, ChartView, FabricView, TimelineEntry, get_fabric};
 use crate::ui::components::{EmptyState, ErrorList, ErrorView, LiveRefresh, PageTitle, TimelineStrip, size};
 use crate::ui::format;
 
@@ -81,9 +81,14 @@ fn Fabric(data: FabricView, refresh: Resource<Result<FabricView, ApiError>>) -> 
                     </EmptyState>
                 }.into_any()
             } else {
-                charts.into_iter().map(|chart| view! {
-                    // The SVG draws its own title and carries it as its accessible name.
-                    <figure class="chart" data-chart=chart.title inner_html=chart.svg></figure>
+                charts.into_iter().map(|ChartView { title, src, width, height }| {
+                    let name = title.clone();
+                    // The image draws its own title; `alt` names it.
+                    view! {
+                        <figure class="chart" data-chart=name>
+                            <img src=src alt=title width=width height=height/>
+                        </figure>
+                    }
                 }).collect_view().into_any()
             }}
         </section>

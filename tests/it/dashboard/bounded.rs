@@ -31,19 +31,24 @@ async fn a_fabric(pool: &PgPool) -> (i64, i64, Uuid, DateTime<Utc>, DateTime<Utc
     .expect("a fabric")
 }
 
-/// Polyline points per chart of a fabric page.
-fn points_per_chart(html: &str) -> Vec<usize> {
+/// Polyline points of one chart.
+fn points(svg: &str) -> usize {
+    svg.split("<polyline")
+        .skip(1)
+        .map(|line| line.split("points=\"").nth(1).and_then(|p| p.split('"').next()).unwrap_or_default())
+        .map(|points| points.split_whitespace().count())
+        .sum()
+}
+
+/// The chart images of a fabric page: each figure's `<img src>`.
+fn chart_sources(html: &str) -> Vec<String> {
     html.split("<figure")
         .skip(1)
         .filter(|figure| figure.split('>').next().is_some_and(|tag| tag.contains("class=\"chart\"")))
-        .map(|chart| {
-            let chart = chart.split("</figure>").next().unwrap_or_default();
-            chart
-                .split("<polyline")
-                .skip(1)
-                .map(|line| line.split("points=\"").nth(1).and_then(|p| p.split('"').next()).unwrap_or_default())
-                .map(|points| points.split_whitespace().count())
-                .sum()
+        .filter_map(|figure| {
+            let figure = figure.split("</figure>").next()?;
+            let src = figure.split("<img").nth(1)?.split("src=\"").nth(1)?.split('"').next()?;
+            Some(src.replace("&amp;", "&"))
         })
         .collect()
 }
@@ -93,9 +98,45 @@ async fn a_fabric_with_many_samples_is_charted_from_bounded_buckets(pool: PgPool
     assert_eq!(response.status(), 200);
     let html = response.text().await.expect("page");
     assert!(html.len() < 300_000, "the fabric page is {} bytes", html.len());
-    let charts = points_per_chart(&html);
-    assert!(charts.len() >= 3, "RTT, jitter, bitrate at least: {charts:?}");
-    assert!(charts.iter().all(|points| *points <= MAX_POINTS), "points per chart: {charts:?}");
+    // Each chart is sent once, as an image of its own: the page (and the
+    // hydration data in it) carries no drawing.
+    assert!(!html.contains("<polyline"), "the page carries a chart's drawing");
+    let sources = chart_sources(&html);
+    assert!(sources.len() >= 3, "RTT, jitter, bitrate at least: {sources:?}");
+    for source in sources {
+        let response = demo.server.page(&admin, &source).await;
+        assert_eq!(response.status(), 200, "{source}");
+        assert_eq!(response.headers()["content-type"], "image/svg+xml", "{source}");
+        let svg = response.text().await.expect("chart");
+        assert!(svg.starts_with("<svg") && svg.contains("xmlns=\"http://www.w3.org/2000/svg\""), "{source}");
+        assert!((1..=MAX_POINTS).contains(&points(&svg)), "{source}: {} points", points(&svg));
+    }
+}
+
+#[sqlx::test]
+async fn a_chart_image_is_shown_only_to_who_may_see_its_fabric(pool: PgPool) {
+    let demo = Demo::load(pool.clone()).await;
+    let (instance, fabric, ..) = a_fabric(&pool).await;
+    let server = &demo.server;
+    let (_, engineer) = demo.user(Role::Engineer).await;
+    let html = server.page(&engineer, &format!("/conferences/{instance}/fabrics/{fabric}")).await.text().await;
+    let source = chart_sources(&html.expect("page")).into_iter().next().expect("a chart");
+    assert_eq!(server.page(&engineer, &source).await.status(), 200, "{source}");
+
+    let signed_out = server.new_client().get(server.url(&source)).send().await.expect("chart");
+    assert_eq!(signed_out.status(), 401, "signed out");
+    server.create_user("outsider@example.test", Role::Engineer, "a long enough password").await;
+    let outsider = server.new_client();
+    server.sign_in(&outsider, "outsider@example.test", "a long enough password").await;
+    assert_eq!(server.page(&outsider, &source).await.status(), 404, "an app not granted");
+    let figure = source.split("/charts/").nth(1).expect("a figure");
+    for path in [
+        format!("/conferences/{}/fabrics/{fabric}/charts/{figure}", instance + 1000),
+        format!("/conferences/{instance}/fabrics/{fabric}/charts/no-such-figure"),
+        format!("/conferences/{instance}/fabrics/{}/charts/{figure}", fabric + 1000),
+    ] {
+        assert_eq!(server.page(&engineer, &path).await.status(), 404, "{path}");
+    }
 }
 
 /// Sixty errors with 256 KB SDPs and a 20 KB log each on the endpoint of

@@ -48,7 +48,16 @@ async fn every_response(
                 .await
                 .expect("get_fabric");
             assert_eq!(response.status(), 200);
-            bodies.push((format!("get_fabric {fabric}"), response.text().await.expect("body")));
+            let body = response.text().await.expect("body");
+            // The page's charts are images of their own, drawn with names or aliases.
+            let view: serde_json::Value = serde_json::from_str(&body).expect("a fabric view");
+            for chart in view["charts"].as_array().expect("charts") {
+                let source = chart["src"].as_str().expect("a chart's source");
+                let response = server.page(client, source).await;
+                assert_eq!(response.status(), 200, "{source}");
+                bodies.push((source.to_owned(), response.text().await.expect("chart")));
+            }
+            bodies.push((format!("get_fabric {fabric}"), body));
         }
         let response =
             client.post(server.url("/api/get_conference")).form(&[("id", id.to_string())]).send().await.expect("get");
