@@ -14,6 +14,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export SQLX_OFFLINE ?= true
 
 SITE  := $(CARGO_TARGET_DIR)/site
+STAGE := $(CARGO_TARGET_DIR)/site-stage
 BIN   := $(CARGO_TARGET_DIR)/debug/callscope
 WASM  := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm-release/callscope.wasm
 export LEPTOS_SITE_ROOT := $(SITE)
@@ -47,12 +48,17 @@ build: tools site server ## build the browser bundle and the server
 server: ## build the server binary
 	cargo build --features ssr --bin callscope
 
-site: ## build the hydrated browser bundle into $(SITE)
+# The bundle without its names and producers sections (3.4 MB of debug
+# names otherwise). wasm-opt is not run: measured, its output is smaller but
+# compresses worse, so more goes over the wire (docs/benchmarks.md).
+site: tools ## build the hydrated browser bundle, hashed and precompressed, into $(SITE)
 	cargo build $(WASM_BUILD) --profile wasm-release
-	mkdir -p $(SITE)/pkg
-	wasm-bindgen --target web --no-typescript --out-dir $(SITE)/pkg --out-name callscope $(WASM)
-	cp style/main.css $(SITE)/pkg/callscope.css
-	cp -r public/. $(SITE)/
+	rm -rf $(STAGE) && mkdir -p $(STAGE)
+	wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+	  --out-dir $(STAGE) --out-name callscope $(WASM)
+	cp style/main.css $(STAGE)/callscope.css
+	node scripts/build-sdk.mjs $(STAGE)
+	node scripts/build-site.mjs $(STAGE) $(SITE)
 
 fmt: ## check formatting
 	cargo fmt --check
@@ -61,27 +67,29 @@ clippy: ## lint the server and the browser builds
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy $(WASM_BUILD) -- -D warnings
 
-unit: server ## unit and Postgres integration tests (DATABASE_URL, else a private cluster)
+unit: server site ## unit and Postgres integration tests (DATABASE_URL, else a private cluster)
 	$(BIN) --data-dir $(TEST_DATA)/unit db exec -- cargo nextest run --features ssr $(T)
 
 # `make fuzz`: the long run of the "never 5xx" test (its short run is part of `make unit`).
 FUZZ_CASES ?= 100000
 FUZZ_SEED ?= $(shell date +%s)
-fuzz: server ## generated requests to every collector route, none answered 5xx (FUZZ_CASES=100000, FUZZ_SEED=)
+fuzz: server site ## generated requests to every collector route, none answered 5xx (FUZZ_CASES=100000, FUZZ_SEED=)
 	CALLSCOPE_FUZZ_CASES=$(FUZZ_CASES) CALLSCOPE_FUZZ_SEED=$(FUZZ_SEED) \
 	  $(BIN) --data-dir $(TEST_DATA)/fuzz db exec -- cargo nextest run --features ssr --no-capture -E 'test(/collector::fuzz::/)'
 
-bench-ingest: server ## stats ingestion rate and latency, release build (DATABASE_URL, else a private cluster; ARGS=)
+bench-ingest: server site ## stats ingestion rate and latency, release build (DATABASE_URL, else a private cluster; ARGS=)
 	$(BIN) --data-dir $(TEST_DATA)/bench db exec -- cargo bench --features ssr --bench ingest -- $(ARGS)
 
-bench-dashboard: server ## search and page timings over 1 M conferences, release build (DATABASE_URL, else a private cluster; ARGS=)
+bench-dashboard: server site ## search and page timings over 1 M conferences, release build (DATABASE_URL, else a private cluster; ARGS=)
 	$(BIN) --data-dir $(TEST_DATA)/bench db exec -- cargo bench --features ssr --bench dashboard -- $(ARGS)
 
-sdk-unit: test-tools ## the SDK's unit tests (Node's test runner) and its type declarations (tsc --strict)
+sdk-unit: test-tools ## the SDK's unit tests (Node's test runner) on the source and the minified build, and its type declarations (tsc --strict)
 	node --test end2end/unit/
+	node scripts/build-sdk.mjs $(CARGO_TARGET_DIR)/sdk-min
+	CALLSCOPE_SDK=$(CARGO_TARGET_DIR)/sdk-min/callstats-$$(node scripts/build-sdk.mjs --version).min.js node --test end2end/unit/
 	cd end2end && npx tsc -p unit/types/tsconfig.json
 
-lifecycle: server ## start/stop the real binary: no orphaned postgres, data kept
+lifecycle: server site ## start/stop the real binary: no orphaned postgres, data kept
 	scripts/lifecycle-test.sh $(BIN)
 
 e2e: build test-tools ## Playwright in Chromium, JavaScript on and off

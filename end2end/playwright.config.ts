@@ -49,6 +49,8 @@ const chromium = {
 
 /** The specs of the `sdk` project. */
 const SDK_SPECS = /\/sdk[^/]*\.spec\.ts$/;
+/** Specs about the browser bundle, which loads only with JavaScript. */
+const JS_ONLY_SPECS = /\/delivery\.spec\.ts$/;
 
 export default defineConfig({
   testDir: 'tests',
@@ -81,7 +83,7 @@ export default defineConfig({
   // permission prompt.
   projects: [
     { name: 'js', testIgnore: SDK_SPECS, use: { javaScriptEnabled: true } },
-    { name: 'nojs', testIgnore: SDK_SPECS, use: { javaScriptEnabled: false } },
+    { name: 'nojs', testIgnore: [SDK_SPECS, JS_ONLY_SPECS], use: { javaScriptEnabled: false } },
     {
       name: 'sdk',
       testMatch: SDK_SPECS,

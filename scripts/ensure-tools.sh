@@ -10,7 +10,7 @@ set -euo pipefail
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
 # wasm-bindgen-cli's own lockfile pins a webpki-roots that the registry no longer has.
 WEBPKI_ROOTS_PIN=1.0.10
-PLAYWRIGHT_DIR=end2end
+NODE_PACKAGES_DIR=end2end
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -71,23 +71,24 @@ ensure_fonts() {
   apt_install "${missing[@]}"
 }
 
-# Installs end2end's npm packages again whenever package-lock.json changed.
-ensure_playwright() {
-  local stamp="$PLAYWRIGHT_DIR/node_modules/.callscope-lock.sha256"
+# Installs end2end's npm packages (esbuild for the SDK's build, Playwright
+# for the browser tests) again whenever package-lock.json changed.
+ensure_node_packages() {
+  local stamp="$NODE_PACKAGES_DIR/node_modules/.callscope-lock.sha256"
   local lock_sum
-  lock_sum=$(sha256sum "$PLAYWRIGHT_DIR/package-lock.json" | cut -d' ' -f1)
-  [ -x "$PLAYWRIGHT_DIR/node_modules/.bin/playwright" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$lock_sum" ] && return
+  lock_sum=$(sha256sum "$NODE_PACKAGES_DIR/package-lock.json" | cut -d' ' -f1)
+  [ -x "$NODE_PACKAGES_DIR/node_modules/.bin/playwright" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$lock_sum" ] && return
   command -v npm >/dev/null || apt_install nodejs npm
-  log "npm ci (Playwright)"
-  (cd "$PLAYWRIGHT_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+  log "npm ci (esbuild, Playwright)"
+  (cd "$NODE_PACKAGES_DIR" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$lock_sum" >"$stamp"
 }
 
 ensure_wasm_target
 ensure_wasm_bindgen
 ensure_postgres
+ensure_node_packages
 if [ "${1:-build}" = test ]; then
   ensure_chromium
   ensure_fonts
-  ensure_playwright
 fi

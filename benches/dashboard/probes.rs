@@ -229,11 +229,12 @@ impl Probes<'_> {
     }
 }
 
-/// The chart images a fabric page shows: each `<figure class="chart">`'s `<img src>`.
+/// The chart images a fabric page shows: each chart figure's `<img src>`.
 fn chart_sources(html: &str) -> Vec<String> {
-    html.split("<figure class=\"chart\"")
+    html.split("<figure")
         .skip(1)
-        .filter_map(|figure| figure.split("src=\"").nth(1)?.split('"').next())
+        .filter(|figure| figure.split('>').next().is_some_and(|tag| tag.contains("class=\"chart\"")))
+        .filter_map(|figure| figure.split("</figure>").next()?.split("src=\"").nth(1)?.split('"').next())
         .map(|source| source.replace("&amp;", "&"))
         .collect()
 }

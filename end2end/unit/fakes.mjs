@@ -3,11 +3,21 @@
 // peer connection whose states and stats a test sets. They reach the SDK
 // through callstats._internal.setEnvironment, never through globals.
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * The SDK under test: env CALLSCOPE_SDK (a path, relative ones taken from the
+ * current directory) names another build of it, such as the minified
+ * callstats-<VERSION>.min.js of scripts/build-sdk.mjs; else public/callstats.js.
+ */
+export const sdkPath = process.env.CALLSCOPE_SDK
+  ? path.resolve(process.env.CALLSCOPE_SDK)
+  : require.resolve('../../public/callstats.js');
+
 /** The SDK as a CommonJS module, as unit tests load it. */
-export const callstats = require('../../public/callstats.js');
+export const callstats = require(sdkPath);
 
 /** Lets pending promises, real I/O and WebCrypto settle. */
 export async function settle() {

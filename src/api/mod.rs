@@ -21,6 +21,7 @@ mod report_query;
 mod search;
 mod search_query;
 mod session;
+mod site_assets;
 mod users;
 mod webhooks;
 
@@ -49,6 +50,7 @@ pub use search::{
 };
 pub use search_query::{Cursor, FailureGroup, SearchQuery, format_time};
 pub use session::{CurrentUser, GetCurrentUser, get_current_user};
+pub use site_assets::SiteAssets;
 pub use users::{AdminUsers, UserRow, UserView, UsersView, admin_users};
 pub use webhooks::{
     AdminWebhook, AttemptRow, DELIVERY_LOG_SIZE, DeliveryRow, REASONS, WebhookDetail, WebhookRow, admin_webhook,

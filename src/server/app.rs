@@ -7,22 +7,20 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN;
-use axum::http::{HeaderValue, StatusCode};
-use axum::middleware::{from_fn, from_fn_with_state, map_response};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::serve::ListenerExt;
-use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::{AppState, Config, admin, auth, chart_images, collector, health, security_headers};
+use super::{AppState, Config, admin, auth, chart_images, collector, health, security_headers, site};
 use crate::ui::{App, shell};
 
 /// A bound, not yet running server. Binding first lets callers (and tests,
@@ -38,7 +36,7 @@ impl Application {
     pub async fn build(config: Config, pool: PgPool) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
         let state = AppState::new(config, pool)?;
-        Ok(Self { listener, router: router(state.clone()), state })
+        Ok(Self { listener, router: router(state.clone())?, state })
     }
 
     /// The state its handlers share (the background workers need it too).
@@ -66,36 +64,17 @@ impl Application {
     }
 }
 
-/// The SDK and the demo call: public files, outside the dashboard's
-/// sign-in. Any origin may load the SDK: customer pages include it from
-/// this server, and an ES module import is a CORS request.
-fn sdk_files(site_root: &std::path::Path) -> Router<AppState> {
-    let sdk = Router::new()
-        .route_service("/callstats.js", ServeFile::new(site_root.join("callstats.js")))
-        .route_service("/callstats.mjs", ServeFile::new(site_root.join("callstats.mjs")))
-        .route_service("/callstats.d.ts", ServeFile::new(site_root.join("callstats.d.ts")))
-        .layer(map_response(|mut response: Response| async move {
-            response.headers_mut().insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-            response
-        }));
-    // Routed whole, so ServeDir sees `/demo/…` under the site root and
-    // redirects `/demo` to `/demo/` (whose relative links need the slash).
-    let demo = ServeDir::new(site_root);
-    sdk.route_service("/demo", demo.clone()).route_service("/demo/", demo.clone()).route_service("/demo/{*file}", demo)
-}
-
 /// Every route of the product.
-pub fn router(state: AppState) -> Router {
+///
+/// # Errors
+/// When the site (`make site`) is missing or incomplete.
+pub fn router(state: AppState) -> anyhow::Result<Router> {
     let config = &state.config;
     let leptos_options = config.leptos.clone();
     let site_root = std::path::Path::new(leptos_options.site_root.as_ref()).to_owned();
-    let site_pkg = site_root.join(leptos_options.site_pkg_dir.as_ref());
     let context = {
         let state = state.clone();
-        move || {
-            provide_context(state.clone());
-            security_headers::provide_request_nonce();
-        }
+        move || state.provide_page_context()
     };
     let render_shell = move || shell(leptos_options.clone());
 
@@ -110,17 +89,15 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(auth::same_origin_writes))
         // Server functions read bodies without the extractor limit.
         .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
-        .layer(from_fn(security_headers::dashboard));
-    let static_files = Router::new()
-        .nest_service("/pkg", ServeDir::new(site_pkg))
-        .merge(sdk_files(&site_root))
-        .layer(from_fn(security_headers::static_files));
+        .layer(from_fn(security_headers::dashboard))
+        .layer(compression());
+    let static_files = site::router(&site_root)?.layer(from_fn(security_headers::static_files));
     let api = Router::new()
         .route("/healthz", get(health::healthz))
         .merge(collector::router(state.clone()))
         .layer(from_fn(security_headers::api));
 
-    Router::new()
+    Ok(Router::new()
         .merge(static_files)
         .merge(api)
         .merge(dashboard)
@@ -129,7 +106,16 @@ pub fn router(state: AppState) -> Router {
         // Outermost: what the layers above answer themselves (a 408) gets the baseline too.
         .layer(from_fn(security_headers::baseline))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state))
+}
+
+/// Pages, server-function JSON and chart SVGs, compressed on the fly
+/// (brotli or gzip, as the browser accepts) when over a kilobyte: below it
+/// the headers cost about what compression saves. The site's files are
+/// compressed at build time (`site`); the collector's answers are small.
+fn compression() -> CompressionLayer<impl Predicate> {
+    let worth = SizeAbove::new(1024).and(NotForContentType::IMAGES).and(NotForContentType::GRPC);
+    CompressionLayer::new().no_deflate().no_zstd().compress_when(worth)
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -22,6 +22,7 @@ pub mod progress;
 pub mod reports;
 pub mod sealed;
 pub mod security_headers;
+pub mod site;
 pub mod state;
 pub mod telemetry;
 pub mod upkeep;

@@ -11,6 +11,7 @@ use super::collector::{Lookups, Quotas, StatsWriter, TokenKeys};
 use super::master_key::MasterKey;
 use super::progress::Progress;
 use super::{AppError, Config};
+use crate::api::SiteAssets;
 
 /// What every handler and server function shares: the pool, the config and the master key.
 #[derive(Clone)]
@@ -37,14 +38,19 @@ pub struct AppState {
     pub auth: Arc<AuthLimits>,
     /// Per-endpoint ingestion quotas of this process.
     pub quotas: Arc<Quotas>,
+    /// The browser bundle's URLs (`site::assets`).
+    pub assets: Arc<SiteAssets>,
 }
 
 impl AppState {
     /// The state for `config` over `pool`, loading (or creating) the master
-    /// key and starting the stats writers (so it must run inside the runtime).
+    /// key, reading the site's manifest and starting the stats writers (so
+    /// it must run inside the runtime).
     pub fn new(config: Config, pool: PgPool) -> anyhow::Result<Self> {
         let master_key = MasterKey::load(config.master_key.as_ref(), &config.data_dir)?;
+        let assets = super::site::assets(std::path::Path::new(config.leptos.site_root.as_ref()))?;
         Ok(Self {
+            assets: Arc::new(assets),
             stats_writer: Arc::new(StatsWriter::start(&pool)),
             dashboard_pool: super::db::dashboard::pool(&pool, config.dashboard_statement_timeout),
             quotas: Arc::new(Quotas::from_config(&config)?),
@@ -56,6 +62,14 @@ impl AppState {
             progress: Arc::default(),
             lookups: Arc::default(),
         })
+    }
+
+    /// What every page rendering needs in its context: this state, the
+    /// bundle's URLs and the request's CSP nonce.
+    pub fn provide_page_context(&self) {
+        leptos::prelude::provide_context(self.clone());
+        leptos::prelude::provide_context(SiteAssets::clone(&self.assets));
+        super::security_headers::provide_request_nonce();
     }
 
     /// The state provided to server functions by the Leptos integration.

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
+use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -9,8 +9,10 @@ use super::pages::{
     FabricPage, FeedbackPage, IntegrationPage, LoginPage, NotFound, OverviewPage, SdpDetailPage, SearchPage,
 };
 
-/// The HTML document around the app, rendered on the server.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The HTML document around the app, rendered on the server. The bundle's
+/// URLs come from the [`SiteAssets`](crate::api::SiteAssets) context, not from
+/// the site options leptos_axum passes.
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -18,7 +20,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <NoncedHydrationScripts options/>
+                <NoncedHydrationScripts/>
                 <MetaTags/>
             </head>
             <body>
@@ -39,7 +41,6 @@ pub fn App() -> impl IntoView {
     mark_hydrated();
 
     view! {
-        <Stylesheet id="callscope" href="/pkg/callscope.css"/>
         <PageTitle text=""/>
         <Router>
             <Routes fallback=NotFound>

@@ -8,6 +8,7 @@ mod client_tokens;
 mod collector;
 mod common;
 mod dashboard;
+mod delivery;
 mod demo;
 mod durability;
 mod embedded_pg;

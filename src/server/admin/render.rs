@@ -9,7 +9,7 @@ use axum::response::Response;
 use leptos::prelude::provide_context;
 
 use crate::api::FormOutcome;
-use crate::server::{AppState, security_headers};
+use crate::server::AppState;
 use crate::ui::shell;
 
 /// The page at the posted URL, rendered as for a GET with `outcome` in its
@@ -21,8 +21,7 @@ pub async fn page(state: &AppState, mut parts: Parts, outcome: Option<FormOutcom
     let context_state = state.clone();
     let render = leptos_axum::render_app_async_with_context(
         move || {
-            provide_context(context_state.clone());
-            security_headers::provide_request_nonce();
+            context_state.provide_page_context();
             if let Some(outcome) = outcome.clone() {
                 provide_context(outcome);
             }
