@@ -24,9 +24,12 @@ export LEPTOS_SITE_ROOT := $(SITE)
 # to reach it (a target dir under /root would not do).
 TEST_DATA ?= /tmp/callscope-test-$(shell id -u)
 
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+DIST     := dist/callscope-$(VERSION)-$(shell uname -m)-linux
+
 WASM_BUILD := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
-.PHONY: help run test tools test-tools build server site fmt clippy unit fuzz sdk-unit lifecycle e2e bench-ingest bench-dashboard sqlx-prepare clean
+.PHONY: help run test tools test-tools build server site dist fmt clippy unit fuzz sdk-unit lifecycle e2e bench-ingest bench-dashboard sqlx-prepare clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -60,6 +63,13 @@ site: tools ## build the hydrated browser bundle, hashed and precompressed, into
 	node scripts/build-sdk.mjs $(STAGE)
 	node scripts/build-site.mjs $(STAGE) $(SITE)
 
+dist: site ## the release artefact: one binary with the site built in, and its checksum, in dist/
+	CALLSCOPE_SITE_DIR=$(SITE) cargo build --release --features embed-site --bin callscope
+	mkdir -p dist
+	cp $(CARGO_TARGET_DIR)/release/callscope $(DIST)
+	cd dist && sha256sum $(notdir $(DIST)) >$(notdir $(DIST)).sha256
+	@echo "$(DIST) ($$(du -h $(DIST) | cut -f1)), checksum in $(DIST).sha256"
+
 fmt: ## check formatting
 	cargo fmt --check
 
@@ -89,8 +99,9 @@ sdk-unit: test-tools ## the SDK's unit tests (Node's test runner) on the source 
 	CALLSCOPE_SDK=$(CARGO_TARGET_DIR)/sdk-min/callstats-$$(node scripts/build-sdk.mjs --version).min.js node --test end2end/unit/
 	cd end2end && npx tsc -p unit/types/tsconfig.json
 
-lifecycle: server site ## start/stop the real binary: no orphaned postgres, data kept
+lifecycle: server site dist ## start/stop the real binary: no orphaned postgres, data kept; the release artefact alone
 	scripts/lifecycle-test.sh $(BIN)
+	scripts/dist-test.sh $(DIST)
 
 e2e: build test-tools ## Playwright in Chromium, JavaScript on and off
 	rm -rf $(TEST_DATA)/e2e

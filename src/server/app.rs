@@ -33,7 +33,8 @@ pub struct Application {
 
 impl Application {
     /// Binds `config.addr` and assembles the router over `pool`.
-    pub async fn build(config: Config, pool: PgPool) -> anyhow::Result<Self> {
+    pub async fn build(mut config: Config, pool: PgPool) -> anyhow::Result<Self> {
+        site::prepare(&mut config)?;
         let listener = TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
         let state = AppState::new(config, pool)?;
         Ok(Self { listener, router: router(state.clone())?, state })

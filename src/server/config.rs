@@ -32,9 +32,10 @@ pub struct ConfigArgs {
     #[arg(long, env = "CALLSCOPE_MASTER_KEY", hide_env_values = true, global = true)]
     pub master_key: Option<String>,
 
-    /// The Leptos site options file.
-    #[arg(long, env = "CALLSCOPE_LEPTOS_TOML", default_value = "Leptos.toml", global = true)]
-    pub leptos_toml: PathBuf,
+    /// A Leptos site options file to read instead of the project's
+    /// `Leptos.toml`, which is built into the binary.
+    #[arg(long, env = "CALLSCOPE_LEPTOS_TOML", global = true)]
+    pub leptos_toml: Option<PathBuf>,
 
     /// Address to listen on; defaults to `site-addr` in Leptos.toml.
     #[arg(long, env = "CALLSCOPE_ADDR", global = true)]
@@ -227,13 +228,22 @@ pub struct LoginThrottle {
     pub delay: Duration,
 }
 
+/// The project's site options, so that the binary runs from any directory
+/// (`LEPTOS_*` variables still override each).
+const LEPTOS_TOML: &str = include_str!("../../Leptos.toml");
+
 impl Config {
     /// Resolves the arguments and reads the Leptos site options.
     pub fn load(args: &ConfigArgs) -> anyhow::Result<Self> {
-        let leptos_toml = args.leptos_toml.to_str().context("Leptos.toml path is not UTF-8")?;
-        let mut leptos = leptos::config::get_configuration(Some(leptos_toml))
-            .with_context(|| format!("reading site options from {leptos_toml}"))?
-            .leptos_options;
+        let mut leptos = match &args.leptos_toml {
+            Some(path) => {
+                let path = path.to_str().context("the Leptos.toml path is not UTF-8")?;
+                leptos::config::get_configuration(Some(path))
+                    .with_context(|| format!("reading site options from {path}"))?
+                    .leptos_options
+            }
+            None => leptos::config::get_config_from_str(LEPTOS_TOML).context("reading the built-in Leptos.toml")?,
+        };
         if let Some(addr) = args.addr {
             leptos.site_addr = addr;
         }
@@ -290,8 +300,7 @@ mod tests {
     use super::*;
 
     fn load(args: &[&str]) -> Config {
-        let mut parsed = ConfigArgs::parse_from(args.iter().copied()).expect("args");
-        parsed.leptos_toml = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml"));
+        let parsed = ConfigArgs::parse_from(args.iter().copied()).expect("args");
         Config::load(&parsed).expect("config")
     }
 

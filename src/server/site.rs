@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use super::AppState;
+use super::{AppState, Config};
 use crate::api::SiteAssets;
 
 /// A year, for URLs whose content never changes.
@@ -36,6 +36,61 @@ const REVALIDATE: &str = "no-cache";
 
 /// The SDK files served at their drop-in URLs.
 const SDK_FILES: [&str; 3] = ["callstats.js", "callstats.mjs", "callstats.d.ts"];
+
+/// Points `config` at the site to serve. A binary built with the
+/// `embed-site` feature (`make dist`) carries the site built with it: it is
+/// written once under the data directory (`site/<id of the build>`) and
+/// served from there, so that the binary needs nothing beside it. Other
+/// builds serve the configured `LEPTOS_SITE_ROOT`.
+///
+/// # Errors
+/// When the embedded site cannot be written.
+pub fn prepare(config: &mut Config) -> anyhow::Result<()> {
+    #[cfg(feature = "embed-site")]
+    {
+        let root = embedded::write(&config.data_dir)?;
+        config.leptos.site_root = root.to_string_lossy().into_owned().into();
+    }
+    #[cfg(not(feature = "embed-site"))]
+    let _ = config;
+    Ok(())
+}
+
+#[cfg(feature = "embed-site")]
+mod embedded {
+    use std::path::{Path, PathBuf};
+
+    use anyhow::Context;
+    use include_dir::{Dir, include_dir};
+    use sha2::{Digest, Sha256};
+
+    /// The site `make dist` built (`CALLSCOPE_SITE_DIR` at build time).
+    static SITE: Dir<'static> = include_dir!("$CALLSCOPE_SITE_DIR");
+
+    /// Writes the site under `data_dir/site/<id>` unless it is there already;
+    /// its path. Written beside and renamed into place, so that two
+    /// processes starting together never serve half a site.
+    pub fn write(data_dir: &Path) -> anyhow::Result<PathBuf> {
+        let manifest = SITE.get_file("assets.json").context("the embedded site has no assets.json")?;
+        let id = hex::encode(&Sha256::digest(manifest.contents())[..8]);
+        let sites = data_dir.join("site");
+        let root = sites.join(&id);
+        if root.join("assets.json").exists() {
+            return Ok(root);
+        }
+        let partial = sites.join(format!(".{id}.{}", std::process::id()));
+        std::fs::create_dir_all(&partial).with_context(|| format!("creating {}", partial.display()))?;
+        SITE.extract(&partial).with_context(|| format!("writing the site into {}", partial.display()))?;
+        if let Err(error) = std::fs::rename(&partial, &root) {
+            // Another process put it there first.
+            std::fs::remove_dir_all(&partial).ok();
+            if !root.join("assets.json").exists() {
+                return Err(error).with_context(|| format!("moving the site to {}", root.display()));
+            }
+        }
+        Ok(root)
+    }
+}
 
 /// The bundle's URLs, from the site's `assets.json`.
 ///
