@@ -126,11 +126,10 @@ pub fn router(site_root: &Path) -> anyhow::Result<Router<AppState>> {
     }
     // Any origin may load the SDK: customer pages include it from this
     // server, and an ES module import is a CORS request.
-    let sdk = drop_in
-        .layer(cache(DROP_IN))
-        .merge(versioned.layer(cache(IMMUTABLE)))
+    let sdk = cached(drop_in, DROP_IN)
+        .merge(cached(versioned, IMMUTABLE))
         .layer(SetResponseHeaderLayer::overriding(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")));
-    let bundle = Router::new().nest_service("/pkg", served_dir(site_root.join("pkg"))).layer(cache(IMMUTABLE));
+    let bundle = cached(Router::new().nest_service("/pkg", served_dir(site_root.join("pkg"))), IMMUTABLE);
     // Routed whole, so ServeDir sees `/demo/…` under the site root and
     // redirects `/demo` to `/demo/` (whose relative links need the slash).
     let demo = served_dir(site_root.to_owned());
@@ -138,8 +137,8 @@ pub fn router(site_root: &Path) -> anyhow::Result<Router<AppState>> {
         .route_service("/demo", demo.clone())
         .route_service("/demo/", demo.clone())
         .route_service("/demo/{*file}", demo.clone())
-        .route_service("/favicon.svg", demo)
-        .layer(cache(REVALIDATE));
+        .route_service("/favicon.svg", demo);
+    let revalidated = cached(revalidated, REVALIDATE);
     Ok(bundle.merge(sdk).merge(revalidated))
 }
 
@@ -148,9 +147,17 @@ fn served_dir(dir: PathBuf) -> ServeDir {
     ServeDir::new(dir).precompressed_br().precompressed_gzip()
 }
 
-/// Sets `Cache-Control` where the route did not.
-fn cache(value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(CACHE_CONTROL, HeaderValue::from_static(value))
+/// `router` with `Cache-Control: value` on a file sent (200) or still held
+/// (304): a 404 is never kept (during a rolling upgrade a new page may ask
+/// an old instance for a name it does not have yet).
+fn cached(router: Router<AppState>, value: &'static str) -> Router<AppState> {
+    router.layer(from_fn(move |request: Request, next: Next| async move {
+        let mut response = next.run(request).await;
+        if matches!(response.status(), StatusCode::OK | StatusCode::NOT_MODIFIED) {
+            response.headers_mut().entry(CACHE_CONTROL).or_insert(HeaderValue::from_static(value));
+        }
+        response
+    }))
 }
 
 /// The versioned SDK files the build wrote beside the drop-in ones.

@@ -67,6 +67,10 @@ async fn the_bundle_has_hashed_names_is_cached_for_a_year_and_sent_precompressed
         assert_eq!(header(&response, "content-encoding"), "br", "{url}");
         assert_eq!(header(&response, "cache-control"), IMMUTABLE, "{url}");
     }
+    // A name this build does not have (another version's) is not kept.
+    let missing = get(&app, "/pkg/callscope_bg.0000000000000000.wasm", "br").await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(header(&missing, "cache-control"), "");
 }
 
 #[sqlx::test]

@@ -92,19 +92,11 @@ async fn shutdown_waits_for_a_request_in_flight_to_finish(pool: PgPool) {
 }
 
 /// The SDK and the demo are public: no sign-in, and the SDK loads from any
-/// origin (an ES module import is a CORS request). Served from a site root
-/// holding this checkout's `public/`, as `make site` lays it out.
+/// origin (an ES module import is a CORS request). Served from the site
+/// `make site` built.
 #[sqlx::test]
 async fn the_sdk_and_the_demo_are_served_without_a_session(pool: PgPool) {
-    let site = std::env::temp_dir().join(format!("callscope-site-{}", uuid::Uuid::new_v4()));
-    let public = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public");
-    std::fs::create_dir_all(site.join("demo")).expect("site dir");
-    for file in ["callstats.js", "callstats.mjs", "demo/index.html"] {
-        std::fs::copy(public.join(file), site.join(file)).expect("copy public file");
-    }
-    let mut config = common::test_config();
-    config.leptos.site_root = site.to_string_lossy().as_ref().into();
-    let app = TestApp::spawn_with(config, pool).await;
+    let app = TestApp::spawn(pool).await;
 
     for (path, content_type) in [("/callstats.js", "javascript"), ("/callstats.mjs", "javascript")] {
         let response =
@@ -124,7 +116,6 @@ async fn the_sdk_and_the_demo_are_served_without_a_session(pool: PgPool) {
     let bare = app.page(&app.client, "/demo").await;
     assert!(bare.status().is_redirection(), "{}", bare.status());
     assert_eq!(bare.headers().get("location").and_then(|v| v.to_str().ok()), Some("/demo/"));
-    std::fs::remove_dir_all(site).expect("remove site dir");
 }
 
 /// A response's header `name` ("" when absent).
@@ -209,17 +200,11 @@ async fn server_function_answers_and_a_new_secret_are_never_stored(pool: PgPool)
 
 #[sqlx::test]
 async fn the_collector_the_sdk_and_assets_keep_their_cors_and_get_nosniff(pool: PgPool) {
-    let site = std::env::temp_dir().join(format!("callscope-site-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(site.join("pkg")).expect("site dir");
-    std::fs::copy(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/callstats.js"),
-        site.join("callstats.js"),
-    )
-    .expect("copy the SDK");
-    std::fs::write(site.join("pkg/callscope.css"), "body {}").expect("stylesheet");
-    let mut config = common::test_config();
-    config.leptos.site_root = site.to_string_lossy().as_ref().into();
-    let server = TestApp::spawn_with(config, pool).await;
+    let server = TestApp::spawn(pool).await;
+    let stylesheet =
+        callscope::server::site::assets(std::path::Path::new(common::test_config().leptos.site_root.as_ref()))
+            .expect("the site is built")
+            .css;
     let (app, secret) = callscope::server::apps::create(
         &server.pool,
         &callscope::server::audit::Actor::Cli,
@@ -260,15 +245,14 @@ async fn the_collector_the_sdk_and_assets_keep_their_cors_and_get_nosniff(pool: 
     assert_eq!(header_of(&preflight, "access-control-allow-origin"), "https://meet.example.com");
     assert_baseline(&preflight, "a collector preflight");
 
-    for path in ["/callstats.js", "/pkg/callscope.css"] {
+    for path in ["/callstats.js", stylesheet.as_str()] {
         let response =
             server.client.get(server.url(path)).header("origin", "https://meet.example.com").send().await.expect("GET");
         assert_eq!(response.status(), 200, "{path}");
         assert_baseline(&response, path);
-        assert_eq!(header_of(&response, "cache-control"), "", "{path} stays cacheable");
+        assert!(header_of(&response, "cache-control").starts_with("public, max-age="), "{path} stays cacheable");
         if path == "/callstats.js" {
             assert_eq!(header_of(&response, "access-control-allow-origin"), "*", "any page loads the SDK");
         }
     }
-    std::fs::remove_dir_all(site).expect("remove site dir");
 }

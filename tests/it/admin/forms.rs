@@ -154,7 +154,7 @@ async fn origins_are_stored_normalised_and_a_bad_one_is_refused_naming_the_field
     assert_eq!(location(&added), format!("{page}?done=add_origin"));
     let html =
         admin.server.page(&admin.server.client, &format!("{page}?done=add_origin")).await.text().await.expect("page");
-    assert!(html.contains("<code>https://meet.example.com</code>"));
+    assert!(html.contains("<code>https://meet.example.com"), "the origin is listed, normalised");
     assert!(html.contains("Origin whitelisted."));
 
     for bad in ["meet.example.com", "https://meet.example.com/app", "ftp://meet.example.com"] {
