@@ -56,7 +56,7 @@ serves_its_bundle() {
     curl -fsS -o /dev/null -D "$work/wasm.headers" -H 'Accept-Encoding: br' "http://$addr$wasm" &&
     grep -qi '^content-encoding: br' "$work/wasm.headers" &&
     grep -qi '^cache-control: public, max-age=31536000, immutable' "$work/wasm.headers" &&
-    curl -fsS "http://$addr/callstats.js" | grep -q 'callstats'
+    curl -fsS -o "$work/callstats.js" "http://$addr/callstats.js" && grep -q 'fabricTerminated' "$work/callstats.js"
 }
 stops() { kill -TERM "$pid" && wait "$pid"; local status=$?; pid=""; return $status; }
 no_postgres_left() { ! pgrep -f -- "$work/data/pg" >/dev/null; }

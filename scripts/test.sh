@@ -33,8 +33,9 @@ rust_passed=$(strip "$logs/unit.log" | grep -oE '[0-9]+ tests? run: [0-9]+ passe
 rust_failed=$(strip "$logs/unit.log" | grep -oE '[0-9]+ failed' | tail -n1 | grep -oE '[0-9]+')
 e2e_passed=$(strip "$logs/e2e.log" | grep -oE '^ *[0-9]+ passed' | tail -n1 | grep -oE '[0-9]+')
 e2e_failed=$(strip "$logs/e2e.log" | grep -oE '^ *[0-9]+ failed' | tail -n1 | grep -oE '[0-9]+')
-sdk_passed=$(strip "$logs/sdk-unit.log" | grep -oE '^# pass [0-9]+' | grep -oE '[0-9]+')
-sdk_failed=$(strip "$logs/sdk-unit.log" | grep -oE '^# fail [0-9]+' | grep -oE '[0-9]+')
+# The SDK's tests run twice (source and minified build): their counts add up.
+sdk_passed=$(strip "$logs/sdk-unit.log" | grep -oE '^# pass [0-9]+' | grep -oE '[0-9]+' | awk '{ n += $1 } END { print n + 0 }')
+sdk_failed=$(strip "$logs/sdk-unit.log" | grep -oE '^# fail [0-9]+' | grep -oE '[0-9]+' | awk '{ n += $1 } END { print n + 0 }')
 life_passed=$(strip "$logs/lifecycle.log" | grep -c '^ok ')
 life_failed=$(strip "$logs/lifecycle.log" | grep -c '^not ok ')
 
