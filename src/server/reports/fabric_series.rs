@@ -13,8 +13,9 @@ use crate::server::db::dashboard::series::{Bounds, BucketRow};
 
 /// Time buckets per chart: about one per five pixels of the plot, each
 /// drawn as its minimum and maximum (a point every two or three pixels).
-/// Measured on a flooded fabric (docs/benchmarks.md): 200 buckets made a
-/// 381 KB page at p99 86 ms, 120 a 302 KB page at p99 34 ms.
+/// Measured on a flooded fabric (docs/benchmarks.md), when the page still
+/// carried its charts: 200 buckets made a 381 KB page at p99 86 ms, 120 a
+/// 302 KB page at p99 34 ms.
 pub(super) const BUCKETS: i32 = 120;
 /// Samples read per bucket, at most (see `db::dashboard::series`).
 pub(super) const ROWS_PER_BUCKET: i64 = 256;
