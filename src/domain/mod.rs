@@ -2,6 +2,7 @@
 //! enums and their validation rules. Nothing here does I/O.
 
 pub mod bounds;
+pub mod diagnosis;
 mod email;
 pub mod limits;
 pub mod quality;
