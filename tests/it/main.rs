@@ -10,6 +10,7 @@ mod common;
 mod dashboard;
 mod delivery;
 mod demo;
+mod diagnosis;
 mod durability;
 mod embedded_pg;
 mod lifecycle;

@@ -10,7 +10,7 @@ use sqlx::{PgPool, Row};
 use crate::collector::{Collector, Joined, header, now_ms, with};
 
 /// Sends `body` to `suffix` and asserts it was accepted.
-async fn send(collector: &Collector, joined: &Joined, suffix: &str, body: &Value) {
+pub async fn send(collector: &Collector, joined: &Joined, suffix: &str, body: &Value) {
     let response = collector.send(joined, suffix, body).await;
     let status = response.status();
     let answer: Value = response.json().await.expect("json");
@@ -31,7 +31,7 @@ async fn join_at(collector: &Collector, conf: &str, user: &str, at: f64) -> Join
 }
 
 /// A fabricSetup / fabricSetupFailed / fabricTerminated of `connection`.
-async fn fabric_event(collector: &Collector, joined: &Joined, connection: &str, event: &str, extra: Value) {
+pub async fn fabric_event(collector: &Collector, joined: &Joined, connection: &str, event: &str, extra: Value) {
     let body = with(
         with(header(&joined.user), json!({ "remoteID": "peer", "connectionID": connection, "eventType": event })),
         extra,
@@ -43,12 +43,12 @@ async fn leave_at(collector: &Collector, joined: &Joined, at: f64) {
     send(collector, joined, "events/user/left", &with(header(&joined.user), json!({ "timestamp": at }))).await;
 }
 
-async fn leave(collector: &Collector, joined: &Joined) {
+pub async fn leave(collector: &Collector, joined: &Joined) {
     leave_at(collector, joined, now_ms()).await;
 }
 
 /// One getStats() poll of `connection` measured at `at` (ms).
-async fn stats(collector: &Collector, joined: &Joined, connection: &str, at: f64, tracks: Value, pairs: Value) {
+pub async fn stats(collector: &Collector, joined: &Joined, connection: &str, at: f64, tracks: Value, pairs: Value) {
     let body = with(
         header(&joined.user),
         json!({ "connectionID": connection, "remoteID": "peer",
@@ -57,7 +57,7 @@ async fn stats(collector: &Collector, joined: &Joined, connection: &str, at: f64
     send(collector, joined, "stats", &body).await;
 }
 
-async fn instance_of(pool: &PgPool, joined: &Joined) -> i64 {
+pub async fn instance_of(pool: &PgPool, joined: &Joined) -> i64 {
     sqlx::query_scalar("select instance_id from endpoints where id = $1::uuid")
         .bind(&joined.uc_id)
         .fetch_one(pool)

@@ -5,6 +5,7 @@ pub mod apps;
 pub mod audit;
 pub mod conferences;
 pub mod dashboard;
+pub mod diagnosis;
 pub mod events;
 pub mod fabrics;
 pub mod feedback;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::PgConnection;
 
-use super::webhooks;
+use super::{diagnosis, webhooks};
 use crate::domain::quality::{self, MediaKind, StreamFigures};
 use crate::server::AppError;
 
@@ -82,6 +82,7 @@ pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), 
         *slot = slot.min(*score);
     }
     store_fabric_scores(conn, instance_id, &fabric_scores).await?;
+    let issue_kinds = diagnosis::refresh(conn, instance_id).await?;
     let worst_stream = worst.map_or(Value::Null, |(stream, score)| {
         json!({
             "fabricId": stream.fabric_id,
@@ -131,6 +132,7 @@ pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), 
                end,
                error_count = (select coalesce(sum(n), 0) from failures)::int,
                quality_score = $2,
+               issue_kinds = $4,
                summary = ci.summary || jsonb_build_object(
                    'worstStream', $3::jsonb,
                    'failuresByFunction',
@@ -140,6 +142,7 @@ pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), 
         instance_id,
         worst.map(|(_, score)| score),
         worst_stream,
+        &issue_kinds as &[&str],
     )
     .execute(&mut *conn)
     .await?;

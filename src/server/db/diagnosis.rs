@@ -1,0 +1,288 @@
+//! What the detectors of `domain::diagnosis` read about a conference
+//! instance, and where their findings are kept (`fabric_issues`).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+
+use crate::domain::diagnosis::{
+    self, Attribution, CandidateType, Direction, Ends, Event, EventKind, FabricSeries, Finding, Limitation, PathPoint,
+    Track, TrackPoint,
+};
+use crate::domain::quality::MediaKind;
+use crate::server::AppError;
+
+/// One fabric of the instance: its id, ends and series.
+#[derive(Debug)]
+pub struct Fabric {
+    /// `fabrics.id`.
+    pub id: i64,
+    /// Who is at each end.
+    pub ends: Ends,
+    /// What the detectors read.
+    pub series: FabricSeries,
+}
+
+/// A finding of one fabric with its side, ready to store.
+#[derive(Debug)]
+pub struct Issue<'a> {
+    /// `fabrics.id`.
+    pub fabric_id: i64,
+    /// What was found.
+    pub finding: &'a Finding,
+    /// Whose side.
+    pub attribution: &'a Attribution,
+}
+
+/// Runs the detectors over instance `instance_id` and replaces its stored
+/// issues with theirs; returns the kinds found. Idempotent: the same
+/// samples give the same rows.
+pub async fn refresh(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<&'static str>, AppError> {
+    let fabrics = load(conn, instance_id).await?;
+    let diagnosed: Vec<(Ends, Vec<Finding>)> =
+        fabrics.iter().map(|fabric| (fabric.ends.clone(), diagnosis::diagnose(&fabric.series))).collect();
+    let sides = diagnosis::attribute(&diagnosed);
+    let issues: Vec<Issue> = fabrics
+        .iter()
+        .zip(&diagnosed)
+        .zip(&sides)
+        .flat_map(|((fabric, (_, findings)), sides)| {
+            findings.iter().zip(sides).map(|(finding, attribution)| Issue {
+                fabric_id: fabric.id,
+                finding,
+                attribution,
+            })
+        })
+        .collect();
+    store(conn, instance_id, &issues).await?;
+    let mut kinds: Vec<&'static str> = issues.iter().map(|issue| issue.finding.kind.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    Ok(kinds)
+}
+
+/// Every fabric of the instance with its tracks, selected-pair polls and
+/// events. Samples are read from an hour before the instance started to an
+/// hour after it ended (or now), as the summary reads them.
+pub async fn load(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<Fabric>, AppError> {
+    let rows = sqlx::query!(
+        r#"select f.id, e.user_id as local, f.remote_user_id as remote,
+                  f.remote_endpoint_type = 'server' as "remote_is_server!",
+                  f.added_at, f.setup_delay_ms::float8 as setup_delay_ms
+           from fabrics f join endpoints e on e.id = f.endpoint_id
+           where f.instance_id = $1
+           order by f.id"#,
+        instance_id,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut fabrics: BTreeMap<i64, Fabric> = rows
+        .into_iter()
+        .map(|row| {
+            let ends = Ends { local: row.local, remote: row.remote, remote_is_server: row.remote_is_server };
+            let series = FabricSeries {
+                added_at: Some(row.added_at),
+                setup_delay_ms: row.setup_delay_ms,
+                ..FabricSeries::default()
+            };
+            (row.id, Fabric { id: row.id, ends, series })
+        })
+        .collect();
+    let ids: Vec<i64> = fabrics.keys().copied().collect();
+    for (fabric_id, track) in tracks(conn, instance_id, &ids).await? {
+        if let Some(fabric) = fabrics.get_mut(&fabric_id) {
+            fabric.series.tracks.push(track);
+        }
+    }
+    for (fabric_id, point) in path(conn, instance_id, &ids).await? {
+        if let Some(fabric) = fabrics.get_mut(&fabric_id) {
+            fabric.series.path.push(point);
+        }
+    }
+    for (fabric_id, event) in events(conn, &ids).await? {
+        if let Some(fabric) = fabrics.get_mut(&fabric_id) {
+            fabric.series.events.push(event);
+        }
+    }
+    Ok(fabrics.into_values().collect())
+}
+
+/// The RTP streams' polls, one row per poll: an outbound stream's own
+/// report and its peer's report back (`remote-inbound-rtp`) share the
+/// poll's time, SSRC and direction, so they are merged into one point.
+/// Figures left in `raw` are read only when they are JSON numbers.
+async fn tracks(conn: &mut PgConnection, instance_id: i64, fabric_ids: &[i64]) -> Result<Vec<(i64, Track)>, AppError> {
+    let rows = sqlx::query!(
+        r#"select fabric_id, ssrc as "ssrc!", direction as "direction!", max(media_kind) as "media_kind!",
+                  sampled_at,
+                  max(packets_sent)::float8 as packets_sent, max(packets_received)::float8 as packets_received,
+                  max(packets_lost)::float8 as packets_lost, max(jitter_ms) as jitter_ms, max(rtt_ms) as rtt_ms,
+                  max(bitrate_bps) as bitrate_bps, max(frame_rate) as frame_rate,
+                  max(frame_height)::float8 as frame_height,
+                  max(case when jsonb_typeof(raw->'freezeCount') = 'number'
+                           then (raw->'freezeCount')::float8 end) as freeze_count,
+                  max(case when jsonb_typeof(raw->'totalFreezesDuration') = 'number'
+                           then (raw->'totalFreezesDuration')::float8 end) as freeze_seconds,
+                  max(case when jsonb_typeof(raw->'concealedSamples') = 'number'
+                           then (raw->'concealedSamples')::float8 end) as concealed_samples,
+                  max(case when jsonb_typeof(raw->'totalSamplesReceived') = 'number'
+                           then (raw->'totalSamplesReceived')::float8 end) as total_samples,
+                  max(raw->>'qualityLimitationReason') as limitation
+           from stats_samples
+           where fabric_id = any($2)
+             and sampled_at >= (select started_at - interval '1 hour' from conference_instances where id = $1)
+             and sampled_at < (select coalesce(ended_at, now()) + interval '1 hour'
+                               from conference_instances where id = $1)
+             and report_type = 'track' and ssrc is not null and direction is not null
+           group by fabric_id, ssrc, direction, sampled_at
+           having max(media_kind) is not null
+           order by fabric_id, ssrc, direction, sampled_at"#,
+        instance_id,
+        fabric_ids,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut tracks: Vec<(i64, Track)> = Vec::new();
+    for row in rows {
+        let (Some(direction), Some(kind)) = (Direction::parse(&row.direction), MediaKind::parse(&row.media_kind))
+        else {
+            continue;
+        };
+        let point = TrackPoint {
+            at: row.sampled_at,
+            packets_sent: row.packets_sent,
+            packets_received: row.packets_received,
+            packets_lost: row.packets_lost,
+            jitter_ms: row.jitter_ms,
+            rtt_ms: row.rtt_ms,
+            bitrate_bps: row.bitrate_bps,
+            frame_rate: row.frame_rate,
+            frame_height: row.frame_height,
+            freeze_count: row.freeze_count,
+            freeze_seconds: row.freeze_seconds,
+            concealed_samples: row.concealed_samples,
+            total_samples: row.total_samples,
+            limitation: row.limitation.as_deref().map(Limitation::parse),
+        };
+        match tracks.last_mut() {
+            Some((fabric_id, track))
+                if *fabric_id == row.fabric_id && track.ssrc == row.ssrc && track.direction == direction =>
+            {
+                track.points.push(point);
+            }
+            _ => tracks.push((row.fabric_id, Track { ssrc: row.ssrc, direction, kind, points: vec![point] })),
+        }
+    }
+    Ok(tracks)
+}
+
+/// Polls of each fabric's selected candidate pair, with its candidates'
+/// types and protocols as the SDK copied them into the pair's report.
+async fn path(
+    conn: &mut PgConnection,
+    instance_id: i64,
+    fabric_ids: &[i64],
+) -> Result<Vec<(i64, PathPoint)>, AppError> {
+    let rows = sqlx::query!(
+        r#"select fabric_id, sampled_at, stat_key, rtt_ms,
+                  raw->>'localCandidateType' as local_type, raw->>'remoteCandidateType' as remote_type,
+                  raw->>'localProtocol' as protocol, raw->>'localRelayProtocol' as relay_protocol,
+                  case when jsonb_typeof(raw->'availableOutgoingBitrate') = 'number'
+                       then (raw->'availableOutgoingBitrate')::float8 end as available
+           from stats_samples
+           where fabric_id = any($2)
+             and sampled_at >= (select started_at - interval '1 hour' from conference_instances where id = $1)
+             and sampled_at < (select coalesce(ended_at, now()) + interval '1 hour'
+                               from conference_instances where id = $1)
+             and report_type = 'candidatePair' and raw->'selected' = 'true'::jsonb
+           order by fabric_id, sampled_at, stat_key"#,
+        instance_id,
+        fabric_ids,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let point = PathPoint {
+                at: row.sampled_at,
+                pair_id: row.stat_key,
+                local_type: row.local_type.as_deref().and_then(CandidateType::parse),
+                remote_type: row.remote_type.as_deref().and_then(CandidateType::parse),
+                protocol: row.protocol.map(|protocol| protocol.to_ascii_lowercase()),
+                relay_protocol: row.relay_protocol.map(|protocol| protocol.to_ascii_lowercase()),
+                rtt_ms: row.rtt_ms,
+                available_outgoing_bps: row.available,
+            };
+            (row.fabric_id, point)
+        })
+        .collect())
+}
+
+/// The fabrics' events the detectors read, oldest first.
+async fn events(conn: &mut PgConnection, fabric_ids: &[i64]) -> Result<Vec<(i64, Event)>, AppError> {
+    let rows = sqlx::query!(
+        r#"select fabric_id as "fabric_id!", kind, occurred_at,
+                  payload->>'changedState' as changed_state, payload->>'newState' as new_state
+           from fabric_events
+           where fabric_id = any($1)
+             and kind in ('fabricSetup', 'fabricSetupFailed', 'fabricTerminated', 'iceRestarted', 'iceFailed',
+                          'iceDisruptionStart', 'iceDisruptionEnd', 'iceConnectionDisruptionStart',
+                          'iceConnectionDisruptionEnd', 'fabricStateChange')
+           order by fabric_id, occurred_at, id"#,
+        fabric_ids,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let kind = EventKind::of_stored(&row.kind, row.changed_state.as_deref(), row.new_state.as_deref())?;
+            Some((row.fabric_id, Event { at: row.occurred_at, kind }))
+        })
+        .collect())
+}
+
+/// Replaces the instance's stored issues with `issues`.
+pub async fn store(conn: &mut PgConnection, instance_id: i64, issues: &[Issue<'_>]) -> Result<(), AppError> {
+    sqlx::query!("delete from fabric_issues where instance_id = $1", instance_id).execute(&mut *conn).await?;
+    if issues.is_empty() {
+        return Ok(());
+    }
+    macro_rules! column {
+        ($value:expr) => {
+            issues.iter().map($value).collect::<Vec<_>>()
+        };
+    }
+    let stream = |issue: &Issue| issue.finding.stream;
+    // A figure summed from absurd counters may overflow to infinity: none is kept.
+    let figure = |value: Option<f64>| value.filter(|value| value.is_finite());
+    sqlx::query!(
+        r#"insert into fabric_issues (
+               instance_id, fabric_id, kind, severity, started_at, ended_at, ssrc, direction, media_kind,
+               side, who, peer, peak, typical, count)
+           select $1, * from unnest(
+               $2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::bigint[],
+               $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::float8[], $14::float8[],
+               $15::int[])"#,
+        instance_id,
+        &column!(|issue| issue.fabric_id) as &[i64],
+        &column!(|issue| issue.finding.kind.as_str()) as &[&str],
+        &column!(|issue| issue.finding.severity.as_str()) as &[&str],
+        &column!(|issue| issue.finding.start) as &[DateTime<Utc>],
+        &column!(|issue| issue.finding.end) as &[DateTime<Utc>],
+        &column!(|issue| stream(issue).map(|stream| stream.ssrc)) as &[Option<i64>],
+        &column!(|issue| stream(issue).map(|stream| stream.direction.as_str())) as &[Option<&str>],
+        &column!(|issue| stream(issue).map(|stream| stream.kind.as_str())) as &[Option<&str>],
+        &column!(|issue| issue.attribution.side.as_str()) as &[&str],
+        &column!(|issue| issue.attribution.who.as_str()) as &[&str],
+        &column!(|issue| issue.attribution.peer.as_deref()) as &[Option<&str>],
+        &column!(|issue| figure(issue.finding.peak)) as &[Option<f64>],
+        &column!(|issue| figure(issue.finding.typical)) as &[Option<f64>],
+        &column!(|issue| issue.finding.count.map(|count| i32::try_from(count).unwrap_or(i32::MAX))) as &[Option<i32>],
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

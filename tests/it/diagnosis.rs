@@ -1,0 +1,100 @@
+//! Issues found by the detectors when a conference instance is summarised:
+//! played through the real collector, read back from `fabric_issues`.
+
+use callscope::server::db::summaries;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+use crate::collector::{Collector, Joined, now_ms};
+use crate::summaries::{fabric_event, instance_of, leave, stats};
+
+/// The stored issues of `joined`'s instance: kind, severity, direction,
+/// side, who, peer, peak and count, ordered.
+async fn issues(pool: &PgPool, joined: &Joined) -> Vec<Value> {
+    sqlx::query_scalar(
+        "select jsonb_build_object('kind', kind, 'severity', severity, 'direction', direction, 'ssrc', ssrc,
+                                   'side', side, 'who', who, 'peer', peer, 'peak', peak, 'count', count)
+         from fabric_issues where instance_id = $1 order by kind, started_at",
+    )
+    .bind(instance_of(pool, joined).await)
+    .fetch_all(pool)
+    .await
+    .expect("issues")
+}
+
+/// Four polls 10 s apart of a relayed (TURN over TCP) call whose inbound
+/// video loses a fifth of its packets from the second poll and freezes.
+async fn lossy_relayed_call(collector: &Collector, joined: &Joined, t0: f64) {
+    for poll in 0..4 {
+        let lost = if poll == 0 { 0 } else { 25 * poll };
+        let tracks = json!([
+            { "id": "in-video", "type": "inbound-rtp", "kind": "video", "ssrc": 5555,
+              "packetsReceived": 100 * poll, "packetsLost": lost, "freezeCount": poll * 2,
+              "totalFreezesDuration": poll as f64 * 0.5 },
+            { "id": "out-audio", "type": "outbound-rtp", "kind": "audio", "ssrc": 6666, "packetsSent": 50 * poll }
+        ]);
+        let pairs = json!([
+            { "id": "CP1", "selected": true, "currentRoundTripTime": 0.08, "localCandidateType": "relay",
+              "localProtocol": "udp", "localRelayProtocol": "tcp", "remoteCandidateType": "srflx" },
+            { "id": "CP2", "selected": false, "localCandidateType": "host", "remoteCandidateType": "host" }
+        ]);
+        stats(collector, joined, "pc-1", t0 + 10_000.0 * poll as f64, tracks, pairs).await;
+    }
+}
+
+#[sqlx::test]
+async fn a_summary_stores_the_planted_issues_and_no_others(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let pool = &collector.server.pool;
+    let t0 = (now_ms() / 1000.0).floor() * 1000.0 - 60_000.0;
+    let alice = collector.join("diagnosed", "alice").await;
+    fabric_event(&collector, &alice, "pc-1", "fabricSetup", json!({ "delay": 4_000 })).await;
+    lossy_relayed_call(&collector, &alice, t0).await;
+    leave(&collector, &alice).await;
+
+    let found = issues(pool, &alice).await;
+    let kinds: Vec<&str> = found.iter().filter_map(|issue| issue["kind"].as_str()).collect();
+    assert_eq!(kinds, ["packetLoss", "relayed", "slowSetup", "tcpTransport", "videoFreezes"], "{found:#?}");
+    let loss = &found[0];
+    assert_eq!((loss["severity"].as_str(), loss["direction"].as_str()), (Some("major"), Some("inbound")));
+    assert_eq!((loss["ssrc"].as_i64(), loss["peak"].as_f64()), (Some(5555), Some(20.0)));
+    // Two people alone: the side cannot be told, so it is between them.
+    assert_eq!(
+        (loss["side"].as_str(), loss["who"].as_str(), loss["peer"].as_str()),
+        (Some("between"), Some("alice"), Some("peer"))
+    );
+    let freezes = &found[4];
+    assert_eq!((freezes["count"].as_i64(), freezes["peak"].as_f64()), (Some(6), Some(1.5)));
+
+    let stored: Vec<String> = sqlx::query_scalar("select unnest(issue_kinds) from conference_instances where id = $1")
+        .bind(instance_of(pool, &alice).await)
+        .fetch_all(pool)
+        .await
+        .expect("kinds");
+    assert_eq!(stored, kinds, "the instance lists the kinds found, for search");
+
+    // Summarising again replaces the rows with the same ones.
+    let mut conn = pool.acquire().await.expect("connection");
+    summaries::summarize(&mut conn, instance_of(pool, &alice).await).await.expect("summary");
+    assert_eq!(issues(pool, &alice).await, found);
+}
+
+#[sqlx::test]
+async fn a_clean_direct_call_has_no_issue(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let pool = &collector.server.pool;
+    let t0 = (now_ms() / 1000.0).floor() * 1000.0 - 60_000.0;
+    let bob = collector.join("clean", "bob").await;
+    fabric_event(&collector, &bob, "pc-1", "fabricSetup", json!({ "delay": 300 })).await;
+    for poll in 0..4 {
+        let tracks = json!([
+            { "id": "in-audio", "type": "inbound-rtp", "kind": "audio", "ssrc": 1, "packetsReceived": 500 * poll,
+              "packetsLost": poll, "jitter": 0.01, "concealedSamples": 10 * poll, "totalSamplesReceived": 48_000 * poll }
+        ]);
+        let pairs = json!([{ "id": "CP1", "selected": true, "currentRoundTripTime": 0.04,
+                             "localCandidateType": "host", "localProtocol": "udp", "remoteCandidateType": "host" }]);
+        stats(&collector, &bob, "pc-1", t0 + 10_000.0 * poll as f64, tracks, pairs).await;
+    }
+    leave(&collector, &bob).await;
+    assert_eq!(issues(pool, &bob).await, Vec::<Value>::new());
+}
