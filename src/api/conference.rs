@@ -24,6 +24,22 @@ pub struct ConferenceView {
     pub errors_total: i64,
     /// Ratings and comments, oldest first.
     pub feedback: Vec<FeedbackRow>,
+    /// What went wrong, one sentence per problem, worst first.
+    pub diagnosis: Vec<DiagnosisLine>,
+}
+
+/// One problem of the call, in a sentence (names or aliases as the viewer
+/// may see them), with the connection that shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiagnosisLine {
+    /// `major` (people noticed) or `minor`.
+    pub severity: String,
+    /// What happened, where, when and for how long.
+    pub sentence: String,
+    /// The fabric whose page shows it.
+    pub fabric_id: i64,
+    /// When it began.
+    pub at: DateTime<Utc>,
 }
 
 /// One conference instance and its summary figures.

@@ -31,8 +31,8 @@ pub use admin_apps::{
 pub use attachments::{ErrorDetail, GetErrorDetail, GetSdpSnapshot, SdpDetail, get_error_detail, get_sdp_snapshot};
 pub use audit::{AUDIT_PAGE_SIZE, AdminAudit, AuditPage, AuditQuery, AuditRow, admin_audit};
 pub use conference::{
-    ConferenceSummary, ConferenceView, ErrorRow, FabricRow, FeedbackRow, GetConference, InstanceLink, Participant,
-    PrecallResult, get_conference,
+    ConferenceSummary, ConferenceView, DiagnosisLine, ErrorRow, FabricRow, FeedbackRow, GetConference, InstanceLink,
+    Participant, PrecallResult, get_conference,
 };
 pub use error::ApiError;
 pub use fabric::{ChartView, FabricView, FirstMedia, GetFabric, SdpSnapshot, TimelineEntry, TimelineKind, get_fabric};

@@ -1,11 +1,12 @@
 //! Issues found by the detectors when a conference instance is summarised:
 //! played through the real collector, read back from `fabric_issues`.
 
+use callscope::domain::Role;
 use callscope::server::db::summaries;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::collector::{Collector, Joined, now_ms};
+use crate::collector::{Collector, Joined, header, now_ms, with};
 use crate::summaries::{fabric_event, instance_of, leave, stats};
 
 /// The stored issues of `joined`'s instance: kind, severity, direction,
@@ -97,4 +98,69 @@ async fn a_clean_direct_call_has_no_issue(pool: PgPool) {
     }
     leave(&collector, &bob).await;
     assert_eq!(issues(pool, &bob).await, Vec::<Value>::new());
+}
+
+/// The conference page's server function and HTML as a user with `role`
+/// granted the collector's app sees them.
+async fn conference_as(collector: &Collector, role: Role, id: i64) -> (Value, String) {
+    let server = &collector.server;
+    let email = format!("{}@example.test", role.as_str());
+    let password = "a long enough password";
+    server.create_user(&email, role, password).await;
+    sqlx::query("insert into user_app_grants (user_id, app_id) select id, $2 from users where email = $1")
+        .bind(&email)
+        .bind(collector.app_pk)
+        .execute(&server.pool)
+        .await
+        .expect("grant");
+    let client = server.new_client();
+    server.sign_in(&client, &email, password).await;
+    let response =
+        client.post(server.url("/api/get_conference")).form(&[("id", id.to_string())]).send().await.expect("api");
+    assert_eq!(response.status(), 200);
+    let view: Value = response.json().await.expect("a conference view");
+    let html = server.page(&client, &format!("/conferences/{id}")).await.text().await.expect("page");
+    (view, html)
+}
+
+#[sqlx::test]
+async fn the_diagnosis_says_what_went_wrong_and_names_people_for_support_only(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let alice = collector.join("named", "alice").await;
+    let remote = json!({ "userName": "Bob Builder", "aliasName": "bob", "loginID": "bob@example.com" });
+    let added = with(
+        header("alice"),
+        json!({ "connectionID": "pc-1", "remoteID": "bob", "remoteUserID": remote, "fabricUsage": "multiplex" }),
+    );
+    let response = collector.send(&alice, "events/fabric/added", &added).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap_or_default());
+    let t0 = (now_ms() / 1000.0).floor() * 1000.0 - 60_000.0;
+    lossy_relayed_call(&collector, &alice, t0).await;
+    leave(&collector, &alice).await;
+    let id = instance_of(&collector.server.pool, &alice).await;
+
+    let (engineer, engineer_html) = conference_as(&collector, Role::Engineer, id).await;
+    let lines = engineer["diagnosis"].as_array().expect("diagnosis");
+    // What, without the moment (the call's clock): worst first, majors before minors.
+    let what: Vec<&str> = lines.iter().filter_map(|line| line["sentence"].as_str()?.split(", from ").next()).collect();
+    assert_eq!(
+        what,
+        [
+            "From bob to alice: video froze 6 times (1.5 s in all)",
+            "From bob to alice: up to 20 % of video packets lost (mean 20 %)",
+            "alice's connection to bob: media relayed through a TURN server",
+            "alice's connection to bob: media carried over TCP",
+        ]
+    );
+    let severities: Vec<&str> = lines.iter().filter_map(|line| line["severity"].as_str()).collect();
+    assert_eq!(severities, ["major", "major", "minor", "minor"]);
+    for body in [engineer.to_string(), engineer_html.clone()] {
+        assert!(!body.contains("Bob Builder"), "an engineer never receives a userName");
+    }
+    assert!(engineer_html.contains("up to 20 % of video packets lost"), "rendered on the page without script");
+
+    let (support, support_html) = conference_as(&collector, Role::Support, id).await;
+    let first = support["diagnosis"][0]["sentence"].as_str().expect("a sentence");
+    assert!(first.starts_with("From Bob Builder (bob) to alice: "), "{first}");
+    assert!(support_html.contains("Bob Builder (bob)"));
 }

@@ -22,7 +22,8 @@ pub async fn conference(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<Co
         feedback(pool, id, viewer.names),
     )?;
     let (errors, errors_total) = errors;
-    Ok(ConferenceView { summary, instances, participants, fabrics, errors, errors_total, feedback })
+    let diagnosis = super::diagnosis::diagnosis(pool, id, &participants, &fabrics).await?;
+    Ok(ConferenceView { summary, instances, participants, fabrics, errors, errors_total, feedback, diagnosis })
 }
 
 /// The instance's summary and internal app id; `NotFound` outside the

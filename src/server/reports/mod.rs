@@ -4,6 +4,7 @@
 
 mod attachments;
 mod conference;
+mod diagnosis;
 mod fabric;
 mod fabric_charts;
 mod fabric_series;

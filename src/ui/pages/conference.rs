@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{
-    ConferenceSummary, ConferenceView, FabricRow, FeedbackRow, InstanceLink, Participant, get_conference,
+    ConferenceSummary, ConferenceView, DiagnosisLine, FabricRow, FeedbackRow, InstanceLink, Participant, get_conference,
 };
 use crate::ui::components::{EmptyState, ErrorList, ErrorView, LiveRefresh, PageTitle, ParticipantsOverview};
 use crate::ui::format;
@@ -36,7 +36,7 @@ pub fn ConferencePage() -> impl IntoView {
 
 #[component]
 fn Conference(data: ConferenceView, refresh: Resource<Result<ConferenceView, crate::api::ApiError>>) -> impl IntoView {
-    let ConferenceView { summary, instances, participants, fabrics, errors, errors_total, feedback } = data;
+    let ConferenceView { summary, instances, participants, fabrics, errors, errors_total, feedback, diagnosis } = data;
     let live = summary.live();
     let end = summary.ended_at.unwrap_or(summary.last_activity_at);
     let range = (summary.started_at, end.max(summary.started_at + chrono::Duration::seconds(1)));
@@ -49,6 +49,10 @@ fn Conference(data: ConferenceView, refresh: Resource<Result<ConferenceView, cra
         })}
         <Summary summary=summary.clone()/>
         <Instances current=summary.id instances/>
+        <section>
+            <h2>"Diagnosis"</h2>
+            <Diagnosis conference=summary.id lines=diagnosis ended=summary.ended_at.is_some()/>
+        </section>
         <section>
             <h2>"Participants"</h2>
             <ParticipantsOverview range participants=participants.clone() fabrics=fabrics.clone()/>
@@ -119,6 +123,32 @@ fn Instances(current: i64, instances: Vec<InstanceLink>) -> impl IntoView {
             </nav>
         }
     })
+}
+
+/// What went wrong, one sentence per problem, worst first, each linking
+/// to the connection that shows it.
+#[component]
+fn Diagnosis(conference: i64, lines: Vec<DiagnosisLine>, ended: bool) -> impl IntoView {
+    if lines.is_empty() {
+        let note =
+            if ended { "No issue was detected in this call." } else { "Issues are detected when the call ends." };
+        return view! { <p class="muted">{note}</p> }.into_any();
+    }
+    view! {
+        <ol class="diagnosis">
+            {lines.into_iter().map(|line| {
+                let class = format!("issue {}", line.severity);
+                view! {
+                    <li class=class>
+                        <span class="severity">{line.severity}</span>" "
+                        {line.sentence}" "
+                        <a href=format!("/conferences/{conference}/fabrics/{}", line.fabric_id)>"Connection"</a>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
 }
 
 #[component]

@@ -263,3 +263,49 @@ pub async fn feedback(pool: &PgPool, instance_id: i64, names: bool) -> Result<Ve
     .fetch_all(pool)
     .await?)
 }
+
+/// One issue the detectors found on a fabric of the instance.
+pub struct IssueRow {
+    /// The fabric it was found on.
+    pub fabric_id: i64,
+    /// `domain::diagnosis::IssueKind` name.
+    pub kind: String,
+    /// `minor` or `major`.
+    pub severity: String,
+    /// Start.
+    pub started_at: DateTime<Utc>,
+    /// End.
+    pub ended_at: DateTime<Utc>,
+    /// `inbound` / `outbound`, when it concerns a stream.
+    pub direction: Option<String>,
+    /// `audio` / `video`, when it concerns a stream.
+    pub media_kind: Option<String>,
+    /// `uplink`, `downlink`, `device` or `between`.
+    pub side: String,
+    /// The participant key it lies with.
+    pub who: String,
+    /// The other participant key, for `between`.
+    pub peer: Option<String>,
+    /// The worst figure.
+    pub peak: Option<f64>,
+    /// The usual figure.
+    pub typical: Option<f64>,
+    /// How many times.
+    pub count: Option<i32>,
+}
+
+/// The instance's issues, major first, then longest first; at most `limit`.
+pub async fn issues(pool: &PgPool, instance_id: i64, limit: i64) -> Result<Vec<IssueRow>, AppError> {
+    Ok(sqlx::query_as!(
+        IssueRow,
+        r#"select fabric_id, kind, severity, started_at, ended_at, direction, media_kind, side, who, peer,
+                  peak, typical, count
+             from fabric_issues where instance_id = $1
+            order by severity = 'major' desc, ended_at - started_at desc, started_at, id
+            limit $2"#,
+        instance_id,
+        limit,
+    )
+    .fetch_all(pool)
+    .await?)
+}
