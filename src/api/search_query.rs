@@ -3,12 +3,14 @@ use serde::{Deserialize, Serialize};
 
 use super::query_string::encode;
 use crate::domain::InvalidField;
+use crate::domain::diagnosis::IssueKind;
 use crate::domain::limits::{ID_BYTES, max_bytes};
 
 /// The search form's state, which is also the shareable query string of
 /// `/search` (SPEC §5, and the `url` of webhook payloads):
 /// `conferenceID`, `match=prefix`, `userID`, `from`, `to`, `failureGroup`,
-/// `feedback12=1`, `app`, and the page cursor `before`.
+/// `feedback12=1`, `issue` (a kind of `docs/diagnosis.md`), `app`, and the
+/// page cursor `before`.
 ///
 /// IDs are kept exactly as typed: no trimming, case folding or Unicode
 /// normalisation, because callstats IDs are byte-exact.
@@ -29,6 +31,8 @@ pub struct SearchQuery {
     pub failure_group: Option<FailureGroup>,
     /// Only conferences with a rating of 1 or 2.
     pub feedback12: bool,
+    /// Only conferences where the detectors found this issue.
+    pub issue: Option<IssueKind>,
     /// Only this app (its public appID).
     pub app: Option<String>,
     /// Page cursor: rows older than this one.
@@ -115,6 +119,12 @@ impl SearchQuery {
                         })?);
                 }
                 "feedback12" => query.feedback12 = parse_flag("feedback12", value)?,
+                "issue" => {
+                    query.issue = Some(
+                        IssueKind::parse(value)
+                            .ok_or_else(|| InvalidField::new("issue", "is not an issue kind (docs/diagnosis.md)"))?,
+                    );
+                }
                 "app" => query.app = Some(value.to_owned()),
                 "before" => {
                     query.before = Some(
@@ -159,6 +169,9 @@ impl SearchQuery {
         }
         if self.feedback12 {
             pairs.push(("feedback12", "1".into()));
+        }
+        if let Some(issue) = self.issue {
+            pairs.push(("issue", issue.as_str().into()));
         }
         if let Some(app) = &self.app {
             pairs.push(("app", app.clone()));
@@ -242,6 +255,7 @@ mod tests {
             to: Some("2026-11-02T12:30:00.5Z".parse().expect("time")),
             failure_group: Some(FailureGroup::Partial),
             feedback12: true,
+            issue: Some(IssueKind::PacketLoss),
             app: Some("12345".into()),
             before: Some(Cursor { started_at: "2026-11-01T10:00:00.123456Z".parse().expect("time"), id: 42 }),
         };
@@ -266,6 +280,7 @@ mod tests {
         assert_eq!(parse("from=yesterday").map_err(|e| e.field), Err("from"));
         assert_eq!(parse("before=x").map_err(|e| e.field), Err("before"));
         assert_eq!(parse("match=fuzzy").map_err(|e| e.field), Err("match"));
+        assert_eq!(parse("issue=PacketLoss").map_err(|e| e.field), Err("issue"), "kinds are case-sensitive");
         assert_eq!(parse("from=2026-11-02T00:00&to=2026-11-01T00:00").map_err(|e| e.field), Err("to"));
         let long = "x".repeat(257);
         assert_eq!(parse(&format!("conferenceID={long}")).map_err(|e| e.field), Err("conferenceID"));

@@ -164,3 +164,29 @@ async fn the_diagnosis_says_what_went_wrong_and_names_people_for_support_only(po
     assert!(first.starts_with("From Bob Builder (bob) to alice: "), "{first}");
     assert!(support_html.contains("Bob Builder (bob)"));
 }
+
+#[sqlx::test]
+async fn conferences_are_found_by_the_kind_of_issue_they_had(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let t0 = (now_ms() / 1000.0).floor() * 1000.0 - 60_000.0;
+    let lossy = collector.join("lossy-call", "alice").await;
+    lossy_relayed_call(&collector, &lossy, t0).await;
+    leave(&collector, &lossy).await;
+    let clean = collector.join("clean-call", "bob").await;
+    leave(&collector, &clean).await;
+
+    // Signs the engineer up (granted the app); the search runs on a new session.
+    conference_as(&collector, Role::Engineer, instance_of(&collector.server.pool, &lossy).await).await;
+    let client = collector.server.new_client();
+    collector.server.sign_in(&client, "engineer@example.test", "a long enough password").await;
+    for (issue, expected) in [("packetLoss", true), ("videoFreezes", true), ("jitter", false)] {
+        let page = collector.server.page(&client, &format!("/search?issue={issue}")).await;
+        assert_eq!(page.status(), 200);
+        let body = page.text().await.expect("results");
+        assert_eq!(body.contains("lossy-call"), expected, "issue={issue}");
+        assert!(!body.contains("clean-call"), "issue={issue}: a clean call has no issue");
+    }
+    let refused = collector.server.page(&client, "/search?issue=PacketLoss").await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("page").contains("issue: is not an issue kind"), "the field is named");
+}

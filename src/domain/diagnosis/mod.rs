@@ -22,8 +22,9 @@ pub use spans::{Span, sustained, sustained_below};
 
 use crate::domain::quality::MediaKind;
 
-/// What a detector found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// What a detector found. Serialised by its name ([`IssueKind::as_str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum IssueKind {
     /// An inbound stream that never received a packet: one-way media.
     NoMedia,
@@ -117,6 +118,31 @@ impl IssueKind {
     /// Reads a name written by [`IssueKind::as_str`].
     pub fn parse(text: &str) -> Option<Self> {
         IssueKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    /// How the dashboard names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            IssueKind::NoMedia => "no media",
+            IssueKind::DryTrack => "media stopped",
+            IssueKind::VideoFreezes => "video freezes",
+            IssueKind::FrameRateCollapse => "frame-rate collapse",
+            IssueKind::AudioConcealment => "choppy audio",
+            IssueKind::PacketLoss => "packet loss",
+            IssueKind::Jitter => "jitter",
+            IssueKind::RoundTripTime => "round-trip time",
+            IssueKind::CpuLimited => "CPU-limited sending",
+            IssueKind::BandwidthLimited => "bandwidth-limited sending",
+            IssueKind::LowBitrate => "low bitrate",
+            IssueKind::ResolutionDrop => "resolution drop",
+            IssueKind::Relayed => "relayed (TURN)",
+            IssueKind::TcpTransport => "media over TCP",
+            IssueKind::PathSwitch => "path switch",
+            IssueKind::IceRestart => "ICE restart",
+            IssueKind::Disconnection => "disconnection",
+            IssueKind::Dropped => "dropped connection",
+            IssueKind::SlowSetup => "slow setup",
+        }
     }
 }
 
@@ -221,6 +247,7 @@ mod tests {
     fn every_kind_reads_back_from_its_name() {
         for kind in IssueKind::ALL {
             assert_eq!(IssueKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(serde_json::to_value(kind).ok(), Some(serde_json::json!(kind.as_str())), "serde says the same");
         }
         assert_eq!(IssueKind::parse("PacketLoss"), None, "names are case-sensitive");
     }

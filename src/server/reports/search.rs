@@ -4,6 +4,7 @@ use super::Viewer;
 use crate::api::{
     AppChoice, ConferenceRow, CurrentUser, Cursor, FailureGroup, PAGE_SIZE, Person, SearchQuery, SearchResults,
 };
+use crate::domain::diagnosis::IssueKind;
 use crate::server::AppError;
 use crate::server::db::dashboard::{self, search::Filter};
 
@@ -27,6 +28,7 @@ pub async fn search(pool: &PgPool, user: &CurrentUser, query: &SearchQuery) -> R
         to: query.to,
         failure_group: query.failure_group.map(FailureGroup::as_str),
         feedback12: query.feedback12,
+        issue: query.issue.map(IssueKind::as_str),
         before: query.before.map(|cursor| (cursor.started_at, cursor.id)),
         // One more than a page tells whether an older page exists.
         limit: PAGE_SIZE + 1,

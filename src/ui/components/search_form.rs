@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 
 use crate::api::{AppChoice, FailureGroup, Person, SearchQuery, suggest_people};
+use crate::domain::diagnosis::IssueKind;
 use crate::ui::format::datetime_local;
 
 /// The search form: a plain GET form to `/search`, so that it works without
@@ -16,6 +17,7 @@ pub fn SearchForm(
 ) -> impl IntoView {
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     let group = query.failure_group;
+    let issue = query.issue;
     let selected_app = query.app.clone();
     // Suggestions for the userID field, fetched in the browser as the user
     // types; the server decides whose real names may be among them. (A
@@ -72,6 +74,15 @@ pub fn SearchForm(
                         <option value="" selected=group.is_none()>"any"</option>
                         <option value="totalFailure" selected=group == Some(FailureGroup::Total)>"total failure"</option>
                         <option value="partialFailure" selected=group == Some(FailureGroup::Partial)>"partial failure"</option>
+                    </select>
+                </label>
+                <label>
+                    "Issue"
+                    <select name="issue">
+                        <option value="" selected=issue.is_none()>"any"</option>
+                        {IssueKind::ALL.into_iter().map(|kind| view! {
+                            <option value=kind.as_str() selected=issue == Some(kind)>{kind.label()}</option>
+                        }).collect_view()}
                     </select>
                 </label>
                 <label>

@@ -26,6 +26,8 @@ pub struct Filter<'a> {
     pub failure_group: Option<&'a str>,
     /// Only conferences with a rating of 1 or 2.
     pub feedback12: bool,
+    /// Only conferences where this issue kind was found.
+    pub issue: Option<&'a str>,
     /// Rows older than `(started_at, id)`.
     pub before: Option<(DateTime<Utc>, i64)>,
     /// Rows to return.
@@ -122,6 +124,10 @@ fn query(head: &str, filter: &Filter<'_>) -> QueryBuilder<Postgres> {
     if filter.feedback12 {
         // Spelled literally so the partial index's predicate matches.
         sql.push(" and ci.feedback_min_rating <= 2");
+    }
+    if let Some(issue) = filter.issue {
+        // `@>` is what the GIN index on issue_kinds serves.
+        sql.push(" and ci.issue_kinds @> array[").push_bind(issue.to_owned()).push("]::text[]");
     }
     if let Some((started_at, id)) = filter.before {
         sql.push(" and (ci.started_at, ci.id) < (").push_bind(started_at).push(", ").push_bind(id.to_owned()).push(")");
