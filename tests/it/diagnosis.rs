@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 
 use crate::collector::{Collector, Joined, header, now_ms, with};
+use crate::dashboard::signed_in;
 use crate::summaries::{fabric_event, instance_of, leave, stats};
 
 /// The stored issues of `joined`'s instance: kind, severity, direction,
@@ -100,26 +101,14 @@ async fn a_clean_direct_call_has_no_issue(pool: PgPool) {
     assert_eq!(issues(pool, &bob).await, Vec::<Value>::new());
 }
 
-/// The conference page's server function and HTML as a user with `role`
-/// granted the collector's app sees them.
-async fn conference_as(collector: &Collector, role: Role, id: i64) -> (Value, String) {
+/// The conference page's server function and HTML as `client` receives them.
+async fn conference_as(collector: &Collector, client: &reqwest::Client, id: i64) -> (Value, String) {
     let server = &collector.server;
-    let email = format!("{}@example.test", role.as_str());
-    let password = "a long enough password";
-    server.create_user(&email, role, password).await;
-    sqlx::query("insert into user_app_grants (user_id, app_id) select id, $2 from users where email = $1")
-        .bind(&email)
-        .bind(collector.app_pk)
-        .execute(&server.pool)
-        .await
-        .expect("grant");
-    let client = server.new_client();
-    server.sign_in(&client, &email, password).await;
     let response =
         client.post(server.url("/api/get_conference")).form(&[("id", id.to_string())]).send().await.expect("api");
     assert_eq!(response.status(), 200);
     let view: Value = response.json().await.expect("a conference view");
-    let html = server.page(&client, &format!("/conferences/{id}")).await.text().await.expect("page");
+    let html = server.page(client, &format!("/conferences/{id}")).await.text().await.expect("page");
     (view, html)
 }
 
@@ -139,7 +128,8 @@ async fn the_diagnosis_says_what_went_wrong_and_names_people_for_support_only(po
     leave(&collector, &alice).await;
     let id = instance_of(&collector.server.pool, &alice).await;
 
-    let (engineer, engineer_html) = conference_as(&collector, Role::Engineer, id).await;
+    let engineer = signed_in(&collector, Role::Engineer, true).await;
+    let (engineer, engineer_html) = conference_as(&collector, &engineer, id).await;
     let lines = engineer["diagnosis"].as_array().expect("diagnosis");
     // What, without the moment (the call's clock): worst first, majors before minors.
     let what: Vec<&str> = lines.iter().filter_map(|line| line["sentence"].as_str()?.split(", from ").next()).collect();
@@ -159,7 +149,8 @@ async fn the_diagnosis_says_what_went_wrong_and_names_people_for_support_only(po
     }
     assert!(engineer_html.contains("up to 20 % of video packets lost"), "rendered on the page without script");
 
-    let (support, support_html) = conference_as(&collector, Role::Support, id).await;
+    let support = signed_in(&collector, Role::Support, true).await;
+    let (support, support_html) = conference_as(&collector, &support, id).await;
     let first = support["diagnosis"][0]["sentence"].as_str().expect("a sentence");
     assert!(first.starts_with("From Bob Builder (bob) to alice: "), "{first}");
     assert!(support_html.contains("Bob Builder (bob)"));
@@ -175,10 +166,7 @@ async fn conferences_are_found_by_the_kind_of_issue_they_had(pool: PgPool) {
     let clean = collector.join("clean-call", "bob").await;
     leave(&collector, &clean).await;
 
-    // Signs the engineer up (granted the app); the search runs on a new session.
-    conference_as(&collector, Role::Engineer, instance_of(&collector.server.pool, &lossy).await).await;
-    let client = collector.server.new_client();
-    collector.server.sign_in(&client, "engineer@example.test", "a long enough password").await;
+    let client = signed_in(&collector, Role::Engineer, true).await;
     for (issue, expected) in [("packetLoss", true), ("videoFreezes", true), ("jitter", false)] {
         let page = collector.server.page(&client, &format!("/search?issue={issue}")).await;
         assert_eq!(page.status(), 200);

@@ -73,3 +73,25 @@ pub async fn search(pool: &PgPool, user: &CurrentUser, query: SearchQuery) -> Se
 pub fn ids(results: &SearchResults) -> Vec<&str> {
     results.rows.iter().map(|row| row.conference_id.as_str()).collect()
 }
+
+/// The password of every user `signed_in` makes.
+const PASSWORD: &str = "a long enough password";
+
+/// A new user with `role`, granted the collector's app or not, signed in
+/// on a fresh client.
+pub async fn signed_in(collector: &crate::collector::Collector, role: Role, granted: bool) -> reqwest::Client {
+    let server = &collector.server;
+    let email = format!("{}-{granted}@example.test", role.as_str());
+    server.create_user(&email, role, PASSWORD).await;
+    if granted {
+        sqlx::query("insert into user_app_grants (user_id, app_id) select id, $2 from users where email = $1")
+            .bind(&email)
+            .bind(collector.app_pk)
+            .execute(&server.pool)
+            .await
+            .expect("grant");
+    }
+    let client = server.new_client();
+    server.sign_in(&client, &email, PASSWORD).await;
+    client
+}

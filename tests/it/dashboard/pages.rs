@@ -5,26 +5,8 @@ use callscope::domain::Role;
 use serde_json::json;
 use sqlx::PgPool;
 
+use super::signed_in;
 use crate::collector::{Collector, header, now_ms, with};
-
-const PASSWORD: &str = "a long enough password";
-
-async fn signed_in(collector: &Collector, role: Role, granted: bool) -> reqwest::Client {
-    let server = &collector.server;
-    let email = format!("{}-{granted}@example.test", role.as_str());
-    server.create_user(&email, role, PASSWORD).await;
-    if granted {
-        sqlx::query("insert into user_app_grants (user_id, app_id) select id, $2 from users where email = $1")
-            .bind(&email)
-            .bind(collector.app_pk)
-            .execute(&server.pool)
-            .await
-            .expect("grant");
-    }
-    let client = server.new_client();
-    server.sign_in(&client, &email, PASSWORD).await;
-    client
-}
 
 #[sqlx::test]
 async fn a_live_conference_is_shown_as_running_with_its_participants(pool: PgPool) {
