@@ -48,6 +48,8 @@ pub enum TimelineKind {
     Media,
     /// reportError calls.
     Error,
+    /// Issues the detectors found (spans, `docs/diagnosis.md`).
+    Issue,
 }
 
 impl TimelineKind {
@@ -58,6 +60,7 @@ impl TimelineKind {
             TimelineKind::State => "state",
             TimelineKind::Media => "media",
             TimelineKind::Error => "error",
+            TimelineKind::Issue => "issue",
         }
     }
 }
@@ -65,8 +68,10 @@ impl TimelineKind {
 /// One moment on the fabric's time axis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
-    /// When.
+    /// When (for a span, when it began).
     pub at: DateTime<Utc>,
+    /// When a span ended; `None` for a moment.
+    pub until: Option<DateTime<Utc>>,
     /// Lane.
     pub kind: TimelineKind,
     /// What, e.g. "fabricSetup" or "iceConnectionState".

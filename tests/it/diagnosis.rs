@@ -149,6 +149,31 @@ async fn the_diagnosis_says_what_went_wrong_and_names_people_for_support_only(po
     }
     assert!(engineer_html.contains("up to 20 % of video packets lost"), "rendered on the page without script");
 
+    // The connection's timeline has the issues on their own lane, as spans, in time order.
+    let fabric: i64 = sqlx::query_scalar("select id from fabrics where instance_id = $1")
+        .bind(id)
+        .fetch_one(&collector.server.pool)
+        .await
+        .expect("fabric");
+    let server = &collector.server;
+    let form = [("conference", id.to_string()), ("fabric", fabric.to_string())];
+    let admin = signed_in(&collector, Role::Admin, true).await;
+    let response = admin.post(server.url("/api/get_fabric")).form(&form).send().await.expect("get_fabric");
+    let view: Value = response.json().await.expect("a fabric view");
+    let lane: Vec<(&str, bool)> = view["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter(|entry| entry["kind"] == "Issue")
+        .map(|entry| (entry["title"].as_str().unwrap_or_default(), entry["until"].is_string()))
+        .collect();
+    assert_eq!(
+        lane,
+        [("video freezes", true), ("relayed (TURN)", true), ("media over TCP", true), ("packet loss", true)]
+    );
+    let html = server.page(&admin, &format!("/conferences/{id}/fabrics/{fabric}")).await.text().await.expect("page");
+    assert!(html.contains("Issues") && html.contains("marker issue span"), "the strip draws the lane without script");
+
     let support = signed_in(&collector, Role::Support, true).await;
     let (support, support_html) = conference_as(&collector, &support, id).await;
     let first = support["diagnosis"][0]["sentence"].as_str().expect("a sentence");

@@ -24,7 +24,7 @@ pub(super) async fn diagnosis(
     participants: &[Participant],
     fabrics: &[FabricRow],
 ) -> Result<Vec<DiagnosisLine>, AppError> {
-    let issues = db::issues(pool, id, ISSUES_READ).await?;
+    let issues = db::issues(pool, id, None, ISSUES_READ).await?;
     let mut names: HashMap<&str, String> = HashMap::new();
     for fabric in fabrics {
         names.insert(&fabric.local.user_id, fabric.local.label());
@@ -106,7 +106,8 @@ fn sentence(issue: &IssueRow, name: &impl Fn(&str) -> String) -> String {
     format!("{subject}: {}, {}.", what(issue), when(issue.started_at, issue.ended_at))
 }
 
-fn what(issue: &IssueRow) -> String {
+/// What happened, without who or when: "up to 18 % of video packets lost (mean 12 %)".
+pub(super) fn what(issue: &IssueRow) -> String {
     let media = issue.media_kind.as_deref().unwrap_or("media");
     let number = |value: Option<f64>| value.map_or("?".to_owned(), |value| format!("{value:.0}"));
     let (peak, typical) = (number(issue.peak), number(issue.typical));

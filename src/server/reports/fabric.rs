@@ -8,8 +8,12 @@ use super::{Viewer, timeline};
 use crate::api::{ConferenceSummary, CurrentUser, FabricRow, FabricView, FirstMedia, SdpSnapshot};
 use crate::server::AppError;
 use crate::server::charts::off_runtime;
+use crate::server::db::dashboard::conference as conference_db;
 use crate::server::db::dashboard::fabric::{self as db, EventRow, SsrcRow};
 use crate::server::db::dashboard::series as buckets_db;
+
+/// Issues a fabric's timeline shows, at most (worst first).
+const ISSUES_LISTED: i64 = 200;
 
 /// One fabric as a viewer may see it, on its time axis.
 struct Scope {
@@ -49,15 +53,16 @@ pub async fn fabric(
 ) -> Result<FabricView, AppError> {
     let scope = Scope::of(pool, user, conference_id, fabric_id).await?;
     let Scope { ref viewer, ref fabric, range, .. } = scope;
-    let (events, errors, sdps, labels, buckets) = tokio::try_join!(
+    let (events, errors, sdps, labels, buckets, issues) = tokio::try_join!(
         db::events(pool, fabric.id, fabric.endpoint_id),
         errors(pool, conference_id, Some((fabric.id, fabric.endpoint_id)), viewer.names),
         db::sdps(pool, fabric.id),
         db::ssrc_labels(pool, fabric.id, viewer.names),
         buckets_db::buckets(pool, fabric.id, series::bounds(range)),
+        conference_db::issues(pool, conference_id, Some(fabric.id), ISSUES_LISTED),
     )?;
     let (errors, errors_total) = errors;
-    let timeline = timeline::build(fabric, &events, &errors);
+    let timeline = timeline::build(fabric, &events, &errors, &issues);
     let first_media = first_media(&events, &labels);
     let sdps = sdps
         .into_iter()

@@ -4,12 +4,15 @@
 use serde_json::{Map, Value};
 
 use crate::api::{ErrorRow, FabricRow, TimelineEntry, TimelineKind};
+use crate::domain::diagnosis::IssueKind;
+use crate::server::db::dashboard::conference::IssueRow;
 use crate::server::db::dashboard::fabric::EventRow;
 
 /// Every entry of the fabric's timeline, oldest first.
-pub fn build(fabric: &FabricRow, events: &[EventRow], errors: &[ErrorRow]) -> Vec<TimelineEntry> {
+pub fn build(fabric: &FabricRow, events: &[EventRow], errors: &[ErrorRow], issues: &[IssueRow]) -> Vec<TimelineEntry> {
     let added = TimelineEntry {
         at: fabric.added_at,
+        until: None,
         kind: TimelineKind::Lifecycle,
         title: "fabricAdded".into(),
         detail: format!("{} · {} · {}", fabric.usage, fabric.direction, fabric.remote_type),
@@ -18,9 +21,17 @@ pub fn build(fabric: &FabricRow, events: &[EventRow], errors: &[ErrorRow]) -> Ve
         .chain(events.iter().map(event_entry))
         .chain(errors.iter().map(|error| TimelineEntry {
             at: error.at,
+            until: None,
             kind: TimelineKind::Error,
             title: error.function.clone(),
             detail: error.dom_error.clone().unwrap_or_else(|| first_line(error.message.as_deref())),
+        }))
+        .chain(issues.iter().map(|issue| TimelineEntry {
+            at: issue.started_at,
+            until: Some(issue.ended_at),
+            kind: TimelineKind::Issue,
+            title: IssueKind::parse(&issue.kind).map_or(issue.kind.clone(), |kind| kind.label().to_owned()),
+            detail: format!("{} ({})", super::diagnosis::what(issue), issue.severity),
         }))
         .collect();
     // Stable: equal times keep lifecycle, then events, then errors.
@@ -62,7 +73,7 @@ fn event_entry(event: &EventRow) -> TimelineEntry {
         }
         _ => (TimelineKind::Media, event.kind.clone(), scalars(payload)),
     };
-    TimelineEntry { at: event.occurred_at, kind, title, detail }
+    TimelineEntry { at: event.occurred_at, until: None, kind, title, detail }
 }
 
 /// `key: value` for the payload's plain values; lists and objects (ICE
@@ -173,7 +184,7 @@ mod tests {
             local_sdp_bytes: None,
             remote_sdp_bytes: None,
         }];
-        let entries = build(&fabric(), &events, &errors);
+        let entries = build(&fabric(), &events, &errors, &[]);
         let titles: Vec<&str> = entries.iter().map(|e| e.title.as_str()).collect();
         assert_eq!(
             titles,
@@ -196,7 +207,7 @@ mod tests {
     #[test]
     fn candidate_lists_are_counted_not_dumped() {
         let payload = json!({"localCandidates": [{}, {}], "remoteCandidates": [], "delay": 1769.0});
-        let entries = build(&fabric(), &[event(1, "fabricTerminated", payload)], &[]);
+        let entries = build(&fabric(), &[event(1, "fabricTerminated", payload)], &[], &[]);
         assert_eq!(entries[1].detail, "delay: 1769 ms, localCandidates: 2 items");
     }
 }

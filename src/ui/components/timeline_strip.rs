@@ -4,15 +4,16 @@ use leptos::prelude::*;
 use crate::api::{TimelineEntry, TimelineKind};
 use crate::ui::format;
 
-const LANES: [(TimelineKind, &str); 4] = [
+const LANES: [(TimelineKind, &str); 5] = [
     (TimelineKind::Lifecycle, "Lifecycle"),
     (TimelineKind::State, "ICE & states"),
     (TimelineKind::Media, "Media events"),
     (TimelineKind::Error, "Errors"),
+    (TimelineKind::Issue, "Issues"),
 ];
 
 /// The fabric's time axis: one lane per kind of entry, each entry a marker
-/// at its moment (hover for what it was). Spans the same range as the
+/// at its moment, or a bar over its span (hover for what it was). Spans the same range as the
 /// quality charts below it, so the two line up.
 #[component]
 pub fn TimelineStrip(
@@ -29,9 +30,13 @@ pub fn TimelineStrip(
             {LANES.into_iter().map(|(kind, name)| {
                 let markers = entries.iter().filter(|entry| entry.kind == kind).map(|entry| {
                     let title = format!("{} {} {}", format::clock(entry.at), entry.title, entry.detail);
-                    view! {
-                        <span class=format!("marker {}", kind.as_str()) style=format!("left:{:.2}%", percent(entry.at)) title=title></span>
-                    }
+                    let left = percent(entry.at);
+                    let style = match entry.until {
+                        Some(until) => format!("left:{left:.2}%;width:{:.2}%", (percent(until) - left).max(0.5)),
+                        None => format!("left:{left:.2}%"),
+                    };
+                    let class = format!("marker {}{}", kind.as_str(), if entry.until.is_some() { " span" } else { "" });
+                    view! { <span class=class style=style title=title></span> }
                 }).collect_view();
                 view! {
                     <div class="strip-lane">

@@ -294,16 +294,18 @@ pub struct IssueRow {
     pub count: Option<i32>,
 }
 
-/// The instance's issues, major first, then longest first; at most `limit`.
-pub async fn issues(pool: &PgPool, instance_id: i64, limit: i64) -> Result<Vec<IssueRow>, AppError> {
+/// The instance's issues (or only those of fabric `only`), major first,
+/// then longest first; at most `limit`.
+pub async fn issues(pool: &PgPool, instance_id: i64, only: Option<i64>, limit: i64) -> Result<Vec<IssueRow>, AppError> {
     Ok(sqlx::query_as!(
         IssueRow,
         r#"select fabric_id, kind, severity, started_at, ended_at, direction, media_kind, side, who, peer,
                   peak, typical, count
-             from fabric_issues where instance_id = $1
+             from fabric_issues where instance_id = $1 and ($2::bigint is null or fabric_id = $2)
             order by severity = 'major' desc, ended_at - started_at desc, started_at, id
-            limit $2"#,
+            limit $3"#,
         instance_id,
+        only,
         limit,
     )
     .fetch_all(pool)
