@@ -1,8 +1,6 @@
 //! What the detectors of `domain::diagnosis` read about a conference
 //! instance, and where their findings are kept (`fabric_issues`).
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
@@ -13,16 +11,11 @@ use crate::domain::diagnosis::{
 use crate::domain::quality::MediaKind;
 use crate::server::AppError;
 
-/// One fabric of the instance: its id, ends and series.
-#[derive(Debug)]
-pub struct Fabric {
-    /// `fabrics.id`.
-    pub id: i64,
-    /// Who is at each end.
-    pub ends: Ends,
-    /// What the detectors read.
-    pub series: FabricSeries,
-}
+/// Rows of one kind (stream polls, pair polls, events) read per fabric at
+/// most: 100,000 stream polls are four streams polled every 10 s for more
+/// than a day. A flooded fabric is diagnosed from its first rows, and
+/// memory stays bounded by one fabric's series.
+const ROWS_PER_FABRIC: i64 = 100_000;
 
 /// A finding of one fabric with its side, ready to store.
 #[derive(Debug)]
@@ -35,24 +28,26 @@ pub struct Issue<'a> {
     pub attribution: &'a Attribution,
 }
 
-/// Runs the detectors over instance `instance_id` and replaces its stored
-/// issues with theirs; returns the kinds found. Idempotent: the same
-/// samples give the same rows.
+/// Runs the detectors over instance `instance_id`, one fabric at a time,
+/// and replaces its stored issues with theirs; returns the kinds found.
+/// Idempotent: the same samples give the same rows.
 pub async fn refresh(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<&'static str>, AppError> {
-    let fabrics = load(conn, instance_id).await?;
-    let diagnosed: Vec<(Ends, Vec<Finding>)> =
-        fabrics.iter().map(|fabric| (fabric.ends.clone(), diagnosis::diagnose(&fabric.series))).collect();
+    let mut ids = Vec::new();
+    let mut diagnosed: Vec<(Ends, Vec<Finding>)> = Vec::new();
+    for (id, ends, mut series) in fabrics(conn, instance_id).await? {
+        series.tracks = tracks(conn, instance_id, id).await?;
+        series.path = path(conn, instance_id, id).await?;
+        series.events = events(conn, id).await?;
+        ids.push(id);
+        diagnosed.push((ends, diagnosis::diagnose(&series)));
+    }
     let sides = diagnosis::attribute(&diagnosed);
-    let issues: Vec<Issue> = fabrics
+    let issues: Vec<Issue> = ids
         .iter()
         .zip(&diagnosed)
         .zip(&sides)
-        .flat_map(|((fabric, (_, findings)), sides)| {
-            findings.iter().zip(sides).map(|(finding, attribution)| Issue {
-                fabric_id: fabric.id,
-                finding,
-                attribution,
-            })
+        .flat_map(|((&fabric_id, (_, findings)), sides)| {
+            findings.iter().zip(sides).map(move |(finding, attribution)| Issue { fabric_id, finding, attribution })
         })
         .collect();
     store(conn, instance_id, &issues).await?;
@@ -62,10 +57,9 @@ pub async fn refresh(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<&'
     Ok(kinds)
 }
 
-/// Every fabric of the instance with its tracks, selected-pair polls and
-/// events. Samples are read from an hour before the instance started to an
-/// hour after it ended (or now), as the summary reads them.
-pub async fn load(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<Fabric>, AppError> {
+/// The instance's fabrics: id, who is at each end, and the series's setup
+/// figures (its polls and events are read by the functions below).
+async fn fabrics(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<(i64, Ends, FabricSeries)>, AppError> {
     let rows = sqlx::query!(
         r#"select f.id, e.user_id as local, f.remote_user_id as remote,
                   f.remote_endpoint_type = 'server' as "remote_is_server!",
@@ -77,7 +71,7 @@ pub async fn load(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<Fabri
     )
     .fetch_all(&mut *conn)
     .await?;
-    let mut fabrics: BTreeMap<i64, Fabric> = rows
+    Ok(rows
         .into_iter()
         .map(|row| {
             let ends = Ends { local: row.local, remote: row.remote, remote_is_server: row.remote_is_server };
@@ -86,35 +80,18 @@ pub async fn load(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<Fabri
                 setup_delay_ms: row.setup_delay_ms,
                 ..FabricSeries::default()
             };
-            (row.id, Fabric { id: row.id, ends, series })
+            (row.id, ends, series)
         })
-        .collect();
-    let ids: Vec<i64> = fabrics.keys().copied().collect();
-    for (fabric_id, track) in tracks(conn, instance_id, &ids).await? {
-        if let Some(fabric) = fabrics.get_mut(&fabric_id) {
-            fabric.series.tracks.push(track);
-        }
-    }
-    for (fabric_id, point) in path(conn, instance_id, &ids).await? {
-        if let Some(fabric) = fabrics.get_mut(&fabric_id) {
-            fabric.series.path.push(point);
-        }
-    }
-    for (fabric_id, event) in events(conn, &ids).await? {
-        if let Some(fabric) = fabrics.get_mut(&fabric_id) {
-            fabric.series.events.push(event);
-        }
-    }
-    Ok(fabrics.into_values().collect())
+        .collect())
 }
 
 /// The RTP streams' polls, one row per poll: an outbound stream's own
 /// report and its peer's report back (`remote-inbound-rtp`) share the
 /// poll's time, SSRC and direction, so they are merged into one point.
 /// Figures left in `raw` are read only when they are JSON numbers.
-async fn tracks(conn: &mut PgConnection, instance_id: i64, fabric_ids: &[i64]) -> Result<Vec<(i64, Track)>, AppError> {
+async fn tracks(conn: &mut PgConnection, instance_id: i64, fabric_id: i64) -> Result<Vec<Track>, AppError> {
     let rows = sqlx::query!(
-        r#"select fabric_id, ssrc as "ssrc!", direction as "direction!", max(media_kind) as "media_kind!",
+        r#"select ssrc as "ssrc!", direction as "direction!", max(media_kind) as "media_kind!",
                   sampled_at,
                   max(packets_sent)::float8 as packets_sent, max(packets_received)::float8 as packets_received,
                   max(packets_lost)::float8 as packets_lost, max(jitter_ms) as jitter_ms, max(rtt_ms) as rtt_ms,
@@ -130,20 +107,22 @@ async fn tracks(conn: &mut PgConnection, instance_id: i64, fabric_ids: &[i64]) -
                            then (raw->'totalSamplesReceived')::float8 end) as total_samples,
                   max(raw->>'qualityLimitationReason') as limitation
            from stats_samples
-           where fabric_id = any($2)
+           where fabric_id = $2
              and sampled_at >= (select started_at - interval '1 hour' from conference_instances where id = $1)
              and sampled_at < (select coalesce(ended_at, now()) + interval '1 hour'
                                from conference_instances where id = $1)
              and report_type = 'track' and ssrc is not null and direction is not null
-           group by fabric_id, ssrc, direction, sampled_at
+           group by ssrc, direction, sampled_at
            having max(media_kind) is not null
-           order by fabric_id, ssrc, direction, sampled_at"#,
+           order by ssrc, direction, sampled_at
+           limit $3"#,
         instance_id,
-        fabric_ids,
+        fabric_id,
+        ROWS_PER_FABRIC,
     )
     .fetch_all(&mut *conn)
     .await?;
-    let mut tracks: Vec<(i64, Track)> = Vec::new();
+    let mut tracks: Vec<Track> = Vec::new();
     for row in rows {
         let (Some(direction), Some(kind)) = (Direction::parse(&row.direction), MediaKind::parse(&row.media_kind))
         else {
@@ -166,72 +145,65 @@ async fn tracks(conn: &mut PgConnection, instance_id: i64, fabric_ids: &[i64]) -
             limitation: row.limitation.as_deref().map(Limitation::parse),
         };
         match tracks.last_mut() {
-            Some((fabric_id, track))
-                if *fabric_id == row.fabric_id && track.ssrc == row.ssrc && track.direction == direction =>
-            {
-                track.points.push(point);
-            }
-            _ => tracks.push((row.fabric_id, Track { ssrc: row.ssrc, direction, kind, points: vec![point] })),
+            Some(track) if track.ssrc == row.ssrc && track.direction == direction => track.points.push(point),
+            _ => tracks.push(Track { ssrc: row.ssrc, direction, kind, points: vec![point] }),
         }
     }
     Ok(tracks)
 }
 
-/// Polls of each fabric's selected candidate pair, with its candidates'
+/// Polls of the fabric's selected candidate pair, with its candidates'
 /// types and protocols as the SDK copied them into the pair's report.
-async fn path(
-    conn: &mut PgConnection,
-    instance_id: i64,
-    fabric_ids: &[i64],
-) -> Result<Vec<(i64, PathPoint)>, AppError> {
+async fn path(conn: &mut PgConnection, instance_id: i64, fabric_id: i64) -> Result<Vec<PathPoint>, AppError> {
     let rows = sqlx::query!(
-        r#"select fabric_id, sampled_at, stat_key, rtt_ms,
+        r#"select sampled_at, stat_key, rtt_ms,
                   raw->>'localCandidateType' as local_type, raw->>'remoteCandidateType' as remote_type,
                   raw->>'localProtocol' as protocol, raw->>'localRelayProtocol' as relay_protocol,
                   case when jsonb_typeof(raw->'availableOutgoingBitrate') = 'number'
                        then (raw->'availableOutgoingBitrate')::float8 end as available
            from stats_samples
-           where fabric_id = any($2)
+           where fabric_id = $2
              and sampled_at >= (select started_at - interval '1 hour' from conference_instances where id = $1)
              and sampled_at < (select coalesce(ended_at, now()) + interval '1 hour'
                                from conference_instances where id = $1)
              and report_type = 'candidatePair' and raw->'selected' = 'true'::jsonb
-           order by fabric_id, sampled_at, stat_key"#,
+           order by sampled_at, stat_key
+           limit $3"#,
         instance_id,
-        fabric_ids,
+        fabric_id,
+        ROWS_PER_FABRIC,
     )
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|row| {
-            let point = PathPoint {
-                at: row.sampled_at,
-                pair_id: row.stat_key,
-                local_type: row.local_type.as_deref().and_then(CandidateType::parse),
-                remote_type: row.remote_type.as_deref().and_then(CandidateType::parse),
-                protocol: row.protocol.map(|protocol| protocol.to_ascii_lowercase()),
-                relay_protocol: row.relay_protocol.map(|protocol| protocol.to_ascii_lowercase()),
-                rtt_ms: row.rtt_ms,
-                available_outgoing_bps: row.available,
-            };
-            (row.fabric_id, point)
+        .map(|row| PathPoint {
+            at: row.sampled_at,
+            pair_id: row.stat_key,
+            local_type: row.local_type.as_deref().and_then(CandidateType::parse),
+            remote_type: row.remote_type.as_deref().and_then(CandidateType::parse),
+            protocol: row.protocol.map(|protocol| protocol.to_ascii_lowercase()),
+            relay_protocol: row.relay_protocol.map(|protocol| protocol.to_ascii_lowercase()),
+            rtt_ms: row.rtt_ms,
+            available_outgoing_bps: row.available,
         })
         .collect())
 }
 
 /// The fabrics' events the detectors read, oldest first.
-async fn events(conn: &mut PgConnection, fabric_ids: &[i64]) -> Result<Vec<(i64, Event)>, AppError> {
+async fn events(conn: &mut PgConnection, fabric_id: i64) -> Result<Vec<Event>, AppError> {
     let rows = sqlx::query!(
-        r#"select fabric_id as "fabric_id!", kind, occurred_at,
+        r#"select kind, occurred_at,
                   payload->>'changedState' as changed_state, payload->>'newState' as new_state
            from fabric_events
-           where fabric_id = any($1)
+           where fabric_id = $1
              and kind in ('fabricSetup', 'fabricSetupFailed', 'fabricTerminated', 'iceRestarted', 'iceFailed',
                           'iceDisruptionStart', 'iceDisruptionEnd', 'iceConnectionDisruptionStart',
                           'iceConnectionDisruptionEnd', 'fabricStateChange')
-           order by fabric_id, occurred_at, id"#,
-        fabric_ids,
+           order by occurred_at, id
+           limit $2"#,
+        fabric_id,
+        ROWS_PER_FABRIC,
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -239,7 +211,7 @@ async fn events(conn: &mut PgConnection, fabric_ids: &[i64]) -> Result<Vec<(i64,
         .into_iter()
         .filter_map(|row| {
             let kind = EventKind::of_stored(&row.kind, row.changed_state.as_deref(), row.new_state.as_deref())?;
-            Some((row.fabric_id, Event { at: row.occurred_at, kind }))
+            Some(Event { at: row.occurred_at, kind })
         })
         .collect())
 }
