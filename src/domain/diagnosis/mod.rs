@@ -226,7 +226,13 @@ impl Finding {
     }
 }
 
-/// Runs every fabric detector over `fabric`; findings ordered by start.
+/// Findings kept per fabric, the ones of most impact: a real call has a
+/// handful, and a flapping or hostile series cannot make the conference's
+/// attribution of sides (which compares findings pairwise) unbounded.
+pub const MAX_FINDINGS_PER_FABRIC: usize = 100;
+
+/// Runs every fabric detector over `fabric`; at most
+/// [`MAX_FINDINGS_PER_FABRIC`] findings (the worst), ordered by start.
 pub fn diagnose(fabric: &FabricSeries) -> Vec<Finding> {
     let mut findings = Vec::new();
     for track in &fabric.tracks {
@@ -235,13 +241,18 @@ pub fn diagnose(fabric: &FabricSeries) -> Vec<Finding> {
         findings.extend(sending::detect(track, &fabric.path));
     }
     findings.extend(path::detect(fabric));
+    if findings.len() > MAX_FINDINGS_PER_FABRIC {
+        findings.sort_by_key(|finding| std::cmp::Reverse(finding.impact()));
+        findings.truncate(MAX_FINDINGS_PER_FABRIC);
+    }
     findings.sort_by_key(|finding| (finding.start, finding.kind));
     findings
 }
 
 #[cfg(test)]
 mod tests {
-    use super::IssueKind;
+    use super::*;
+    use crate::domain::diagnosis::testing::inbound;
 
     #[test]
     fn every_kind_reads_back_from_its_name() {
@@ -250,5 +261,21 @@ mod tests {
             assert_eq!(serde_json::to_value(kind).ok(), Some(serde_json::json!(kind.as_str())), "serde says the same");
         }
         assert_eq!(IssueKind::parse("PacketLoss"), None, "names are case-sensitive");
+    }
+
+    #[test]
+    fn a_flapping_series_keeps_only_its_worst_findings() {
+        // Jitter over the threshold for two polls in every three: 300 spans,
+        // the last ten of them longer (four polls).
+        let track = inbound(MediaKind::Audio, 960, |i, point| {
+            let long_tail = i >= 900 && i % 6 != 5;
+            point.jitter_ms = Some(if i % 3 != 2 || long_tail { 50.0 } else { 1.0 });
+        });
+        let fabric = FabricSeries { tracks: vec![track], ..FabricSeries::default() };
+        let found = diagnose(&fabric);
+        assert_eq!(found.len(), MAX_FINDINGS_PER_FABRIC);
+        let longest = found.iter().filter(|finding| (finding.end - finding.start).num_seconds() == 40).count();
+        assert_eq!(longest, 10, "the longest spans are kept");
+        assert!(found.windows(2).all(|pair| pair[0].start <= pair[1].start), "ordered by start");
     }
 }
