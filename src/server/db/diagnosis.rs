@@ -32,11 +32,12 @@ pub struct Issue<'a> {
 /// and replaces its stored issues with theirs; returns the kinds found.
 /// Idempotent: the same samples give the same rows.
 pub async fn refresh(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<&'static str>, AppError> {
+    let window = window(conn, instance_id).await?;
     let mut ids = Vec::new();
     let mut diagnosed: Vec<(Ends, Vec<Finding>)> = Vec::new();
     for (id, ends, mut series) in fabrics(conn, instance_id).await? {
-        series.tracks = tracks(conn, instance_id, id).await?;
-        series.path = path(conn, instance_id, id).await?;
+        series.tracks = tracks(conn, id, window).await?;
+        series.path = path(conn, id, window).await?;
         series.events = events(conn, id).await?;
         ids.push(id);
         diagnosed.push((ends, diagnosis::diagnose(&series)));
@@ -55,6 +56,21 @@ pub async fn refresh(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<&'
     kinds.sort_unstable();
     kinds.dedup();
     Ok(kinds)
+}
+
+/// When the instance's samples are read: from an hour before it started to
+/// an hour after it ended (or now), as the summary reads them, so only
+/// those days' partitions are scanned.
+async fn window(conn: &mut PgConnection, instance_id: i64) -> Result<(DateTime<Utc>, DateTime<Utc>), AppError> {
+    let row = sqlx::query!(
+        r#"select started_at - interval '1 hour' as "from!", coalesce(ended_at, now()) + interval '1 hour' as "to!"
+           from conference_instances where id = $1"#,
+        instance_id,
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok((row.from, row.to))
 }
 
 /// The instance's fabrics: id, who is at each end, and the series's setup
@@ -89,7 +105,11 @@ async fn fabrics(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<(i64, 
 /// report and its peer's report back (`remote-inbound-rtp`) share the
 /// poll's time, SSRC and direction, so they are merged into one point.
 /// Figures left in `raw` are read only when they are JSON numbers.
-async fn tracks(conn: &mut PgConnection, instance_id: i64, fabric_id: i64) -> Result<Vec<Track>, AppError> {
+async fn tracks(
+    conn: &mut PgConnection,
+    fabric_id: i64,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<Track>, AppError> {
     let rows = sqlx::query!(
         r#"select ssrc as "ssrc!", direction as "direction!", max(media_kind) as "media_kind!",
                   sampled_at,
@@ -107,17 +127,15 @@ async fn tracks(conn: &mut PgConnection, instance_id: i64, fabric_id: i64) -> Re
                            then (raw->'totalSamplesReceived')::float8 end) as total_samples,
                   max(raw->>'qualityLimitationReason') as limitation
            from stats_samples
-           where fabric_id = $2
-             and sampled_at >= (select started_at - interval '1 hour' from conference_instances where id = $1)
-             and sampled_at < (select coalesce(ended_at, now()) + interval '1 hour'
-                               from conference_instances where id = $1)
+           where fabric_id = $1 and sampled_at >= $2 and sampled_at < $3
              and report_type = 'track' and ssrc is not null and direction is not null
            group by ssrc, direction, sampled_at
            having max(media_kind) is not null
            order by ssrc, direction, sampled_at
-           limit $3"#,
-        instance_id,
+           limit $4"#,
         fabric_id,
+        from,
+        to,
         ROWS_PER_FABRIC,
     )
     .fetch_all(&mut *conn)
@@ -154,7 +172,11 @@ async fn tracks(conn: &mut PgConnection, instance_id: i64, fabric_id: i64) -> Re
 
 /// Polls of the fabric's selected candidate pair, with its candidates'
 /// types and protocols as the SDK copied them into the pair's report.
-async fn path(conn: &mut PgConnection, instance_id: i64, fabric_id: i64) -> Result<Vec<PathPoint>, AppError> {
+async fn path(
+    conn: &mut PgConnection,
+    fabric_id: i64,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<PathPoint>, AppError> {
     let rows = sqlx::query!(
         r#"select sampled_at, stat_key, rtt_ms,
                   raw->>'localCandidateType' as local_type, raw->>'remoteCandidateType' as remote_type,
@@ -162,15 +184,13 @@ async fn path(conn: &mut PgConnection, instance_id: i64, fabric_id: i64) -> Resu
                   case when jsonb_typeof(raw->'availableOutgoingBitrate') = 'number'
                        then (raw->'availableOutgoingBitrate')::float8 end as available
            from stats_samples
-           where fabric_id = $2
-             and sampled_at >= (select started_at - interval '1 hour' from conference_instances where id = $1)
-             and sampled_at < (select coalesce(ended_at, now()) + interval '1 hour'
-                               from conference_instances where id = $1)
+           where fabric_id = $1 and sampled_at >= $2 and sampled_at < $3
              and report_type = 'candidatePair' and raw->'selected' = 'true'::jsonb
            order by sampled_at, stat_key
-           limit $3"#,
-        instance_id,
+           limit $4"#,
         fabric_id,
+        from,
+        to,
         ROWS_PER_FABRIC,
     )
     .fetch_all(&mut *conn)
