@@ -45,12 +45,12 @@ test('finds a conference by its ID, opens it and one of its connections', async 
     /^\/conferences\/\d+\/errors\/\d+$/,
   );
   await expect(section(page, 'Feedback').locator('table tbody tr').first()).toBeVisible();
-  // The poor call's diagnosis: one sentence per problem, each linking to its connection.
+  // The poor call's diagnosis: one sentence per problem, each linking to its moment on its connection.
   const problems = section(page, 'Diagnosis').locator('ol.diagnosis > li');
   await expect(problems.first()).toContainText(/(major|minor) .+, (at|from) \d\d:\d\d:\d\d/);
-  await expect(problems.first().getByRole('link', { name: 'Connection' })).toHaveAttribute(
+  await expect(problems.first().getByRole('link', { name: 'See the moment' })).toHaveAttribute(
     'href',
-    /^\/conferences\/\d+\/fabrics\/\d+$/,
+    /^\/conferences\/\d+\/fabrics\/\d+#t\d+$/,
   );
   if (takeScreenshots) {
     await page.screenshot({ path: path.join(screenshotDir, 'conference.png'), fullPage: true });

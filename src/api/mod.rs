@@ -41,7 +41,7 @@ pub use feedback_report::{
 };
 pub use form_outcome::{FormError, FormOutcome, SecretKind, ShownSecret};
 pub use integration::{IntegrationProgress, IntegrationStep, IntegrationView, StepSeen, integration_progress};
-pub use overview::{DelayPercentiles, GetOverview, OverviewView, get_overview};
+pub use overview::{ClientShare, DelayPercentiles, GetOverview, IssueTrend, OverviewView, get_overview};
 pub use person::Person;
 pub use report_query::{DEFAULT_DAYS, ReportQuery};
 pub use search::{
@@ -53,5 +53,5 @@ pub use session::{CurrentUser, GetCurrentUser, get_current_user};
 pub use site_assets::SiteAssets;
 pub use users::{AdminUsers, UserRow, UserView, UsersView, admin_users};
 pub use webhooks::{
-    AdminWebhook, AttemptRow, DELIVERY_LOG_SIZE, DeliveryRow, REASONS, WebhookDetail, WebhookRow, admin_webhook,
+    AdminWebhook, AttemptRow, DELIVERY_LOG_SIZE, DeliveryRow, WebhookDetail, WebhookRow, admin_webhook,
 };

@@ -4,6 +4,7 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, AppChoice, ReportQuery};
+use crate::domain::diagnosis::IssueKind;
 
 /// Setup delay percentiles over a period's fabrics, ms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,6 +23,41 @@ pub struct DelayPercentiles {
     pub p99: f64,
     /// Longest.
     pub max: i32,
+}
+
+/// One of the period's most common issues: how many conferences had it,
+/// then and in the period of the same length before, and the clients
+/// whose connections had it most often.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssueTrend {
+    /// The kind.
+    pub kind: IssueKind,
+    /// Summarised conferences of the period that had it.
+    pub conferences: i64,
+    /// Those of the period before (as long, ending where this one starts).
+    pub previous: i64,
+    /// App versions whose connections had it most often, worst share first.
+    pub app_versions: Vec<ClientShare>,
+    /// Browsers whose connections had it most often, worst share first.
+    pub browsers: Vec<ClientShare>,
+}
+
+/// The connections of one app version or browser, and how many had an issue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientShare {
+    /// The applicationVersion or browser name, as the client reported it.
+    pub client: String,
+    /// Its connections that had the issue.
+    pub affected: i64,
+    /// Its connections in the period's summarised conferences.
+    pub connections: i64,
+}
+
+impl ClientShare {
+    /// `affected` over `connections`, 0–1.
+    pub fn share(&self) -> f64 {
+        if self.connections > 0 { self.affected as f64 / self.connections as f64 } else { 0.0 }
+    }
 }
 
 /// The overview of an app, or of every app the viewer may see, over a period.
@@ -57,6 +93,8 @@ pub struct OverviewView {
     pub browsers: Vec<(String, i64)>,
     /// Endpoints by applicationVersion, most first (ten at most).
     pub app_versions: Vec<(String, i64)>,
+    /// The issues most conferences had, most first (five at most).
+    pub top_issues: Vec<IssueTrend>,
 }
 
 impl OverviewView {

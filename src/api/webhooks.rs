@@ -4,9 +4,6 @@ use serde::{Deserialize, Serialize};
 
 use super::ApiError;
 
-/// A notification reason (callstats "Webhook Notifications").
-pub const REASONS: [&str; 2] = ["failedConferences", "dissatisfactoryUserFeedback"];
-
 /// A webhook as the admin pages show it: never its secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookRow {
@@ -14,7 +11,7 @@ pub struct WebhookRow {
     pub id: i64,
     /// Where notifications are POSTed.
     pub url: String,
-    /// `failedConferences` and/or `dissatisfactoryUserFeedback`.
+    /// Notification reasons (`domain::notification::Reason` names).
     pub reasons: Vec<String>,
     /// `interval` or `individual`.
     pub trigger_type: String,

@@ -5,6 +5,7 @@ pub mod bounds;
 pub mod diagnosis;
 mod email;
 pub mod limits;
+pub mod notification;
 pub mod quality;
 mod role;
 pub mod stats;

@@ -15,6 +15,9 @@
 //!   summary is tried again here after a back-off ([`retry_delay`]). One
 //!   bad conference never holds back the others of its batch, nor the
 //!   request that ended it.
+//! - A live instance is diagnosed every [`DIAGNOSE_EVERY`], so its page
+//!   and search show its issues before it ends; each in its own
+//!   transaction, a failure logged and tried again next time.
 //! - An event that arrives for an ended instance (a late `fabricTerminated`,
 //!   stats still in flight, an error report) is stored with that instance
 //!   and clears its `summarized_at`; the next round here summarises it
@@ -32,7 +35,7 @@ use sqlx::{Connection, PgConnection, PgPool};
 use tokio::task::JoinHandle;
 
 use super::AppError;
-use super::db::{conferences, summaries};
+use super::db::{conferences, diagnosis, summaries};
 use crate::domain::limits::truncate_bytes;
 
 /// Silence after which a live instance ends.
@@ -41,6 +44,10 @@ pub const SILENCE: TimeDelta = TimeDelta::seconds(30);
 pub const FIRST_RETRY: TimeDelta = TimeDelta::minutes(1);
 /// The longest wait between two attempts at a summary that keeps failing.
 pub const LONGEST_RETRY: TimeDelta = TimeDelta::hours(1);
+/// How often a live instance is diagnosed.
+pub const DIAGNOSE_EVERY: TimeDelta = TimeDelta::minutes(1);
+/// Live instances diagnosed per round at most: the rest wait for the next.
+const DIAGNOSED_PER_ROUND: i64 = 50;
 /// How often each process looks.
 const INTERVAL: Duration = Duration::from_secs(5);
 /// Instances handled per transaction.
@@ -58,6 +65,8 @@ pub struct Round {
     pub resummarized: Vec<i64>,
     /// Instances whose summary failed in this round, left for a later one.
     pub deferred: Vec<i64>,
+    /// Live instances diagnosed.
+    pub diagnosed: Vec<i64>,
 }
 
 /// What became of a summary.
@@ -81,6 +90,7 @@ pub fn start(pool: PgPool) -> JoinHandle<()> {
                         ended = round.ended.len(),
                         resummarized = round.resummarized.len(),
                         deferred = round.deferred.len(),
+                        diagnosed = round.diagnosed.len(),
                         "lifecycle round"
                     );
                 }
@@ -91,15 +101,38 @@ pub fn start(pool: PgPool) -> JoinHandle<()> {
     })
 }
 
-/// One round as of `now`: ends the instances silent for [`SILENCE`] and
+/// One round as of `now`: ends the instances silent for [`SILENCE`],
 /// summarises again those a late event made stale or whose failed summary
-/// is due for another try.
+/// is due for another try, and diagnoses the live ones that are due.
 pub async fn run_once(pool: &PgPool, now: DateTime<Utc>) -> Result<Round, AppError> {
     let (ended, mut deferred) = pass(pool, Some(now - SILENCE), now).await?;
     let (stale, failed_again) = pass(pool, None, now).await?;
     let resummarized = stale.into_iter().filter(|id| !failed_again.contains(id)).collect();
     deferred.extend(failed_again);
-    Ok(Round { ended, resummarized, deferred })
+    let diagnosed = diagnose_live(pool, now).await?;
+    Ok(Round { ended, resummarized, deferred, diagnosed })
+}
+
+/// Diagnoses the live instances due at `now`, each in its own transaction;
+/// one that fails is logged and left for its next turn.
+async fn diagnose_live(pool: &PgPool, now: DateTime<Utc>) -> Result<Vec<i64>, AppError> {
+    let mut claim = pool.acquire().await?;
+    let ids = conferences::claim_undiagnosed(&mut claim, now - DIAGNOSE_EVERY, now, DIAGNOSED_PER_ROUND).await?;
+    drop(claim);
+    let mut diagnosed = Vec::new();
+    for id in ids {
+        let mut tx = pool.begin().await?;
+        match diagnosis::refresh_live(&mut tx, id).await {
+            Ok(done) => {
+                tx.commit().await?;
+                if done {
+                    diagnosed.push(id);
+                }
+            }
+            Err(error) => tracing::error!(instance = id, %error, "could not diagnose a live conference instance"),
+        }
+    }
+    Ok(diagnosed)
 }
 
 /// Summarises instance `instance_id` in a savepoint of the caller's

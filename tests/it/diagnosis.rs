@@ -3,6 +3,7 @@
 
 use callscope::domain::Role;
 use callscope::server::db::summaries;
+use callscope::server::lifecycle;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -26,7 +27,7 @@ async fn issues(pool: &PgPool, joined: &Joined) -> Vec<Value> {
 
 /// Four polls 10 s apart of a relayed (TURN over TCP) call whose inbound
 /// video loses a fifth of its packets from the second poll and freezes.
-async fn lossy_relayed_call(collector: &Collector, joined: &Joined, t0: f64) {
+pub async fn lossy_relayed_call(collector: &Collector, joined: &Joined, t0: f64) {
     for poll in 0..4 {
         let lost = if poll == 0 { 0 } else { 25 * poll };
         let tracks = json!([
@@ -79,6 +80,46 @@ async fn a_summary_stores_the_planted_issues_and_no_others(pool: PgPool) {
     let mut conn = pool.acquire().await.expect("connection");
     summaries::summarize(&mut conn, instance_of(pool, &alice).await).await.expect("summary");
     assert_eq!(issues(pool, &alice).await, found);
+}
+
+#[sqlx::test]
+async fn a_live_conference_is_diagnosed_while_it_runs(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let pool = &collector.server.pool;
+    let t0 = (now_ms() / 1000.0).floor() * 1000.0 - 60_000.0;
+    let alice = collector.join("still-running", "alice").await;
+    lossy_relayed_call(&collector, &alice, t0).await;
+    let instance = instance_of(pool, &alice).await;
+    assert_eq!(issues(pool, &alice).await, Vec::<Value>::new(), "not before the lifecycle worker looks");
+
+    let now = chrono::Utc::now();
+    let round = lifecycle::run_once(pool, now).await.expect("round");
+    assert_eq!((round.ended, round.diagnosed), (vec![], vec![instance]));
+    let live = issues(pool, &alice).await;
+    let kinds: Vec<&str> = live.iter().filter_map(|issue| issue["kind"].as_str()).collect();
+    assert_eq!(kinds, ["packetLoss", "relayed", "tcpTransport", "videoFreezes"]);
+    let client = signed_in(&collector, Role::Engineer, true).await;
+    let found = collector.server.page(&client, "/search?issue=videoFreezes").await.text().await.expect("results");
+    assert!(found.contains("still-running"), "a live conference is found by its issues");
+
+    // Not again within the minute; again after it. (The clock is not moved
+    // on: half a minute without a word would end it.)
+    let again = lifecycle::run_once(pool, chrono::Utc::now()).await.expect("round");
+    assert_eq!((again.ended, again.diagnosed), (vec![], vec![]));
+    sqlx::query("update conference_instances set diagnosed_at = diagnosed_at - interval '1 minute' where id = $1")
+        .bind(instance)
+        .execute(pool)
+        .await
+        .expect("a minute earlier");
+    let later = lifecycle::run_once(pool, chrono::Utc::now()).await.expect("round");
+    assert_eq!((later.ended, later.diagnosed), (vec![], vec![instance]));
+
+    // Its end replaces the live diagnosis with the summary's, now with its setup.
+    fabric_event(&collector, &alice, "pc-1", "fabricSetup", json!({ "delay": 4_000 })).await;
+    leave(&collector, &alice).await;
+    let ended: Vec<String> =
+        issues(pool, &alice).await.iter().filter_map(|issue| issue["kind"].as_str().map(str::to_owned)).collect();
+    assert_eq!(ended, ["packetLoss", "relayed", "slowSetup", "tcpTransport", "videoFreezes"]);
 }
 
 #[sqlx::test]
@@ -148,6 +189,8 @@ async fn the_diagnosis_says_what_went_wrong_and_names_people_for_support_only(po
         assert!(!body.contains("Bob Builder"), "an engineer never receives a userName");
     }
     assert!(engineer_html.contains("up to 20 % of video packets lost"), "rendered on the page without script");
+    let first_at: chrono::DateTime<chrono::Utc> = serde_json::from_value(lines[0]["at"].clone()).expect("a time");
+    let moment = format!("#t{}", first_at.timestamp_millis());
 
     // The connection's timeline has the issues on their own lane, as spans, in time order.
     let fabric: i64 = sqlx::query_scalar("select id from fabrics where instance_id = $1")
@@ -169,10 +212,13 @@ async fn the_diagnosis_says_what_went_wrong_and_names_people_for_support_only(po
         .collect();
     assert_eq!(
         lane,
-        [("video freezes", true), ("relayed (TURN)", true), ("media over TCP", true), ("packet loss", true)]
+        [("video freezes", true), ("relayed media (TURN)", true), ("media over TCP", true), ("packet loss", true)]
     );
     let html = server.page(&admin, &format!("/conferences/{id}/fabrics/{fabric}")).await.text().await.expect("page");
     assert!(html.contains("Issues") && html.contains("marker issue span"), "the strip draws the lane without script");
+    // Each sentence links to its moment: a row of the connection's timeline.
+    assert!(engineer_html.contains(&format!("/conferences/{id}/fabrics/{fabric}{moment}")), "{engineer_html}");
+    assert_eq!(html.matches(&format!("id=\"{}\"", &moment[1..])).count(), 1, "one row is the target");
 
     let support = signed_in(&collector, Role::Support, true).await;
     let (support, support_html) = conference_as(&collector, &support, id).await;
@@ -194,8 +240,9 @@ async fn conferences_are_found_by_the_kind_of_issue_they_had(pool: PgPool) {
     let client = signed_in(&collector, Role::Engineer, true).await;
     for (issue, expected) in [("packetLoss", true), ("videoFreezes", true), ("jitter", false)] {
         let page = collector.server.page(&client, &format!("/search?issue={issue}")).await;
-        assert_eq!(page.status(), 200);
+        let status = page.status();
         let body = page.text().await.expect("results");
+        assert_eq!(status, 200, "issue={issue}: {body}");
         assert_eq!(body.contains("lossy-call"), expected, "issue={issue}");
         assert!(!body.contains("clean-call"), "issue={issue}: a clean call has no issue");
     }

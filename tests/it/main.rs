@@ -19,5 +19,6 @@ mod secrets_at_rest;
 mod server;
 mod summaries;
 mod throttle;
+mod top_issues;
 mod upkeep;
 mod webhooks;

@@ -92,7 +92,8 @@ pub struct SettingArgs {
     /// Where to POST notifications (http or https).
     #[arg(long)]
     url: Option<String>,
-    /// failedConferences or dissatisfactoryUserFeedback; repeat for both.
+    /// A reason (failedConferences, dissatisfactoryUserFeedback, partiallyFailedConferences, droppedConferences,
+    /// highSetupDelays, highRoundTripTime, or an issue kind such as videoFreezes); repeat for several.
     #[arg(long = "reason")]
     reasons: Vec<String>,
     /// interval (a share over a period) or individual (each one).

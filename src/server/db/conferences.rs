@@ -222,6 +222,29 @@ pub async fn end_silent(conn: &mut PgConnection, instance_id: i64) -> Result<(),
     Ok(())
 }
 
+/// Live instances not diagnosed since `cutoff` (server time), longest
+/// waiting first: marked as diagnosed at `now` and returned, so no other
+/// worker claims them too.
+pub async fn claim_undiagnosed(
+    conn: &mut PgConnection,
+    cutoff: DateTime<Utc>,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar!(
+        "update conference_instances set diagnosed_at = $2
+          where id in (select id from conference_instances
+                        where status = 'live' and coalesce(diagnosed_at, '-infinity') <= $1
+                        order by diagnosed_at nulls first, id limit $3 for update skip locked)
+          returning id",
+        cutoff,
+        now,
+        limit,
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Ended instances without a current summary (a late event made it stale,
 /// or computing it failed and its back-off is over at `now`), locked for
 /// summarising; rows another worker holds are skipped.

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use crate::domain::diagnosis::{
-    self, Attribution, CandidateType, Direction, Ends, Event, EventKind, FabricSeries, Finding, Limitation, PathPoint,
-    Track, TrackPoint,
+    self, Attribution, CandidateType, Direction, Ends, Event, EventKind, FabricSeries, Finding, IssueKind, Limitation,
+    PathPoint, Track, TrackPoint,
 };
 use crate::domain::quality::MediaKind;
 use crate::server::AppError;
@@ -31,7 +31,43 @@ pub struct Issue<'a> {
 /// Runs the detectors over instance `instance_id`, one fabric at a time,
 /// and replaces its stored issues with theirs; returns the kinds found.
 /// Idempotent: the same samples give the same rows.
-pub async fn refresh(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<&'static str>, AppError> {
+pub async fn refresh(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<IssueKind>, AppError> {
+    lock(conn, instance_id).await?;
+    diagnose(conn, instance_id).await
+}
+
+/// [`refresh`] of a live instance, which also lists the kinds found on it
+/// for search; does nothing (false) once it has ended, since its summary
+/// diagnoses it then.
+pub async fn refresh_live(conn: &mut PgConnection, instance_id: i64) -> Result<bool, AppError> {
+    lock(conn, instance_id).await?;
+    let live = sqlx::query_scalar!(
+        r#"select status = 'live' as "live!" from conference_instances where id = $1"#,
+        instance_id,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if live != Some(true) {
+        return Ok(false);
+    }
+    let kinds: Vec<&str> = diagnose(conn, instance_id).await?.into_iter().map(IssueKind::as_str).collect();
+    sqlx::query!("update conference_instances set issue_kinds = $2 where id = $1", instance_id, &kinds as &[&str],)
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
+}
+
+/// Takes the instance's diagnosis lock until the transaction ends, so a
+/// live refresh and the summary that ends the instance run one after the
+/// other. Not its row's lock: the collector keeps writing the row meanwhile.
+async fn lock(conn: &mut PgConnection, instance_id: i64) -> Result<(), AppError> {
+    sqlx::query!("select pg_advisory_xact_lock(hashtextextended('diagnosis', $1))", instance_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn diagnose(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<IssueKind>, AppError> {
     let window = window(conn, instance_id).await?;
     let mut ids = Vec::new();
     let mut diagnosed: Vec<(Ends, Vec<Finding>)> = Vec::new();
@@ -52,8 +88,8 @@ pub async fn refresh(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<&'
         })
         .collect();
     store(conn, instance_id, &issues).await?;
-    let mut kinds: Vec<&'static str> = issues.iter().map(|issue| issue.finding.kind.as_str()).collect();
-    kinds.sort_unstable();
+    let mut kinds: Vec<IssueKind> = issues.iter().map(|issue| issue.finding.kind).collect();
+    kinds.sort_unstable_by_key(|kind| kind.as_str());
     kinds.dedup();
     Ok(kinds)
 }

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use sqlx::PgConnection;
 
 use super::{diagnosis, webhooks};
+use crate::domain::notification::Reason;
 use crate::domain::quality::{self, MediaKind, StreamFigures};
 use crate::server::AppError;
 
@@ -65,8 +66,9 @@ impl StreamRow {
 /// Computes and stores the summary of instance `instance_id`: counts of
 /// participants, endpoints and fabrics, setup delays, the failure group,
 /// the error count and failures by WebRTC function, and the quality score
-/// of its worst stream (see `docs/quality.md`), also per fabric; a total
-/// failure is notified to the app's individual webhooks. Run it in the
+/// of its worst stream (see `docs/quality.md`), also per fabric, and the
+/// issues its detectors find (`db::diagnosis`); its failure and issues are
+/// notified to the app's individual webhooks. Run it in the
 /// transaction that ends the instance, through
 /// `server::lifecycle::summarize_or_defer` (so that a failure is isolated
 /// and retried); running it again recomputes everything (and notifies
@@ -82,7 +84,8 @@ pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), 
         *slot = slot.min(*score);
     }
     store_fabric_scores(conn, instance_id, &fabric_scores).await?;
-    let issue_kinds = diagnosis::refresh(conn, instance_id).await?;
+    let issues = diagnosis::refresh(conn, instance_id).await?;
+    let issue_kinds: Vec<&str> = issues.iter().map(|kind| kind.as_str()).collect();
     let worst_stream = worst.map_or(Value::Null, |(stream, score)| {
         json!({
             "fabricId": stream.fabric_id,
@@ -92,7 +95,7 @@ pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), 
             "score": score,
         })
     });
-    let updated = sqlx::query!(
+    let failure_group = sqlx::query_scalar!(
         r#"with fabric_figures as (
                select count(*)::int as fabric_count,
                       (count(*) filter (where setup_at is not null))::int as setup_count,
@@ -138,18 +141,18 @@ pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), 
                    'failuresByFunction',
                    (select coalesce(jsonb_object_agg(wrtc_func_name, n), '{}'::jsonb) from failures))
            from fabric_figures ff, endpoint_figures ef
-           where ci.id = $1"#,
+           where ci.id = $1
+           returning ci.failure_group"#,
         instance_id,
         worst.map(|(_, score)| score),
         worst_stream,
         &issue_kinds as &[&str],
     )
-    .execute(&mut *conn)
-    .await?;
-    if updated.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    webhooks::enqueue_failed_conference(conn, instance_id).await
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let reasons = Reason::of_conference(failure_group.as_deref(), &issues);
+    webhooks::enqueue_conference(conn, instance_id, &reasons).await
 }
 
 /// Per-stream aggregates of the instance's RTP streams. Only the instance's

@@ -1,6 +1,6 @@
 //! Webhooks of an app, and the notifications their causes enqueue: a
-//! failed conference's summary, a dissatisfied feedback, an interval whose
-//! ratio exceeds the threshold. Every enqueue is `on conflict do nothing`
+//! conference's summary (a failure, a diagnosed issue), a dissatisfied
+//! feedback, an interval whose ratio exceeds the threshold. Every enqueue is `on conflict do nothing`
 //! on (webhook, dedupe key), so a cause seen twice — a conference summarised
 //! again, two processes evaluating at once — is notified once.
 
@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
 use crate::api::WebhookRow;
+use crate::domain::notification::{ConferenceMatch, Reason};
 use crate::server::AppError;
 
 /// A webhook's settings, as checked by `server::webhooks`.
@@ -167,21 +168,28 @@ pub async fn list(db: impl PgExecutor<'_>, app_id: i64, id: Option<i64>) -> Resu
     .await?)
 }
 
-/// Enqueues a `failedConferences` notification for each enabled individual
-/// webhook of the instance's app, when the instance failed totally. Run in
-/// the transaction that summarises it.
-pub async fn enqueue_failed_conference(conn: &mut PgConnection, instance_id: i64) -> Result<(), AppError> {
+/// Enqueues a notification for each enabled individual webhook of the
+/// instance's app and each of its reasons among `reasons` (those the
+/// summarised instance counts for). Run in the transaction that summarises
+/// it; once per webhook, reason and instance, however often it is summarised.
+pub async fn enqueue_conference(conn: &mut PgConnection, instance_id: i64, reasons: &[Reason]) -> Result<(), AppError> {
+    let reasons: Vec<&str> = reasons.iter().map(|reason| reason.as_str()).collect();
+    // `conference:<id>` for failedConferences, as it always was, so that
+    // no conference notified before is notified again.
     sqlx::query!(
         "insert into webhook_deliveries (webhook_id, reason, trigger_type, dedupe_key,
                                          period_start, period_end, instance_id)
-         select w.id, 'failedConferences', 'individual', 'conference:' || ci.id,
+         select w.id, r.reason, 'individual',
+                case when r.reason = 'failedConferences' then '' else r.reason || ':' end || 'conference:' || ci.id,
                 ci.started_at, coalesce(ci.ended_at, ci.last_activity_at), ci.id
            from conference_instances ci
            join webhooks w on w.app_id = ci.app_id
-          where ci.id = $1 and ci.failure_group = 'totalFailure'
-            and w.enabled and w.trigger_type = 'individual' and 'failedConferences' = any(w.reasons)
+           cross join lateral unnest(w.reasons) as r (reason)
+          where ci.id = $1 and r.reason = any($2::text[])
+            and w.enabled and w.trigger_type = 'individual'
          on conflict (webhook_id, dedupe_key) do nothing",
         instance_id,
+        &reasons as &[&str],
     )
     .execute(conn)
     .await?;
@@ -258,21 +266,30 @@ pub struct Ratio {
 }
 
 /// Of the summarised conferences of `app_id` that started in `[from, to)`,
-/// those that failed totally (what `/search?failureGroup=totalFailure` lists).
-pub async fn failed_conferences(
+/// those that show `counted`: a failure group, or an issue (what
+/// `/search?failureGroup=…` or `/search?issue=…` lists).
+pub async fn conferences_with(
     conn: &mut PgConnection,
     app_id: i64,
+    counted: ConferenceMatch,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Ratio, AppError> {
+    let (group, issue) = match counted {
+        ConferenceMatch::FailureGroup(group) => (Some(group), None),
+        ConferenceMatch::Issue(kind) => (None, Some(kind.as_str())),
+    };
     Ok(sqlx::query_as!(
         Ratio,
-        r#"select (count(*) filter (where failure_group = 'totalFailure')) as "actual!", count(*) as "total!"
+        r#"select (count(*) filter (where failure_group = $4 or $5 = any(issue_kinds))) as "actual!",
+                  count(*) as "total!"
              from conference_instances
             where app_id = $1 and started_at >= $2 and started_at < $3 and summarized_at is not null"#,
         app_id,
         from,
         to,
+        group,
+        issue,
     )
     .fetch_one(conn)
     .await?)

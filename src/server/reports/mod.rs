@@ -14,6 +14,7 @@ mod overview;
 mod period;
 mod search;
 mod timeline;
+mod top_issues;
 
 pub use attachments::{error_detail, sdp_snapshot};
 pub use conference::conference;

@@ -1,5 +1,5 @@
-//! The overview page: conferences, failures, setup delays, quality and
-//! clients of a period, from the conferences' summaries.
+//! The overview page: conferences, failures, setup delays, quality,
+//! clients and top issues of a period, from the conferences' summaries.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -25,6 +25,7 @@ pub async fn overview(
     let delays = db::setup_delays(pool, &apps, from, to).await?;
     let mut scores = db::quality_scores(pool, &apps, from, to).await?;
     let (browsers, app_versions) = db::clients(pool, &apps, from, to).await?;
+    let top_issues = super::top_issues::top_issues(pool, &apps, from, to).await?;
 
     scores.sort_by(f64::total_cmp);
     let quality_bands: Vec<(String, i64)> = Band::ALL
@@ -59,5 +60,6 @@ pub async fn overview(
         quality_chart,
         browsers,
         app_versions,
+        top_issues,
     })
 }

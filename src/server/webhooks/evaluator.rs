@@ -1,6 +1,7 @@
 //! Interval triggers: when a webhook's period has ended (and settled), the
-//! share of failed conferences or dissatisfied feedback in it is computed,
-//! and a notification is enqueued when it exceeds the threshold.
+//! share of its reason in it is computed — of the summarised conferences,
+//! those that failed or showed an issue; of the rated feedback, the
+//! dissatisfied — and a notification is enqueued when it exceeds the threshold.
 //!
 //! Periods follow each other from the webhook's creation (or its last
 //! change): `[end - interval, end)`, with `end` in `next_evaluation_at`. A
@@ -14,7 +15,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::PgPool;
 
-use super::payload::{DISSATISFACTORY_FEEDBACK, FAILED_CONFERENCES};
+use crate::domain::notification::Reason;
 use crate::server::AppError;
 use crate::server::db::webhooks::{self as store, Ratio};
 
@@ -51,10 +52,11 @@ pub async fn run_once(pool: &PgPool, now: DateTime<Utc>) -> Result<Vec<Evaluatio
             let interval = TimeDelta::seconds(i64::from(webhook.interval_seconds));
             let (from, to) = (webhook.period_end - interval, webhook.period_end);
             for reason in &webhook.reasons {
-                let ratio = match reason.as_str() {
-                    FAILED_CONFERENCES => store::failed_conferences(&mut tx, webhook.app_id, from, to).await?,
-                    DISSATISFACTORY_FEEDBACK => store::dissatisfied_feedback(&mut tx, webhook.app_id, from, to).await?,
-                    other => return Err(AppError::Internal(anyhow::anyhow!("unknown webhook reason {other:?}"))),
+                let parsed = Reason::parse(reason)
+                    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown webhook reason {reason:?}")))?;
+                let ratio = match parsed.conference_match() {
+                    Some(counted) => store::conferences_with(&mut tx, webhook.app_id, counted, from, to).await?,
+                    None => store::dissatisfied_feedback(&mut tx, webhook.app_id, from, to).await?,
                 };
                 let fired = exceeds(ratio, webhook.threshold);
                 if fired {

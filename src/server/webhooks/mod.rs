@@ -37,8 +37,9 @@ use super::db::webhook_deliveries as outbox;
 use super::db::webhooks::{self as store, SealedSecret, Settings};
 use super::master_key::MasterKey;
 use super::sealed::{self, Owner, Sealed};
-use crate::api::{DELIVERY_LOG_SIZE, REASONS, WebhookDetail, WebhookRow};
+use crate::api::{DELIVERY_LOG_SIZE, WebhookDetail, WebhookRow};
 use crate::domain::InvalidField;
+use crate::domain::notification::Reason;
 pub use delivery::Deliverer;
 pub use target::TargetPolicy;
 
@@ -73,8 +74,9 @@ impl Input {
         let url = check_url(&self.url, targets)?;
         let mut reasons = Vec::new();
         for reason in self.reasons {
-            if !REASONS.contains(&reason.as_str()) {
-                return Err(InvalidField::new("reasons", format!("must be among {}", REASONS.join(", "))));
+            if Reason::parse(&reason).is_none() {
+                let names: Vec<&str> = Reason::all().map(Reason::as_str).collect();
+                return Err(InvalidField::new("reasons", format!("must be among {}", names.join(", "))));
             }
             if !reasons.contains(&reason) {
                 reasons.push(reason);

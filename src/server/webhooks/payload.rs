@@ -1,22 +1,18 @@
 //! The JSON body of a notification: exactly the fields of callstats'
-//! "Webhook Notifications", in their documented order.
+//! "Webhook Notifications", in their documented order, for every reason.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::api::{FailureGroup, SearchQuery};
+use crate::domain::notification::Reason;
 use crate::server::db::webhook_deliveries::Cause;
-
-/// `failedConferences`.
-pub const FAILED_CONFERENCES: &str = "failedConferences";
-/// `dissatisfactoryUserFeedback`.
-pub const DISSATISFACTORY_FEEDBACK: &str = "dissatisfactoryUserFeedback";
 
 /// A notification as sent.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Payload {
-    /// `failedConferences` or `dissatisfactoryUserFeedback`.
+    /// The reason's name (`domain::notification::Reason`).
     pub reason: String,
     /// When the notification was first sent, Unix milliseconds.
     pub timestamp: i64,
@@ -65,16 +61,17 @@ pub fn render(cause: &Cause, now: DateTime<Utc>, public_url: &str) -> String {
     serde_json::to_string(&payload).expect("a payload serialises")
 }
 
-/// The search listing what `cause` is about: the failed conferences, or
-/// those with a rating of 1–2, of the app in the period (or the one conference).
+/// The search listing what `cause` is about: the app's conferences of the
+/// period (or the one conference) that failed, showed the issue, or were
+/// rated 1–2.
 fn search(cause: &Cause) -> SearchQuery {
-    let failed = cause.reason == FAILED_CONFERENCES;
-    let mut query = SearchQuery {
-        app: Some(cause.app_id.clone()),
-        failure_group: failed.then_some(FailureGroup::Total),
-        feedback12: !failed,
-        ..SearchQuery::default()
-    };
+    let mut query = SearchQuery { app: Some(cause.app_id.clone()), ..SearchQuery::default() };
+    match Reason::parse(&cause.reason) {
+        Some(Reason::FailedConferences) => query.failure_group = Some(FailureGroup::Total),
+        Some(Reason::PartiallyFailedConferences) => query.failure_group = Some(FailureGroup::Partial),
+        Some(Reason::Issue(kind)) => query.issue = Some(kind),
+        Some(Reason::DissatisfactoryUserFeedback) | None => query.feedback12 = true,
+    }
     match (&cause.conference_id, cause.trigger_type.as_str()) {
         (Some(conference), "individual") => query.conference_id = Some(conference.clone()),
         _ => {
@@ -87,32 +84,40 @@ fn search(cause: &Cause) -> SearchQuery {
 
 fn text(cause: &Cause) -> String {
     let app = &cause.app_id;
-    let conference = cause.conference_id.as_deref().map(|id| format!("conference \"{id}\"")).unwrap_or_else(|| {
-        "a conference".to_owned() // deleted since it was notified
-    });
+    let reason = Reason::parse(&cause.reason).unwrap_or(Reason::DissatisfactoryUserFeedback);
     if cause.trigger_type == "individual" {
-        return if cause.reason == FAILED_CONFERENCES {
-            format!("{} with appID {app} failed: none of its connections was set up.", capitalise(&conference))
-        } else {
-            let rating = cause.lowest_rating.map_or_else(|| "1 or 2".to_owned(), |rating| rating.to_string());
-            format!("A participant of {conference} with appID {app} gave a rating of {rating} out of 5.")
+        let conference = cause.conference_id.as_deref().map(|id| format!("conference \"{id}\"")).unwrap_or_else(|| {
+            "a conference".to_owned() // deleted since it was notified
+        });
+        return match reason {
+            Reason::FailedConferences => {
+                format!("{} with appID {app} failed: none of its connections was set up.", capitalise(&conference))
+            }
+            Reason::PartiallyFailedConferences => format!(
+                "{} with appID {app} partly failed: some of its connections were not set up.",
+                capitalise(&conference)
+            ),
+            Reason::Issue(kind) => format!("{} with appID {app} had {}.", capitalise(&conference), kind.label()),
+            Reason::DissatisfactoryUserFeedback => {
+                let rating = cause.lowest_rating.map_or_else(|| "1 or 2".to_owned(), |rating| rating.to_string());
+                format!("A participant of {conference} with appID {app} gave a rating of {rating} out of 5.")
+            }
         };
     }
     let (actual, total) = (cause.actual_value, cause.total);
     let share = percent(if total > 0 { actual as f64 / total as f64 } else { 0.0 });
     let period = last(cause.interval_seconds);
     let threshold = exact_percent(cause.threshold);
-    if cause.reason == FAILED_CONFERENCES {
-        format!(
-            "{share} of the conferences failed in the last {period} i.e., {actual} of {total} total conferences \
-             with appID {app}. The current trigger threshold is {threshold}."
-        )
-    } else {
-        format!(
-            "{share} of the user feedback was dissatisfactory in the last {period} i.e., {actual} of {total} \
-             ratings with appID {app}. The current trigger threshold is {threshold}."
-        )
-    }
+    let (what, counted) = match reason {
+        Reason::FailedConferences => ("of the conferences failed".to_owned(), "total conferences"),
+        Reason::PartiallyFailedConferences => ("of the conferences partly failed".to_owned(), "total conferences"),
+        Reason::Issue(kind) => (format!("of the conferences had {}", kind.label()), "total conferences"),
+        Reason::DissatisfactoryUserFeedback => ("of the user feedback was dissatisfactory".to_owned(), "ratings"),
+    };
+    format!(
+        "{share} {what} in the last {period} i.e., {actual} of {total} {counted} with appID {app}. \
+         The current trigger threshold is {threshold}."
+    )
 }
 
 fn capitalise(text: &str) -> String {
@@ -171,7 +176,7 @@ mod tests {
     #[test]
     fn has_exactly_the_documented_fields_in_order() {
         let now: DateTime<Utc> = "2026-11-20T11:02:00Z".parse().expect("time");
-        let body = render(&cause(FAILED_CONFERENCES, "interval"), now, "https://calls.example.com/");
+        let body = render(&cause(Reason::FailedConferences.as_str(), "interval"), now, "https://calls.example.com/");
         let fields = [
             "reason",
             "timestamp",
@@ -207,7 +212,7 @@ mod tests {
     #[test]
     fn individual_notifications_point_at_their_conference() {
         let now = Utc::now();
-        let mut failed = cause(FAILED_CONFERENCES, "individual");
+        let mut failed = cause(Reason::FailedConferences.as_str(), "individual");
         (failed.actual_value, failed.total) = (1, 1);
         let json = parse(&render(&failed, now, "http://127.0.0.1:3000"));
         assert_eq!(json["threshold"], 1.0);
@@ -227,13 +232,36 @@ mod tests {
             json["text"],
             "Conference \"インターネット & co\" with appID 123456789 failed: none of its connections was set up."
         );
-        let feedback = cause(DISSATISFACTORY_FEEDBACK, "individual");
+        let feedback = cause(Reason::DissatisfactoryUserFeedback.as_str(), "individual");
         let json = parse(&render(&feedback, now, "http://127.0.0.1:3000"));
         assert!(json["url"].as_str().expect("url").contains("feedback12=1"));
         assert_eq!(
             json["text"],
             "A participant of conference \"インターネット & co\" with appID 123456789 gave a rating of 2 out of 5."
         );
+    }
+
+    #[test]
+    fn issue_and_partial_failure_reasons_link_to_their_search() {
+        use crate::domain::diagnosis::IssueKind;
+        let now = Utc::now();
+        let freezes = Reason::Issue(IssueKind::VideoFreezes).as_str();
+        let json = parse(&render(&cause(freezes, "interval"), now, "http://127.0.0.1:3000"));
+        assert_eq!(json["reason"], "videoFreezes");
+        assert!(json["url"].as_str().expect("url").contains("issue=videoFreezes"), "{json}");
+        assert_eq!(
+            json["text"],
+            "11% of the conferences had video freezes in the last hour i.e., 7 of 62 total conferences \
+             with appID 123456789. The current trigger threshold is 10%."
+        );
+        let dropped = cause("droppedConferences", "individual");
+        let json = parse(&render(&dropped, now, "http://127.0.0.1:3000"));
+        assert!(json["url"].as_str().expect("url").contains("issue=dropped"), "{json}");
+        assert_eq!(json["text"], "Conference \"インターネット & co\" with appID 123456789 had dropped connections.");
+        let partial = cause("partiallyFailedConferences", "interval");
+        let json = parse(&render(&partial, now, "http://127.0.0.1:3000"));
+        assert!(json["url"].as_str().expect("url").contains("failureGroup=partialFailure"), "{json}");
+        assert!(json["text"].as_str().expect("text").starts_with("11% of the conferences partly failed"), "{json}");
     }
 
     #[test]

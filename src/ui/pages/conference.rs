@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use super::fabric::moment_anchor;
 use crate::api::{
     ConferenceSummary, ConferenceView, DiagnosisLine, FabricRow, FeedbackRow, InstanceLink, Participant, get_conference,
 };
@@ -130,8 +131,11 @@ fn Instances(current: i64, instances: Vec<InstanceLink>) -> impl IntoView {
 #[component]
 fn Diagnosis(conference: i64, lines: Vec<DiagnosisLine>, ended: bool) -> impl IntoView {
     if lines.is_empty() {
-        let note =
-            if ended { "No issue was detected in this call." } else { "Issues are detected when the call ends." };
+        let note = if ended {
+            "No issue was detected in this call."
+        } else {
+            "No issue has been detected so far; a running call is checked once a minute."
+        };
         return view! { <p class="muted">{note}</p> }.into_any();
     }
     view! {
@@ -142,7 +146,11 @@ fn Diagnosis(conference: i64, lines: Vec<DiagnosisLine>, ended: bool) -> impl In
                     <li class=class>
                         <span class="severity">{line.severity}</span>" "
                         {line.sentence}" "
-                        <a href=format!("/conferences/{conference}/fabrics/{}", line.fabric_id)>"Connection"</a>
+                        <a href=format!(
+                            "/conferences/{conference}/fabrics/{}#{}",
+                            line.fabric_id,
+                            moment_anchor(line.at)
+                        )>"See the moment"</a>
                     </li>
                 }
             }).collect_view()}

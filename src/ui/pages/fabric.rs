@@ -119,14 +119,23 @@ fn Fabric(data: FabricView, refresh: Resource<Result<FabricView, ApiError>>) -> 
     }
 }
 
+/// The timeline as a table; the first row of each moment is the target of
+/// `#t<Unix ms>` links ([`moment_anchor`]), e.g. from the conference's diagnosis.
+/// The id of the timeline row of moment `at`: `t` and its Unix milliseconds.
+pub(crate) fn moment_anchor(at: chrono::DateTime<chrono::Utc>) -> String {
+    format!("t{}", at.timestamp_millis())
+}
+
 #[component]
 fn Timeline(start: chrono::DateTime<chrono::Utc>, entries: Vec<TimelineEntry>) -> impl IntoView {
+    let mut anchored = std::collections::HashSet::new();
     view! {
         <table class="data timeline">
             <thead><tr><th>"Time (UTC)"</th><th>"Offset"</th><th>"Event"</th><th>"Details"</th></tr></thead>
             <tbody>
                 {entries.into_iter().map(|entry| view! {
-                    <tr class=format!("kind-{}", entry.kind.as_str())>
+                    <tr class=format!("kind-{}", entry.kind.as_str())
+                        id=anchored.insert(entry.at).then(|| moment_anchor(entry.at))>
                         <td class="nowrap">{format::clock(entry.at)}</td>
                         <td class="nowrap number">{format::offset(start, entry.at)}</td>
                         <td>{entry.title}</td>

@@ -1,12 +1,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{OverviewView, ReportQuery, get_overview};
+use crate::api::{ClientShare, IssueTrend, OverviewView, ReportQuery, SearchQuery, get_overview};
 use crate::ui::components::{EmptyState, ErrorView, PageTitle, ReportFilters};
 use crate::ui::format;
 
 /// `/overview?app=&from=&to=`: conferences, failures with their reasons,
-/// setup delay percentiles, quality and clients for an app and period.
+/// setup delay percentiles, quality, clients and top issues for an app and
+/// period.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let query_map = use_query_map();
@@ -47,6 +48,13 @@ fn Overview(view: OverviewView) -> impl IntoView {
         .into_any();
     }
     let delay = view.setup_delay.clone();
+    let (first, last) = view.days;
+    let period = SearchQuery {
+        app: view.query.app.clone(),
+        from: first.and_hms_opt(0, 0, 0).map(|start| start.and_utc()),
+        to: last.succ_opt().and_then(|next| next.and_hms_opt(0, 0, 0)).map(|end| end.and_utc()),
+        ..SearchQuery::default()
+    };
     view! {
         {filters}
         <dl class="summary card overview-figures">
@@ -87,6 +95,7 @@ fn Overview(view: OverviewView) -> impl IntoView {
                     None => view! { <p class="muted">"No connection was set up."</p> }.into_any(),
                 }}
             </section>
+            <TopIssues issues=view.top_issues.clone() summarized=view.summarized period/>
             <section>
                 <h2>"Quality"</h2>
                 <figure class="chart" inner_html=view.quality_chart.clone()></figure>
@@ -100,6 +109,73 @@ fn Overview(view: OverviewView) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The kinds of issue most conferences had, each linking to them in search.
+#[component]
+fn TopIssues(issues: Vec<IssueTrend>, summarized: i64, period: SearchQuery) -> impl IntoView {
+    if issues.is_empty() {
+        return view! {
+            <section class="top-issues">
+                <h2>"Top issues"</h2>
+                <p class="muted">"The detectors found no issue in this period's conferences."</p>
+            </section>
+        }
+        .into_any();
+    }
+    let rows = issues
+        .into_iter()
+        .map(|issue| {
+            let href =
+                format!("/search?{}", SearchQuery { issue: Some(issue.kind), ..period.clone() }.to_query_string());
+            let share = (summarized > 0).then(|| issue.conferences as f64 / summarized as f64);
+            view! {
+                <tr>
+                    <td><a href=href>{issue.kind.label()}</a></td>
+                    <td class="number">{issue.conferences}" ("{percent(share)}")"</td>
+                    <td class="number trend">{trend(issue.conferences, issue.previous)}</td>
+                    <td><Shares shares=issue.app_versions/></td>
+                    <td><Shares shares=issue.browsers/></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="top-issues">
+            <h2>"Top issues"</h2>
+            <table class="data top-issues">
+                <thead><tr>
+                    <th>"Issue"</th><th class="number">"Conferences"</th><th class="number">"Period before"</th>
+                    <th>"Most affected app versions"</th><th>"Most affected browsers"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+    .into_any()
+}
+
+/// `↑ from 3`, `↓ from 9`, `= 5`, `new`: the count against the period before.
+fn trend(now: i64, before: i64) -> String {
+    match now.cmp(&before) {
+        _ if before == 0 => "new".to_owned(),
+        std::cmp::Ordering::Greater => format!("↑ from {before}"),
+        std::cmp::Ordering::Less => format!("↓ from {before}"),
+        std::cmp::Ordering::Equal => format!("= {before}"),
+    }
+}
+
+/// Clients and their share of affected connections: `2.1 50 % (10 of 20)`.
+#[component]
+fn Shares(shares: Vec<ClientShare>) -> impl IntoView {
+    view! {
+        <ul class="shares">
+            {shares.into_iter().map(|share| {
+                let figures = format!(" {} ({} of {})", percent(Some(share.share())), share.affected, share.connections);
+                view! { <li><code>{share.client}</code>{figures}</li> }
+            }).collect_view()}
+        </ul>
+    }
 }
 
 #[component]

@@ -7,6 +7,7 @@
 
 mod delivery;
 mod interval;
+mod issues;
 mod retries;
 mod targets;
 

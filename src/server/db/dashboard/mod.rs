@@ -15,6 +15,7 @@ pub mod errors;
 pub mod fabric;
 pub mod feedback;
 pub mod overview;
+pub mod overview_issues;
 pub mod search;
 pub mod series;
 

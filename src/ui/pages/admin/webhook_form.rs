@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::api::{FormOutcome, REASONS, WebhookRow};
+use crate::api::{FormOutcome, WebhookRow};
+use crate::domain::notification::Reason;
 use crate::ui::components::{FieldError, FormErrorNotice};
 
 /// The fields of the add and edit forms, as the server names them in errors.
@@ -27,7 +28,7 @@ impl WebhookValues {
     pub(crate) fn new_webhook() -> Self {
         Self {
             url: String::new(),
-            reasons: vec![REASONS[0].to_owned()],
+            reasons: vec![Reason::FailedConferences.as_str().to_owned()],
             trigger_type: "interval".to_owned(),
             threshold: "10".to_owned(),
             interval: "60".to_owned(),
@@ -80,11 +81,14 @@ pub(crate) fn WebhookFields(values: WebhookValues, outcome: FormOutcome, intent:
         </label>
         <fieldset class="reasons">
             <legend>"Notify about"</legend>
-            {REASONS.into_iter().map(|reason| view! {
-                <label class="check">
-                    <input type="checkbox" name="reasons" value=reason checked=reasons.iter().any(|chosen| chosen == reason)/>
-                    {reason_label(reason)}
-                </label>
+            {Reason::all().map(|reason| {
+                let name = reason.as_str();
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name="reasons" value=name checked=reasons.iter().any(|chosen| chosen == name)/>
+                        {reason.label()}
+                    </label>
+                }
             }).collect_view()}
             <FieldError outcome=outcome.clone() intent field="reasons"/>
         </fieldset>
@@ -138,11 +142,7 @@ pub(crate) fn reasons(reasons: &[String]) -> String {
 
 /// A notification reason in words.
 pub(crate) fn reason_label(reason: &str) -> String {
-    match reason {
-        "failedConferences" => "failed conferences".to_owned(),
-        "dissatisfactoryUserFeedback" => "dissatisfied feedback (rated 1–2)".to_owned(),
-        other => other.to_owned(),
-    }
+    Reason::parse(reason).map_or_else(|| reason.to_owned(), Reason::label)
 }
 
 /// A ratio as a percentage, as short as it is exact: `10`, `12.5`.
