@@ -36,8 +36,8 @@ pub struct DiagnosisLine {
     pub severity: String,
     /// What happened, where, when and for how long.
     pub sentence: String,
-    /// The fabric whose page shows it.
-    pub fabric_id: i64,
+    /// The fabric whose page shows it; none for the conference as a whole.
+    pub fabric_id: Option<i64>,
     /// When it began.
     pub at: DateTime<Utc>,
 }

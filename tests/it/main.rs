@@ -7,6 +7,7 @@ mod auth;
 mod client_tokens;
 mod collector;
 mod common;
+mod conference_issues;
 mod dashboard;
 mod delivery;
 mod demo;

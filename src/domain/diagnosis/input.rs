@@ -221,6 +221,9 @@ pub struct FabricSeries {
     pub added_at: Option<DateTime<Utc>>,
     /// Its setup delay, ms, when it was set up.
     pub setup_delay_ms: Option<f64>,
+    /// When its setup failed, if it was never set up, and why: the WebRTC
+    /// function its endpoint reported failing most, else the failure reason.
+    pub setup_failure: Option<(DateTime<Utc>, Option<String>)>,
     /// Its RTP streams.
     pub tracks: Vec<Track>,
     /// Polls of its selected candidate pair, oldest first.

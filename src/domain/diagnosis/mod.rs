@@ -2,6 +2,7 @@
 //! events by detectors, each a pure function with its threshold and the
 //! reason for it (`docs/diagnosis.md` gives the evidence and blind spots).
 
+mod conference;
 mod input;
 mod media;
 mod network;
@@ -14,6 +15,7 @@ mod testing;
 
 use chrono::{DateTime, Utc};
 
+pub use conference::{Presence, detect as detect_conference};
 pub use input::{
     CandidateType, Direction, Event, EventKind, FabricSeries, Limitation, PathPoint, Track, TrackPoint, finite, growth,
 };
@@ -64,11 +66,17 @@ pub enum IssueKind {
     Dropped,
     /// Setting up the connection took long.
     SlowSetup,
+    /// The connection was never set up.
+    SetupFailed,
+    /// A participant was never connected to anyone while others were there.
+    NeverConnected,
+    /// A participant left and re-joined.
+    Churn,
 }
 
 impl IssueKind {
     /// Every kind, in a stable order.
-    pub const ALL: [IssueKind; 19] = [
+    pub const ALL: [IssueKind; 22] = [
         IssueKind::NoMedia,
         IssueKind::DryTrack,
         IssueKind::VideoFreezes,
@@ -88,6 +96,9 @@ impl IssueKind {
         IssueKind::Disconnection,
         IssueKind::Dropped,
         IssueKind::SlowSetup,
+        IssueKind::SetupFailed,
+        IssueKind::NeverConnected,
+        IssueKind::Churn,
     ];
 
     /// Its name in URLs, the store and webhooks.
@@ -112,6 +123,9 @@ impl IssueKind {
             IssueKind::Disconnection => "disconnection",
             IssueKind::Dropped => "dropped",
             IssueKind::SlowSetup => "slowSetup",
+            IssueKind::SetupFailed => "setupFailed",
+            IssueKind::NeverConnected => "neverConnected",
+            IssueKind::Churn => "churn",
         }
     }
 
@@ -142,6 +156,9 @@ impl IssueKind {
             IssueKind::Disconnection => "disconnections",
             IssueKind::Dropped => "dropped connections",
             IssueKind::SlowSetup => "slow setup",
+            IssueKind::SetupFailed => "failed setups",
+            IssueKind::NeverConnected => "participants never connected",
+            IssueKind::Churn => "participants re-joining",
         }
     }
 }
@@ -202,11 +219,13 @@ pub struct Finding {
     pub typical: Option<f64>,
     /// How many times it happened (freezes, switches, disruptions).
     pub count: Option<u32>,
+    /// What failed, for a failed setup: a WebRTC function or a failure reason.
+    pub detail: Option<String>,
 }
 
 impl Finding {
     fn new(kind: IssueKind, severity: Severity, start: DateTime<Utc>, end: DateTime<Utc>) -> Self {
-        Finding { kind, severity, start, end, stream: None, peak: None, typical: None, count: None }
+        Finding { kind, severity, start, end, stream: None, peak: None, typical: None, count: None, detail: None }
     }
 
     fn on(mut self, track: &Track) -> Self {

@@ -24,7 +24,17 @@ pub fn detect(fabric: &FabricSeries) -> Vec<Finding> {
     findings.extend(restarts(fabric));
     findings.extend(disruptions(fabric));
     findings.extend(slow_setup(fabric));
+    findings.extend(setup_failed(fabric));
     findings
+}
+
+/// A connection never set up: major (nobody heard anyone through it), at
+/// the moment it failed, with what failed.
+fn setup_failed(fabric: &FabricSeries) -> Option<Finding> {
+    let (at, why) = fabric.setup_failure.clone()?;
+    let mut finding = Finding::new(IssueKind::SetupFailed, Severity::Major, at, at);
+    finding.detail = why;
+    Some(finding)
 }
 
 fn relayed(point: &PathPoint) -> bool {
@@ -211,5 +221,21 @@ mod tests {
         assert_eq!(found(&fabric(2_999.0)), []);
         assert_eq!(found(&fabric(3_000.0)), [(IssueKind::SlowSetup, Severity::Minor, 0, 3, None)]);
         assert_eq!(found(&fabric(10_000.0)), [(IssueKind::SlowSetup, Severity::Major, 0, 10, None)]);
+    }
+
+    #[test]
+    fn a_connection_never_set_up_is_a_major_failure_with_what_failed() {
+        let failed = FabricSeries {
+            setup_failure: Some((at(12), Some("setRemoteDescription".into()))),
+            ..FabricSeries::default()
+        };
+        assert_eq!(found(&failed), [(IssueKind::SetupFailed, Severity::Major, 12, 12, None)]);
+        assert_eq!(detect(&failed)[0].detail.as_deref(), Some("setRemoteDescription"));
+        // Boundary: nothing said why; still a failure.
+        let unexplained = FabricSeries { setup_failure: Some((at(3), None)), ..FabricSeries::default() };
+        assert_eq!(detect(&unexplained)[0].detail, None);
+        // Set up (or not failed yet): nothing.
+        let set_up = FabricSeries { setup_delay_ms: Some(400.0), ..FabricSeries::default() };
+        assert_eq!(found(&set_up), []);
     }
 }

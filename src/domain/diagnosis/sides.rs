@@ -35,6 +35,8 @@ pub enum Side {
     Device,
     /// Between `who` and `peer`: the conference cannot tell which end.
     Between,
+    /// `who` as a participant of the conference, not one connection.
+    Participant,
 }
 
 impl Side {
@@ -45,12 +47,15 @@ impl Side {
             Side::Downlink => "downlink",
             Side::Device => "device",
             Side::Between => "between",
+            Side::Participant => "participant",
         }
     }
 
     /// Reads a name written by [`Side::as_str`].
     pub fn parse(text: &str) -> Option<Self> {
-        [Side::Uplink, Side::Downlink, Side::Device, Side::Between].into_iter().find(|side| side.as_str() == text)
+        [Side::Uplink, Side::Downlink, Side::Device, Side::Between, Side::Participant]
+            .into_iter()
+            .find(|side| side.as_str() == text)
     }
 }
 
@@ -149,6 +154,7 @@ mod tests {
             peak: Some(12.0),
             typical: Some(10.0),
             count: None,
+            detail: None,
         }
     }
 

@@ -6,8 +6,9 @@ use sqlx::PgConnection;
 
 use crate::domain::diagnosis::{
     self, Attribution, CandidateType, Direction, Ends, Event, EventKind, FabricSeries, Finding, IssueKind, Limitation,
-    PathPoint, Track, TrackPoint,
+    PathPoint, Presence, Side, Track, TrackPoint,
 };
+use crate::domain::limits::truncate_bytes;
 use crate::domain::quality::MediaKind;
 use crate::server::AppError;
 
@@ -16,12 +17,14 @@ use crate::server::AppError;
 /// than a day. A flooded fabric is diagnosed from its first rows, and
 /// memory stays bounded by one fabric's series.
 const ROWS_PER_FABRIC: i64 = 100_000;
+/// The most of what failed kept with a finding (`fabric_issues.detail`).
+const DETAIL_BYTES: usize = 64;
 
-/// A finding of one fabric with its side, ready to store.
+/// A finding of one fabric (or of the conference) with its side, ready to store.
 #[derive(Debug)]
 pub struct Issue<'a> {
-    /// `fabrics.id`.
-    pub fabric_id: i64,
+    /// `fabrics.id`; none for a conference-level finding.
+    pub fabric_id: Option<i64>,
     /// What was found.
     pub finding: &'a Finding,
     /// Whose side.
@@ -79,13 +82,23 @@ async fn diagnose(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<Issue
         diagnosed.push((ends, diagnosis::diagnose(&series)));
     }
     let sides = diagnosis::attribute(&diagnosed);
+    let (presences, end) = presences(conn, instance_id).await?;
+    let conference: Vec<(Finding, Attribution)> = diagnosis::detect_conference(&presences, end)
+        .into_iter()
+        .map(|(who, finding)| (finding, Attribution { side: Side::Participant, who, peer: None }))
+        .collect();
     let issues: Vec<Issue> = ids
         .iter()
         .zip(&diagnosed)
         .zip(&sides)
-        .flat_map(|((&fabric_id, (_, findings)), sides)| {
-            findings.iter().zip(sides).map(move |(finding, attribution)| Issue { fabric_id, finding, attribution })
+        .flat_map(|((&id, (_, findings)), sides)| {
+            findings.iter().zip(sides).map(move |(finding, attribution)| Issue {
+                fabric_id: Some(id),
+                finding,
+                attribution,
+            })
         })
+        .chain(conference.iter().map(|(finding, attribution)| Issue { fabric_id: None, finding, attribution }))
         .collect();
     store(conn, instance_id, &issues).await?;
     let mut kinds: Vec<IssueKind> = issues.iter().map(|issue| issue.finding.kind).collect();
@@ -109,13 +122,53 @@ async fn window(conn: &mut PgConnection, instance_id: i64) -> Result<(DateTime<U
     Ok((row.from, row.to))
 }
 
+/// Who was in the instance, one presence per endpoint, and when it ended
+/// (or was last heard from).
+async fn presences(conn: &mut PgConnection, instance_id: i64) -> Result<(Vec<Presence>, DateTime<Utc>), AppError> {
+    let rows = sqlx::query!(
+        r#"select e.user_id, e.joined_at, e.left_at, count(f.id) as "fabrics!",
+                  bool_or(f.setup_at is not null) as "connected!",
+                  coalesce(ci.ended_at, ci.last_activity_at) as "end!"
+           from endpoints e
+           join conference_instances ci on ci.id = e.instance_id
+           left join fabrics f on f.endpoint_id = e.id
+           where e.instance_id = $1
+           group by e.id, ci.id
+           order by e.joined_at, e.id
+           limit $2"#,
+        instance_id,
+        ROWS_PER_FABRIC,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let end = rows.first().map_or_else(Utc::now, |row| row.end);
+    let presences = rows
+        .into_iter()
+        .map(|row| Presence {
+            who: row.user_id,
+            joined: row.joined_at,
+            left: row.left_at,
+            fabrics: u32::try_from(row.fabrics).unwrap_or(u32::MAX),
+            connected: row.connected,
+        })
+        .collect();
+    Ok((presences, end))
+}
+
 /// The instance's fabrics: id, who is at each end, and the series's setup
-/// figures (its polls and events are read by the functions below).
+/// figures, with what failed when it was never set up (the WebRTC function
+/// its endpoint reported failing most, else the failure reason); its polls
+/// and events are read by the functions below.
 async fn fabrics(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<(i64, Ends, FabricSeries)>, AppError> {
     let rows = sqlx::query!(
         r#"select f.id, e.user_id as local, f.remote_user_id as remote,
                   f.remote_endpoint_type = 'server' as "remote_is_server!",
-                  f.added_at, f.setup_delay_ms::float8 as setup_delay_ms
+                  f.added_at, f.setup_delay_ms::float8 as setup_delay_ms,
+                  case when f.setup_at is null then f.failed_at end as failed_at,
+                  coalesce((select r.wrtc_func_name from reported_errors r
+                             where r.endpoint_id = e.id and r.wrtc_func_name <> 'applicationLog'
+                             group by r.wrtc_func_name order by count(*) desc, r.wrtc_func_name limit 1),
+                           f.failure_reason) as failed_in
            from fabrics f join endpoints e on e.id = f.endpoint_id
            where f.instance_id = $1
            order by f.id"#,
@@ -130,6 +183,7 @@ async fn fabrics(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<(i64, 
             let series = FabricSeries {
                 added_at: Some(row.added_at),
                 setup_delay_ms: row.setup_delay_ms,
+                setup_failure: row.failed_at.map(|at| (at, row.failed_in)),
                 ..FabricSeries::default()
             };
             (row.id, ends, series)
@@ -289,13 +343,13 @@ pub async fn store(conn: &mut PgConnection, instance_id: i64, issues: &[Issue<'_
     sqlx::query!(
         r#"insert into fabric_issues (
                instance_id, fabric_id, kind, severity, started_at, ended_at, ssrc, direction, media_kind,
-               side, who, peer, peak, typical, count)
+               side, who, peer, peak, typical, count, detail)
            select $1, * from unnest(
                $2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::bigint[],
                $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::float8[], $14::float8[],
-               $15::int[])"#,
+               $15::int[], $16::text[])"#,
         instance_id,
-        &column!(|issue| issue.fabric_id) as &[i64],
+        &column!(|issue| issue.fabric_id) as &[Option<i64>],
         &column!(|issue| issue.finding.kind.as_str()) as &[&str],
         &column!(|issue| issue.finding.severity.as_str()) as &[&str],
         &column!(|issue| issue.finding.start) as &[DateTime<Utc>],
@@ -309,6 +363,8 @@ pub async fn store(conn: &mut PgConnection, instance_id: i64, issues: &[Issue<'_
         &column!(|issue| figure(issue.finding.peak)) as &[Option<f64>],
         &column!(|issue| figure(issue.finding.typical)) as &[Option<f64>],
         &column!(|issue| issue.finding.count.map(|count| i32::try_from(count).unwrap_or(i32::MAX))) as &[Option<i32>],
+        &column!(|issue| issue.finding.detail.as_deref().map(|detail| truncate_bytes(detail, DETAIL_BYTES).0))
+            as &[Option<&str>],
     )
     .execute(&mut *conn)
     .await?;

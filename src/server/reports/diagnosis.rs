@@ -97,6 +97,7 @@ fn sentence(issue: &IssueRow, name: &impl Fn(&str) -> String) -> String {
     let who = name(&issue.who);
     let peer = issue.peer.as_deref().map(name).unwrap_or_else(|| "its peer".into());
     let subject = match (issue.side.as_str(), issue.media_kind.is_some()) {
+        ("participant", _) => who,
         ("uplink", _) => format!("{who}'s uplink"),
         ("downlink", _) => format!("{who}'s downlink"),
         ("device", _) => format!("{who}'s device"),
@@ -134,6 +135,14 @@ pub(super) fn what(issue: &IssueRow) -> String {
         "disconnection" => format!("the connection was lost for {peak} s and came back"),
         "dropped" => "the connection was lost and did not come back".into(),
         "slowSetup" => format!("setting up took {:.1} s", issue.peak.unwrap_or(0.0) / 1000.0),
+        "setupFailed" => match issue.detail.as_deref() {
+            Some(failed) => format!("the connection was never set up ({failed} failed)"),
+            None => "the connection was never set up".into(),
+        },
+        "neverConnected" if count == 1 => "never connected to anyone (1 connection tried)".into(),
+        "neverConnected" => format!("never connected to anyone ({count} connections tried)"),
+        "churn" if count == 1 => "left and re-joined".into(),
+        "churn" => format!("left and re-joined {count} times"),
         other => other.to_owned(),
     }
 }
@@ -159,7 +168,7 @@ mod tests {
     fn issue(kind: &str, side: &str, from: i64, seconds: i64) -> IssueRow {
         let start = Utc.with_ymd_and_hms(2026, 1, 1, 10, 31, 40).unwrap() + TimeDelta::seconds(from);
         IssueRow {
-            fabric_id: 7,
+            fabric_id: Some(7),
             kind: kind.into(),
             severity: "major".into(),
             started_at: start,
@@ -172,6 +181,7 @@ mod tests {
             peak: Some(18.0),
             typical: Some(12.0),
             count: None,
+            detail: None,
         }
     }
 
@@ -200,6 +210,19 @@ mod tests {
             sentence(&relay, &named),
             "Bob (bob-1)'s connection to alice-1: media relayed through a TURN server, at 10:31:40."
         );
+        let churn = IssueRow { count: Some(3), media_kind: None, ..issue("churn", "participant", 0, 90) };
+        assert_eq!(sentence(&churn, &named), "Bob (bob-1): left and re-joined 3 times, from 10:31:40 for 2 min.");
+        let failed = IssueRow {
+            detail: Some("setRemoteDescription".into()),
+            media_kind: None,
+            peer: Some("alice-1".into()),
+            ..issue("setupFailed", "between", 0, 0)
+        };
+        assert_eq!(
+            sentence(&failed, &named),
+            "Bob (bob-1)'s connection to alice-1: the connection was never set up (setRemoteDescription failed), \
+             at 10:31:40."
+        );
     }
 
     #[test]
@@ -207,11 +230,11 @@ mod tests {
         let mut minor = issue("relayed", "between", 0, 600);
         minor.severity = "minor".into();
         let first = issue("packetLoss", "uplink", 60, 60);
-        let second = IssueRow { fabric_id: 9, peak: Some(25.0), ..issue("packetLoss", "uplink", 0, 30) };
+        let second = IssueRow { fabric_id: Some(9), peak: Some(25.0), ..issue("packetLoss", "uplink", 0, 30) };
         let merged = problems(vec![minor, first, second]);
         assert_eq!(merged.len(), 2);
         let loss = &merged[0];
-        assert_eq!((loss.kind.as_str(), loss.fabric_id, loss.peak), ("packetLoss", 9, Some(25.0)));
+        assert_eq!((loss.kind.as_str(), loss.fabric_id, loss.peak), ("packetLoss", Some(9), Some(25.0)));
         assert_eq!((loss.ended_at - loss.started_at).num_seconds(), 120, "from the first start to the last end");
         assert_eq!(merged[1].kind, "relayed", "minor after major, however long");
         // A figure that fell keeps its lowest value.

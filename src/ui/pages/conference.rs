@@ -146,11 +146,12 @@ fn Diagnosis(conference: i64, lines: Vec<DiagnosisLine>, ended: bool) -> impl In
                     <li class=class>
                         <span class="severity">{line.severity}</span>" "
                         {line.sentence}" "
-                        <a href=format!(
-                            "/conferences/{conference}/fabrics/{}#{}",
-                            line.fabric_id,
-                            moment_anchor(line.at)
-                        )>"See the moment"</a>
+                        {line.fabric_id.map(|fabric| view! {
+                            <a href=format!(
+                                "/conferences/{conference}/fabrics/{fabric}#{}",
+                                moment_anchor(line.at)
+                            )>"See the moment"</a>
+                        })}
                     </li>
                 }
             }).collect_view()}

@@ -266,8 +266,8 @@ pub async fn feedback(pool: &PgPool, instance_id: i64, names: bool) -> Result<Ve
 
 /// One issue the detectors found on a fabric of the instance.
 pub struct IssueRow {
-    /// The fabric it was found on.
-    pub fabric_id: i64,
+    /// The fabric it was found on; none for the conference as a whole.
+    pub fabric_id: Option<i64>,
     /// `domain::diagnosis::IssueKind` name.
     pub kind: String,
     /// `minor` or `major`.
@@ -280,7 +280,7 @@ pub struct IssueRow {
     pub direction: Option<String>,
     /// `audio` / `video`, when it concerns a stream.
     pub media_kind: Option<String>,
-    /// `uplink`, `downlink`, `device` or `between`.
+    /// `uplink`, `downlink`, `device`, `between` or `participant`.
     pub side: String,
     /// The participant key it lies with.
     pub who: String,
@@ -292,6 +292,8 @@ pub struct IssueRow {
     pub typical: Option<f64>,
     /// How many times.
     pub count: Option<i32>,
+    /// What failed, for a failed setup.
+    pub detail: Option<String>,
 }
 
 /// The instance's issues (or only those of fabric `only`), major first,
@@ -300,7 +302,7 @@ pub async fn issues(pool: &PgPool, instance_id: i64, only: Option<i64>, limit: i
     Ok(sqlx::query_as!(
         IssueRow,
         r#"select fabric_id, kind, severity, started_at, ended_at, direction, media_kind, side, who, peer,
-                  peak, typical, count
+                  peak, typical, count, detail
              from fabric_issues where instance_id = $1 and ($2::bigint is null or fabric_id = $2)
             order by severity = 'major' desc, ended_at - started_at desc, started_at, id
             limit $3"#,
