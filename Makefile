@@ -29,7 +29,7 @@ DIST     := dist/callscope-$(VERSION)-$(shell uname -m)-linux
 
 WASM_BUILD := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
-.PHONY: help run test tools test-tools build server site dist fmt clippy unit fuzz sdk-unit lifecycle e2e bench-ingest bench-dashboard sqlx-prepare clean
+.PHONY: help run test tools test-tools build server site dist fmt clippy unit fuzz sdk-unit lifecycle e2e bench-ingest bench-dashboard bench-summary sqlx-prepare clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -106,6 +106,9 @@ lifecycle: server site dist ## start/stop the real binary: no orphaned postgres,
 e2e: build test-tools ## Playwright in Chromium, JavaScript on and off
 	rm -rf $(TEST_DATA)/e2e
 	cd end2end && CALLSCOPE_BIN=$(BIN) CALLSCOPE_E2E_DATA_DIR=$(TEST_DATA)/e2e npx playwright test
+
+bench-summary: server site ## summarising a 1-hour 8-party call, detectors included, release build (DATABASE_URL, else a private cluster; ARGS=)
+	$(BIN) --data-dir $(TEST_DATA)/bench db exec -- cargo bench --features ssr --bench summary -- $(ARGS)
 
 sqlx-prepare: ## regenerate .sqlx/ after changing a query (needs DATABASE_URL of a migrated database)
 	rm -rf .sqlx && mkdir .sqlx

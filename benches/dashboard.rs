@@ -41,7 +41,7 @@ use callscope::server::master_key::MasterKey;
 use callscope::server::{Application, Config, apps, db};
 use clap::Parser;
 use secrecy::SecretString;
-use sqlx::{Connection, PgConnection, PgPool};
+use sqlx::PgPool;
 
 use probes::Probes;
 use shared::{config, redact};
@@ -93,9 +93,7 @@ async fn main() -> anyhow::Result<()> {
     if args.keep || args.reuse.is_some() {
         println!("kept database {name}: rerun with --reuse {name}");
     } else {
-        let mut conn = PgConnection::connect(&given).await?;
-        let statement = format!("drop database \"{}\" with (force)", name.replace('"', "\"\""));
-        sqlx::raw_sql(sqlx::AssertSqlSafe(statement)).execute(&mut conn).await?;
+        shared::drop_database(&given, &name).await?;
     }
     outcome
 }
@@ -148,17 +146,10 @@ async fn serve(config: Config, pool: PgPool) -> anyhow::Result<String> {
 
 /// A fresh database next to `given`'s, or the one to reuse: its URL and name.
 async fn database(given: &str, reuse: Option<&str>) -> anyhow::Result<(String, String)> {
-    let mut url = url::Url::parse(given).context("DATABASE_URL is not a URL")?;
-    let name = match reuse {
-        Some(name) => name.to_owned(),
-        None => {
-            let name = format!("callscope_bench_dashboard_{}", chrono::Utc::now().timestamp());
-            db::ensure_database(given, &name).await.context("creating a fresh database next to DATABASE_URL's")?;
-            name
-        }
-    };
-    url.set_path(&format!("/{name}"));
-    Ok((url.to_string(), name))
+    match reuse {
+        Some(name) => Ok((shared::database_url(given, name)?, name.to_owned())),
+        None => shared::fresh_database(given, "callscope_bench_dashboard").await,
+    }
 }
 
 /// Creates an admin and signs in over HTTP (`POST /login`); the client

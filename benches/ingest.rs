@@ -34,7 +34,6 @@ use rand::rngs::StdRng;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use shared::{config, redact};
-use sqlx::{Connection, PgConnection};
 use tokio::task::JoinSet;
 
 /// Ingestion throughput and latency.
@@ -311,7 +310,7 @@ impl Database {
     /// starts from empty tables; with `in_place`, `given`'s own database,
     /// created when missing.
     async fn open(given: &str, in_place: bool) -> anyhow::Result<Self> {
-        let mut url = url::Url::parse(given).context("DATABASE_URL is not a URL")?;
+        let url = url::Url::parse(given).context("DATABASE_URL is not a URL")?;
         let given_name = url.path().trim_start_matches('/').to_owned();
         anyhow::ensure!(!given_name.is_empty(), "DATABASE_URL must name a database");
         if in_place {
@@ -320,18 +319,14 @@ impl Database {
             db::ensure_database(maintenance.as_str(), &given_name).await?;
             return Ok(Self { url: given.to_owned(), name: given_name, fresh: false });
         }
-        let name = format!("{}_{}", &given_name[..given_name.len().min(40)], chrono::Utc::now().timestamp());
-        db::ensure_database(given, &name).await.context("creating a fresh database next to DATABASE_URL's")?;
-        url.set_path(&format!("/{name}"));
-        Ok(Self { url: url.to_string(), name, fresh: true })
+        let (url, name) = shared::fresh_database(given, &given_name[..given_name.len().min(40)]).await?;
+        Ok(Self { url, name, fresh: true })
     }
 
     /// Drops a fresh database (connections still open are ended).
     async fn close(self, given: &str) -> anyhow::Result<()> {
         if self.fresh {
-            let mut conn = PgConnection::connect(given).await?;
-            let statement = format!("drop database \"{}\" with (force)", self.name.replace('"', "\"\""));
-            sqlx::raw_sql(sqlx::AssertSqlSafe(statement)).execute(&mut conn).await?;
+            shared::drop_database(given, &self.name).await?;
         }
         Ok(())
     }

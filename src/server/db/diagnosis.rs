@@ -191,38 +191,59 @@ async fn fabrics(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<(i64, 
         .collect())
 }
 
-/// The RTP streams' polls, one row per poll: an outbound stream's own
-/// report and its peer's report back (`remote-inbound-rtp`) share the
-/// poll's time, SSRC and direction, so they are merged into one point.
-/// Figures left in `raw` are read only when they are JSON numbers.
+/// The RTP streams' polls: an outbound stream's own report and its peer's
+/// report back (`remote-inbound-rtp`) share the poll's time, SSRC and
+/// direction, so they are merged into one point. Figures left in `raw` are
+/// read only when they are JSON numbers. Each stream comes back as one row
+/// of arrays, a figure per poll: decoding a row per poll cost most of a
+/// summary's CPU (`make bench-summary`).
 async fn tracks(
     conn: &mut PgConnection,
     fabric_id: i64,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<Track>, AppError> {
     let rows = sqlx::query!(
-        r#"select ssrc as "ssrc!", direction as "direction!", max(media_kind) as "media_kind!",
-                  sampled_at,
-                  max(packets_sent)::float8 as packets_sent, max(packets_received)::float8 as packets_received,
-                  max(packets_lost)::float8 as packets_lost, max(jitter_ms) as jitter_ms, max(rtt_ms) as rtt_ms,
-                  max(bitrate_bps) as bitrate_bps, max(frame_rate) as frame_rate,
-                  max(frame_height)::float8 as frame_height,
-                  max(case when jsonb_typeof(raw->'freezeCount') = 'number'
-                           then (raw->'freezeCount')::float8 end) as freeze_count,
-                  max(case when jsonb_typeof(raw->'totalFreezesDuration') = 'number'
-                           then (raw->'totalFreezesDuration')::float8 end) as freeze_seconds,
-                  max(case when jsonb_typeof(raw->'concealedSamples') = 'number'
-                           then (raw->'concealedSamples')::float8 end) as concealed_samples,
-                  max(case when jsonb_typeof(raw->'totalSamplesReceived') = 'number'
-                           then (raw->'totalSamplesReceived')::float8 end) as total_samples,
-                  max(raw->>'qualityLimitationReason') as limitation
-           from stats_samples
-           where fabric_id = $1 and sampled_at >= $2 and sampled_at < $3
-             and report_type = 'track' and ssrc is not null and direction is not null
-           group by ssrc, direction, sampled_at
-           having max(media_kind) is not null
-           order by ssrc, direction, sampled_at
-           limit $4"#,
+        r#"with polls as (
+               select ssrc, direction, max(media_kind) as media_kind, sampled_at,
+                      max(packets_sent)::float8 as packets_sent, max(packets_received)::float8 as packets_received,
+                      max(packets_lost)::float8 as packets_lost, max(jitter_ms) as jitter_ms, max(rtt_ms) as rtt_ms,
+                      max(bitrate_bps) as bitrate_bps, max(frame_rate) as frame_rate,
+                      max(frame_height)::float8 as frame_height,
+                      max(case when jsonb_typeof(raw->'freezeCount') = 'number'
+                               then (raw->'freezeCount')::float8 end) as freeze_count,
+                      max(case when jsonb_typeof(raw->'totalFreezesDuration') = 'number'
+                               then (raw->'totalFreezesDuration')::float8 end) as freeze_seconds,
+                      max(case when jsonb_typeof(raw->'concealedSamples') = 'number'
+                               then (raw->'concealedSamples')::float8 end) as concealed_samples,
+                      max(case when jsonb_typeof(raw->'totalSamplesReceived') = 'number'
+                               then (raw->'totalSamplesReceived')::float8 end) as total_samples,
+                      max(raw->>'qualityLimitationReason') as limitation
+               from stats_samples
+               where fabric_id = $1 and sampled_at >= $2 and sampled_at < $3
+                 and report_type = 'track' and ssrc is not null and direction is not null
+               group by ssrc, direction, sampled_at
+               having max(media_kind) is not null
+               order by ssrc, direction, sampled_at
+               limit $4
+           )
+           select ssrc as "ssrc!", direction as "direction!", max(media_kind) as "media_kind!",
+                  array_agg(sampled_at order by sampled_at) as "at!",
+                  array_agg(packets_sent order by sampled_at) as "packets_sent!: Vec<Option<f64>>",
+                  array_agg(packets_received order by sampled_at) as "packets_received!: Vec<Option<f64>>",
+                  array_agg(packets_lost order by sampled_at) as "packets_lost!: Vec<Option<f64>>",
+                  array_agg(jitter_ms order by sampled_at) as "jitter_ms!: Vec<Option<f64>>",
+                  array_agg(rtt_ms order by sampled_at) as "rtt_ms!: Vec<Option<f64>>",
+                  array_agg(bitrate_bps order by sampled_at) as "bitrate_bps!: Vec<Option<f64>>",
+                  array_agg(frame_rate order by sampled_at) as "frame_rate!: Vec<Option<f64>>",
+                  array_agg(frame_height order by sampled_at) as "frame_height!: Vec<Option<f64>>",
+                  array_agg(freeze_count order by sampled_at) as "freeze_count!: Vec<Option<f64>>",
+                  array_agg(freeze_seconds order by sampled_at) as "freeze_seconds!: Vec<Option<f64>>",
+                  array_agg(concealed_samples order by sampled_at) as "concealed_samples!: Vec<Option<f64>>",
+                  array_agg(total_samples order by sampled_at) as "total_samples!: Vec<Option<f64>>",
+                  array_agg(limitation order by sampled_at) as "limitation!: Vec<Option<String>>"
+           from polls
+           group by ssrc, direction
+           order by ssrc, direction"#,
         fabric_id,
         from,
         to,
@@ -236,26 +257,29 @@ async fn tracks(
         else {
             continue;
         };
-        let point = TrackPoint {
-            at: row.sampled_at,
-            packets_sent: row.packets_sent,
-            packets_received: row.packets_received,
-            packets_lost: row.packets_lost,
-            jitter_ms: row.jitter_ms,
-            rtt_ms: row.rtt_ms,
-            bitrate_bps: row.bitrate_bps,
-            frame_rate: row.frame_rate,
-            frame_height: row.frame_height,
-            freeze_count: row.freeze_count,
-            freeze_seconds: row.freeze_seconds,
-            concealed_samples: row.concealed_samples,
-            total_samples: row.total_samples,
-            limitation: row.limitation.as_deref().map(Limitation::parse),
-        };
-        match tracks.last_mut() {
-            Some(track) if track.ssrc == row.ssrc && track.direction == direction => track.points.push(point),
-            _ => tracks.push(Track { ssrc: row.ssrc, direction, kind, points: vec![point] }),
-        }
+        let figure = |values: &[Option<f64>], i: usize| values.get(i).copied().flatten();
+        let points = row
+            .at
+            .iter()
+            .enumerate()
+            .map(|(i, &at)| TrackPoint {
+                at,
+                packets_sent: figure(&row.packets_sent, i),
+                packets_received: figure(&row.packets_received, i),
+                packets_lost: figure(&row.packets_lost, i),
+                jitter_ms: figure(&row.jitter_ms, i),
+                rtt_ms: figure(&row.rtt_ms, i),
+                bitrate_bps: figure(&row.bitrate_bps, i),
+                frame_rate: figure(&row.frame_rate, i),
+                frame_height: figure(&row.frame_height, i),
+                freeze_count: figure(&row.freeze_count, i),
+                freeze_seconds: figure(&row.freeze_seconds, i),
+                concealed_samples: figure(&row.concealed_samples, i),
+                total_samples: figure(&row.total_samples, i),
+                limitation: row.limitation.get(i).and_then(Option::as_deref).map(Limitation::parse),
+            })
+            .collect();
+        tracks.push(Track { ssrc: row.ssrc, direction, kind, points });
     }
     Ok(tracks)
 }
