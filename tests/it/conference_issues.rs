@@ -77,7 +77,8 @@ async fn churn_a_participant_never_connected_and_a_failed_setup_are_found(pool: 
     assert!(sentences.contains(&"dave: never connected to anyone (1 connection tried)"), "{sentences:?}");
     assert!(sentences.contains(&"bob: left and re-joined 2 times"), "{sentences:?}");
     assert!(
-        sentences.contains(&"dave's connection to peer: the connection was never set up (setRemoteDescription failed)"),
+        sentences
+            .contains(&"dave's connection to peer: the connection was never set up (reported: setRemoteDescription)"),
         "{sentences:?}"
     );
     let html = collector.server.page(&client, "/search?issue=neverConnected").await.text().await.expect("search");

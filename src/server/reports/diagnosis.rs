@@ -15,6 +15,8 @@ use crate::server::db::dashboard::conference::{self as db, IssueRow};
 const ISSUES_READ: i64 = 1_000;
 /// Sentences shown: the worst problems, not a log.
 const LINES_SHOWN: usize = 20;
+/// The media of a problem seen on both audio and video streams.
+const BOTH_MEDIA: &str = "audio and video";
 
 /// The instance's diagnosis, naming people as `participants` and
 /// `fabrics` do for this viewer (names for support, aliases otherwise).
@@ -39,17 +41,20 @@ pub(super) async fn diagnosis(
     Ok(problems(issues).into_iter().take(LINES_SHOWN).map(|issue| line(&issue, &name)).collect())
 }
 
-/// Issues of one kind on one side and stream kind, across fabrics and
-/// time, merged into one problem; worst first (major, then longest).
+/// Issues of one kind on one side, across fabrics, time and media kinds,
+/// merged into one problem ("audio and video" when both); worst first
+/// (major, then longest).
 fn problems(issues: Vec<IssueRow>) -> Vec<IssueRow> {
     let mut merged: Vec<IssueRow> = Vec::new();
     for issue in issues {
         let same = |other: &&mut IssueRow| {
-            (&other.kind, &other.side, &other.who, &other.peer, &other.media_kind)
-                == (&issue.kind, &issue.side, &issue.who, &issue.peer, &issue.media_kind)
+            (&other.kind, &other.side, &other.who, &other.peer) == (&issue.kind, &issue.side, &issue.who, &issue.peer)
         };
         match merged.iter_mut().find(same) {
             Some(problem) => {
+                if problem.media_kind != issue.media_kind {
+                    problem.media_kind = Some(BOTH_MEDIA.to_owned());
+                }
                 if issue.started_at < problem.started_at {
                     (problem.started_at, problem.fabric_id) = (issue.started_at, issue.fabric_id);
                 }
@@ -136,7 +141,7 @@ pub(super) fn what(issue: &IssueRow) -> String {
         "dropped" => "the connection was lost and did not come back".into(),
         "slowSetup" => format!("setting up took {:.1} s", issue.peak.unwrap_or(0.0) / 1000.0),
         "setupFailed" => match issue.detail.as_deref() {
-            Some(failed) => format!("the connection was never set up ({failed} failed)"),
+            Some(failed) => format!("the connection was never set up (reported: {failed})"),
             None => "the connection was never set up".into(),
         },
         "neverConnected" if count == 1 => "never connected to anyone (1 connection tried)".into(),
@@ -220,7 +225,7 @@ mod tests {
         };
         assert_eq!(
             sentence(&failed, &named),
-            "Bob (bob-1)'s connection to alice-1: the connection was never set up (setRemoteDescription failed), \
+            "Bob (bob-1)'s connection to alice-1: the connection was never set up (reported: setRemoteDescription), \
              at 10:31:40."
         );
     }
@@ -237,6 +242,15 @@ mod tests {
         assert_eq!((loss.kind.as_str(), loss.fabric_id, loss.peak), ("packetLoss", Some(9), Some(25.0)));
         assert_eq!((loss.ended_at - loss.started_at).num_seconds(), 120, "from the first start to the last end");
         assert_eq!(merged[1].kind, "relayed", "minor after major, however long");
+        // The same loss on audio and video is one problem of both.
+        let audio =
+            IssueRow { media_kind: Some("audio".into()), peak: Some(30.0), ..issue("packetLoss", "uplink", 0, 30) };
+        let both = problems(vec![issue("packetLoss", "uplink", 0, 30), audio]);
+        assert_eq!(both.len(), 1);
+        assert_eq!(
+            sentence(&both[0], &named),
+            "Bob (bob-1)'s uplink: up to 30 % of audio and video packets lost (mean 12 %), from 10:31:40 for 30 s."
+        );
         // A figure that fell keeps its lowest value.
         let drop = |peak| IssueRow { peak: Some(peak), ..issue("resolutionDrop", "uplink", 0, 30) };
         assert_eq!(problems(vec![drop(360.0), drop(180.0)])[0].peak, Some(180.0));
