@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use callscope::server::apps;
 use callscope::server::audit::Actor;
-use callscope::server::demo::{self, Collector, Options, SHOWCASE_CONFERENCES, Summary};
+use callscope::server::demo::{self, Collector, Options, PLANTED_ON, Plant, SHOWCASE_CONFERENCES, Summary};
 use sqlx::{PgPool, Row};
 
 use crate::collector::master_key;
@@ -126,4 +126,35 @@ async fn the_demo_reports_errors_feedback_and_lossy_stats(pool: PgPool) {
     let labels = "select count(distinct s.usage_label) from ssrc_maps s join fabrics f on f.id = s.fabric_id
                   join endpoints e on e.id = f.endpoint_id where e.app_id = $1";
     assert_eq!(count(&pool, labels, app_id).await, 3, "microphone, camera and screen usage labels");
+}
+
+#[sqlx::test]
+async fn the_demo_plants_each_issue_and_the_detectors_find_exactly_it(pool: PgPool) {
+    let (app_id, _) = play_showcase(&pool).await;
+    for plant in Plant::ALL {
+        // Every issue of the call: its kind, whether it is on the planted
+        // person's connection (and about them), and within the call.
+        let rows = sqlx::query(
+            "with ci as (select * from conference_instances where app_id = $1 and conference_id = $2),
+                  planted as (select e.id, e.user_id from endpoints e, ci where e.instance_id = ci.id
+                               order by e.joined_at, e.id offset $3 limit 1)
+             select fi.kind,
+                    f.endpoint_id = (select id from planted) and fi.who = (select user_id from planted) as on_planted,
+                    fi.started_at >= ci.started_at and fi.ended_at <= coalesce(ci.ended_at, ci.last_activity_at)
+                        as in_call
+               from fabric_issues fi join ci on ci.id = fi.instance_id left join fabrics f on f.id = fi.fabric_id
+              order by fi.kind",
+        )
+        .bind(app_id)
+        .bind(plant.conference_id())
+        .bind(PLANTED_ON as i64)
+        .fetch_all(&pool)
+        .await
+        .expect("issues");
+        let found: Vec<(String, bool, bool)> =
+            rows.iter().map(|row| (row.get("kind"), row.get("on_planted"), row.get("in_call"))).collect();
+        let expected: Vec<(String, bool, bool)> =
+            plant.expected().iter().map(|kind| ((*kind).to_owned(), true, true)).collect();
+        assert_eq!(found, expected, "{}: exactly the planted issues, on the planted connection", plant.conference_id());
+    }
 }

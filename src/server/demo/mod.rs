@@ -12,8 +12,10 @@ mod scenario_fabrics;
 mod scenario_generated;
 mod scenario_media;
 mod scenario_people;
+mod scenario_plants;
 mod scenario_stats;
 
 pub use client::{ClientError, Collector, Endpoint};
 pub use scenario::{DEFAULT_SEED, Options, SHOWCASE_CONFERENCES, Summary, run};
+pub use scenario_plants::{PLANTED_ON, Plant};
 pub use scenario_stats::{Quality, StatsSeries, stats_body};

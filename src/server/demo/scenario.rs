@@ -3,7 +3,8 @@
 //! A fixed showcase comes first — conferenceIDs in several scripts and in
 //! three case variants, prefix-sharing IDs, one ID used for two instances
 //! one after the other, a total and partial failures, every feedback
-//! rating — then generated conferences up to the requested count. All
+//! rating, and a two-person call per planted issue (`scenario_plants`) —
+//! then generated conferences up to the requested count. All
 //! conferences lie in the past seven days (simulated time, anchored at
 //! today's UTC midnight), and the same seed gives the same conferences.
 
@@ -21,6 +22,7 @@ use super::client::{Collector, Endpoint};
 use super::scenario_call::{self, Action, Call, Extras, Outcome, Timeline, Topology};
 use super::scenario_generated;
 use super::scenario_people::Crowd;
+use super::scenario_plants::Plant;
 use super::scenario_stats::Quality;
 
 /// The seed used when none is given.
@@ -63,7 +65,7 @@ pub struct Summary {
 }
 
 /// How many instances the fixed showcase has.
-pub const SHOWCASE_CONFERENCES: usize = 10;
+pub const SHOWCASE_CONFERENCES: usize = 10 + Plant::ALL.len();
 
 /// Plays the demo against `collector`; stops at the first refused request.
 pub async fn run(collector: Arc<Collector>, options: &Options) -> anyhow::Result<Summary> {
@@ -187,6 +189,11 @@ pub fn plan(options: &Options) -> Vec<Vec<Call>> {
             call("weekly-retro", at(1, 15, 0), (sfu, 5, Crowd::Office), Quality::Fair, healthy, screen),
         ],
     ];
+    for (index, plant) in (0..).zip(Plant::ALL) {
+        let extras = Extras { plant: Some(plant), ..Extras::default() };
+        let start = at(1, 18, 10 * index);
+        jobs.push(vec![call(plant.conference_id(), start, (mesh, 2, Crowd::Plain), Quality::Good, healthy, extras)]);
+    }
     let mut remaining = options.conferences;
     jobs.retain_mut(|job| {
         job.truncate(remaining);

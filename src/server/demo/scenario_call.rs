@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::scenario_errors::Failure;
 use super::scenario_people::{self, Crowd, Person};
+use super::scenario_plants::Plant;
 use super::scenario_stats::Quality;
 
 /// How the endpoints of a call are connected.
@@ -45,6 +46,8 @@ pub struct Extras {
     pub get_user_media_error: bool,
     /// The last endpoint is the first user again, from a second device.
     pub same_user_twice: bool,
+    /// An issue planted on the second endpoint's connection.
+    pub plant: Option<Plant>,
 }
 
 /// The plan of one conference instance.

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::scenario_call::{Action, Builder, Fabric, Outcome, Remote, Step, Topology};
 use super::scenario_errors::Failure;
+use super::scenario_plants::{PLANTED_ON, Plant};
 use super::scenario_stats::{Quality, StatsSeries, stats_body};
 
 impl Builder<'_> {
@@ -101,9 +102,28 @@ impl Builder<'_> {
             let attributes = self.call_attributes(fabric.owner);
             self.post(fabric.setup_at + 500.0, fabric.owner, "events/calldetails", merge(&header, attributes));
         }
-        self.stats(&fabric, &remote_id);
+        let plant = self.call.extras.plant.filter(|_| fabric.owner == PLANTED_ON);
+        let dropped_at = plant.and_then(Plant::dropped_at).map(|share| self.at_share(&fabric, share));
+        self.stats(&fabric, &remote_id, plant, dropped_at.unwrap_or(fabric.end_at));
+        if plant == Some(Plant::IceRestart) {
+            let restart = json!({ "eventType": "iceRestarted" });
+            self.post(self.at_share(&fabric, 0.5), fabric.owner, "events/ice/status", merge(&header, restart));
+        }
+        if let Some(at) = dropped_at {
+            // Down, then failed for good: no fabricTerminated follows.
+            let down = json!({ "eventType": "iceDisruptionStart" });
+            self.post(at, fabric.owner, "events/ice/status", merge(&header, down));
+            let failed = json!({ "eventType": "iceFailed" });
+            self.post(at + 5_000.0, fabric.owner, "events/ice/status", merge(&header, failed));
+            return;
+        }
         let terminated = json!({ "eventType": "fabricTerminated" });
         self.post(fabric.end_at, fabric.owner, "events/fabric", merge(&header, terminated));
+    }
+
+    /// The moment `share` of the way from the fabric's setup to its end.
+    fn at_share(&self, fabric: &Fabric, share: f64) -> f64 {
+        fabric.setup_at + share * (fabric.end_at - fabric.setup_at)
     }
 
     fn direction(&self, owner: usize) -> &'static str {
@@ -124,8 +144,9 @@ impl Builder<'_> {
         json!({ "callAttributes": { "callType": "inbound", "role": role, "queue": "billing", "ticketID": "INC-20931" } })
     }
 
-    /// Stats every 10 s of simulated time from setup to termination.
-    fn stats(&mut self, fabric: &Fabric, remote_id: &str) {
+    /// Stats every 10 s of simulated time from setup to `until`, with the
+    /// fabric's planted issue, if any.
+    fn stats(&mut self, fabric: &Fabric, remote_id: &str, plant: Option<Plant>, until: f64) {
         let producer = match fabric.remote {
             Remote::Peer(peer) => peer,
             Remote::Server => (fabric.owner + 1) % self.people.len(),
@@ -133,9 +154,15 @@ impl Builder<'_> {
         let (audio, video, _) = self.ssrcs[producer];
         let seconds = ((fabric.end_at - fabric.setup_at) / 1000.0).max(10.0);
         let mut series = StatsSeries::new(self.call.quality, seconds, audio, video, &mut self.rng);
+        let own_video = self.ssrcs[fabric.owner].1;
         let mut at = fabric.setup_at + 10_000.0;
-        while at < fabric.end_at {
-            let sample = series.sample((at - fabric.setup_at) / 1000.0, at.round(), &mut self.rng);
+        let mut poll = 1;
+        while at < until {
+            let mut sample = series.sample((at - fabric.setup_at) / 1000.0, at.round(), &mut self.rng);
+            if let Some(plant) = plant {
+                plant.poll(&mut sample, poll, own_video);
+            }
+            poll += 1;
             let person = &self.people[fabric.owner];
             let body =
                 stats_body(&person.local_id, &person.device_id, &fabric.connection_id, remote_id, at.round(), sample);
