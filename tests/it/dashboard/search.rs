@@ -3,6 +3,7 @@
 
 use callscope::api::{FailureGroup, SearchQuery};
 use callscope::domain::Role;
+use callscope::server::demo::SHOWCASE_CONFERENCES;
 use callscope::server::reports;
 use sqlx::{PgPool, Row};
 
@@ -124,7 +125,7 @@ async fn a_time_range_keeps_the_conferences_that_started_in_it(pool: PgPool) {
         demo.app_id,
     )
     .await;
-    assert!(!want.is_empty() && want.len() < 10, "the range splits the showcase: {want:?}");
+    assert!(!want.is_empty() && want.len() < SHOWCASE_CONFERENCES, "the range splits the showcase: {want:?}");
     assert_eq!(got, want);
 }
 
@@ -162,10 +163,10 @@ async fn users_see_only_the_apps_granted_to_them(pool: PgPool) {
     let demo = Demo::load(pool.clone()).await;
     let (engineer, _) = demo.user(Role::Engineer).await;
     let everything = search(&pool, &engineer, SearchQuery::default()).await;
-    assert_eq!(everything.rows.len(), 10, "the whole showcase fits one page");
+    assert_eq!(everything.rows.len(), SHOWCASE_CONFERENCES, "the whole showcase fits one page");
 
     let in_app = SearchQuery { app: Some(demo.public_id.clone()), ..SearchQuery::default() };
-    assert_eq!(search(&pool, &engineer, in_app).await.rows.len(), 10);
+    assert_eq!(search(&pool, &engineer, in_app).await.rows.len(), SHOWCASE_CONFERENCES);
     let other_app = SearchQuery { app: Some("999999999".into()), ..SearchQuery::default() };
     assert!(search(&pool, &engineer, other_app).await.rows.is_empty());
 
