@@ -72,6 +72,14 @@ export class StoredConference {
     );
   }
 
+  /** What the detectors found on the conference's connections: kind, who, instance. */
+  issues() {
+    return queryRows<{ kind: string; who: string; instance_id: number }>(
+      `${this.scope} select fi.kind, fi.who, fi.instance_id from fabric_issues fi join fabric f on f.id = fi.fabric_id
+         order by fi.kind, fi.who`,
+    );
+  }
+
   fabrics() {
     return queryRows<{ side: string; remote_alias_name: string; state: string; setup_delay_ms: number | null }>(
       `${this.scope} select side, remote_alias_name, state, setup_delay_ms from fabric order by side`,

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
+import { login } from './fixtures';
 import { Collector, secondCollectorURL } from './sdk-collector';
 import { DemoPage, expect, test, type DemoAction } from './sdk-demo';
 import { StoredConference, createApp, ipLiterals, queryRows } from './sdk-store';
+import { admin } from './users';
 
 // The SDK on a real call: the demo page (/demo/) calls Bob from Alice inside
 // Chromium with a fake camera and microphone, each side monitored by its own
@@ -225,4 +227,39 @@ test('with "send IP addresses" off, no IP address of the call is stored', async 
     expect(tables, `stored ${table} rows`).toContain(table);
   }
   expect(storedAddresses(conference)).toEqual([]);
+});
+
+test('a call whose sender stops is diagnosed: the diagnosis says the receiver got nothing more', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const app = createApp(`SDK stopped ${unique()}`);
+  const conferenceID = `sdk-stopped-${unique()}`;
+  const demo = new DemoPage(page);
+
+  await demo.open();
+  await demo.startCall({ app, conferenceID });
+  await demo.waitForStats(2);
+  // Alice's camera and microphone stop: Bob receives nothing more while the connection stays up.
+  await page.evaluate(() => {
+    const preview = document.getElementById('alice-video') as HTMLVideoElement;
+    (preview.srcObject as MediaStream).getTracks().forEach((track) => track.stop());
+  });
+  // Polls every 2 s: 12 of them outlast the 15 s a stream must stay dry.
+  await demo.waitForStats(12);
+  await page.close();
+
+  const conference = new StoredConference(app.appID, conferenceID);
+  await expect.poll(() => terminatedSides(conference), { timeout: 15_000 }).toEqual(['alice', 'bob']);
+  await expect
+    .poll(() => conference.issues().filter((issue) => issue.kind === 'dryTrack').map((issue) => issue.who), {
+      timeout: 20_000,
+    })
+    .toContain('bob');
+
+  const viewer = await browser.newPage();
+  await login(viewer, admin.email, admin.password);
+  await viewer.goto(`/conferences/${conference.issues()[0].instance_id}`);
+  await expect(viewer.locator('ol.diagnosis')).toContainText(
+    /to Bob Example \(bob\): (audio and video|audio|video) stopped arriving/,
+  );
+  await viewer.close();
 });
