@@ -228,19 +228,19 @@ async fn tracks(
            )
            select ssrc as "ssrc!", direction as "direction!", max(media_kind) as "media_kind!",
                   array_agg(sampled_at order by sampled_at) as "at!",
-                  array_agg(packets_sent order by sampled_at) as "packets_sent!: Vec<Option<f64>>",
-                  array_agg(packets_received order by sampled_at) as "packets_received!: Vec<Option<f64>>",
-                  array_agg(packets_lost order by sampled_at) as "packets_lost!: Vec<Option<f64>>",
-                  array_agg(jitter_ms order by sampled_at) as "jitter_ms!: Vec<Option<f64>>",
-                  array_agg(rtt_ms order by sampled_at) as "rtt_ms!: Vec<Option<f64>>",
-                  array_agg(bitrate_bps order by sampled_at) as "bitrate_bps!: Vec<Option<f64>>",
-                  array_agg(frame_rate order by sampled_at) as "frame_rate!: Vec<Option<f64>>",
-                  array_agg(frame_height order by sampled_at) as "frame_height!: Vec<Option<f64>>",
-                  array_agg(freeze_count order by sampled_at) as "freeze_count!: Vec<Option<f64>>",
-                  array_agg(freeze_seconds order by sampled_at) as "freeze_seconds!: Vec<Option<f64>>",
-                  array_agg(concealed_samples order by sampled_at) as "concealed_samples!: Vec<Option<f64>>",
-                  array_agg(total_samples order by sampled_at) as "total_samples!: Vec<Option<f64>>",
-                  array_agg(limitation order by sampled_at) as "limitation!: Vec<Option<String>>"
+                  case when count(packets_sent) > 0 then array_agg(packets_sent order by sampled_at) end as "packets_sent: Vec<Option<f64>>",
+                  case when count(packets_received) > 0 then array_agg(packets_received order by sampled_at) end as "packets_received: Vec<Option<f64>>",
+                  case when count(packets_lost) > 0 then array_agg(packets_lost order by sampled_at) end as "packets_lost: Vec<Option<f64>>",
+                  case when count(jitter_ms) > 0 then array_agg(jitter_ms order by sampled_at) end as "jitter_ms: Vec<Option<f64>>",
+                  case when count(rtt_ms) > 0 then array_agg(rtt_ms order by sampled_at) end as "rtt_ms: Vec<Option<f64>>",
+                  case when count(bitrate_bps) > 0 then array_agg(bitrate_bps order by sampled_at) end as "bitrate_bps: Vec<Option<f64>>",
+                  case when count(frame_rate) > 0 then array_agg(frame_rate order by sampled_at) end as "frame_rate: Vec<Option<f64>>",
+                  case when count(frame_height) > 0 then array_agg(frame_height order by sampled_at) end as "frame_height: Vec<Option<f64>>",
+                  case when count(freeze_count) > 0 then array_agg(freeze_count order by sampled_at) end as "freeze_count: Vec<Option<f64>>",
+                  case when count(freeze_seconds) > 0 then array_agg(freeze_seconds order by sampled_at) end as "freeze_seconds: Vec<Option<f64>>",
+                  case when count(concealed_samples) > 0 then array_agg(concealed_samples order by sampled_at) end as "concealed_samples: Vec<Option<f64>>",
+                  case when count(total_samples) > 0 then array_agg(total_samples order by sampled_at) end as "total_samples: Vec<Option<f64>>",
+                  case when count(limitation) > 0 then array_agg(limitation order by sampled_at) end as "limitation: Vec<Option<String>>"
            from polls
            group by ssrc, direction
            order by ssrc, direction"#,
@@ -257,7 +257,8 @@ async fn tracks(
         else {
             continue;
         };
-        let figure = |values: &[Option<f64>], i: usize| values.get(i).copied().flatten();
+        // A figure no poll carried comes back as no array at all.
+        let figure = |values: &Option<Vec<Option<f64>>>, i: usize| values.as_ref()?.get(i).copied().flatten();
         let points = row
             .at
             .iter()
@@ -276,7 +277,7 @@ async fn tracks(
                 freeze_seconds: figure(&row.freeze_seconds, i),
                 concealed_samples: figure(&row.concealed_samples, i),
                 total_samples: figure(&row.total_samples, i),
-                limitation: row.limitation.get(i).and_then(Option::as_deref).map(Limitation::parse),
+                limitation: row.limitation.as_ref().and_then(|values| values.get(i)?.as_deref()).map(Limitation::parse),
             })
             .collect();
         tracks.push(Track { ssrc: row.ssrc, direction, kind, points });
@@ -291,35 +292,52 @@ async fn path(
     fabric_id: i64,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<PathPoint>, AppError> {
-    let rows = sqlx::query!(
-        r#"select sampled_at, stat_key, rtt_ms,
-                  raw->>'localCandidateType' as local_type, raw->>'remoteCandidateType' as remote_type,
-                  raw->>'localProtocol' as protocol, raw->>'localRelayProtocol' as relay_protocol,
-                  case when jsonb_typeof(raw->'availableOutgoingBitrate') = 'number'
-                       then (raw->'availableOutgoingBitrate')::float8 end as available
-           from stats_samples
-           where fabric_id = $1 and sampled_at >= $2 and sampled_at < $3
-             and report_type = 'candidatePair' and raw->'selected' = 'true'::jsonb
-           order by sampled_at, stat_key
-           limit $4"#,
+    // One row of arrays, a figure per poll (see `tracks`).
+    let row = sqlx::query!(
+        r#"with polls as (
+               select sampled_at, stat_key, rtt_ms,
+                      raw->>'localCandidateType' as local_type, raw->>'remoteCandidateType' as remote_type,
+                      lower(raw->>'localProtocol') as protocol, lower(raw->>'localRelayProtocol') as relay_protocol,
+                      case when jsonb_typeof(raw->'availableOutgoingBitrate') = 'number'
+                           then (raw->'availableOutgoingBitrate')::float8 end as available
+               from stats_samples
+               where fabric_id = $1 and sampled_at >= $2 and sampled_at < $3
+                 and report_type = 'candidatePair' and raw->'selected' = 'true'::jsonb
+               order by sampled_at, stat_key
+               limit $4
+           )
+           select coalesce(array_agg(sampled_at order by sampled_at, stat_key), '{}') as "at!",
+                  coalesce(array_agg(stat_key order by sampled_at, stat_key), '{}') as "pair_id!",
+                  array_agg(rtt_ms order by sampled_at, stat_key) as "rtt_ms: Vec<Option<f64>>",
+                  array_agg(local_type order by sampled_at, stat_key) as "local_type: Vec<Option<String>>",
+                  array_agg(remote_type order by sampled_at, stat_key) as "remote_type: Vec<Option<String>>",
+                  array_agg(protocol order by sampled_at, stat_key) as "protocol: Vec<Option<String>>",
+                  array_agg(relay_protocol order by sampled_at, stat_key) as "relay_protocol: Vec<Option<String>>",
+                  array_agg(available order by sampled_at, stat_key) as "available: Vec<Option<f64>>"
+           from polls"#,
         fabric_id,
         from,
         to,
         ROWS_PER_FABRIC,
     )
-    .fetch_all(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| PathPoint {
-            at: row.sampled_at,
-            pair_id: row.stat_key,
-            local_type: row.local_type.as_deref().and_then(CandidateType::parse),
-            remote_type: row.remote_type.as_deref().and_then(CandidateType::parse),
-            protocol: row.protocol.map(|protocol| protocol.to_ascii_lowercase()),
-            relay_protocol: row.relay_protocol.map(|protocol| protocol.to_ascii_lowercase()),
-            rtt_ms: row.rtt_ms,
-            available_outgoing_bps: row.available,
+    let number = |values: &Option<Vec<Option<f64>>>, i: usize| values.as_ref()?.get(i).copied().flatten();
+    let text = |values: &Option<Vec<Option<String>>>, i: usize| values.as_ref()?.get(i)?.clone();
+    Ok(row
+        .at
+        .iter()
+        .zip(&row.pair_id)
+        .enumerate()
+        .map(|(i, (&at, pair_id))| PathPoint {
+            at,
+            pair_id: pair_id.clone(),
+            local_type: text(&row.local_type, i).as_deref().and_then(CandidateType::parse),
+            remote_type: text(&row.remote_type, i).as_deref().and_then(CandidateType::parse),
+            protocol: text(&row.protocol, i),
+            relay_protocol: text(&row.relay_protocol, i),
+            rtt_ms: number(&row.rtt_ms, i),
+            available_outgoing_bps: number(&row.available, i),
         })
         .collect())
 }
