@@ -2,7 +2,7 @@
 //! played through the real collector, read back from `fabric_issues`.
 
 use callscope::domain::Role;
-use callscope::server::db::summaries;
+use callscope::server::db::{diagnosis, summaries};
 use callscope::server::lifecycle;
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -28,20 +28,28 @@ async fn issues(pool: &PgPool, joined: &Joined) -> Vec<Value> {
 /// Four polls 10 s apart of a relayed (TURN over TCP) call whose inbound
 /// video loses a fifth of its packets from the second poll and freezes.
 pub async fn lossy_relayed_call(collector: &Collector, joined: &Joined, t0: f64) {
+    polls(collector, joined, "pc-1", t0, true).await;
+}
+
+/// Four polls 10 s apart of connection `connection`: lossy, frozen and
+/// relayed over TCP when `lossy`, else clean and direct.
+async fn polls(collector: &Collector, joined: &Joined, connection: &str, t0: f64, lossy: bool) {
     for poll in 0..4 {
-        let lost = if poll == 0 { 0 } else { 25 * poll };
+        let lost = if poll == 0 || !lossy { 0 } else { 25 * poll };
+        let freezes = if lossy { poll } else { 0 };
+        let (local, relay) = if lossy { ("relay", "tcp") } else { ("host", "") };
         let tracks = json!([
             { "id": "in-video", "type": "inbound-rtp", "kind": "video", "ssrc": 5555,
-              "packetsReceived": 100 * poll, "packetsLost": lost, "freezeCount": poll * 2,
-              "totalFreezesDuration": poll as f64 * 0.5 },
+              "packetsReceived": 100 * poll, "packetsLost": lost, "freezeCount": freezes * 2,
+              "totalFreezesDuration": freezes as f64 * 0.5 },
             { "id": "out-audio", "type": "outbound-rtp", "kind": "audio", "ssrc": 6666, "packetsSent": 50 * poll }
         ]);
         let pairs = json!([
-            { "id": "CP1", "selected": true, "currentRoundTripTime": 0.08, "localCandidateType": "relay",
-              "localProtocol": "udp", "localRelayProtocol": "tcp", "remoteCandidateType": "srflx" },
+            { "id": "CP1", "selected": true, "currentRoundTripTime": 0.08, "localCandidateType": local,
+              "localProtocol": "udp", "localRelayProtocol": relay, "remoteCandidateType": "srflx" },
             { "id": "CP2", "selected": false, "localCandidateType": "host", "remoteCandidateType": "host" }
         ]);
-        stats(collector, joined, "pc-1", t0 + 10_000.0 * poll as f64, tracks, pairs).await;
+        stats(collector, joined, connection, t0 + 10_000.0 * poll as f64, tracks, pairs).await;
     }
 }
 
@@ -80,6 +88,35 @@ async fn a_summary_stores_the_planted_issues_and_no_others(pool: PgPool) {
     let mut conn = pool.acquire().await.expect("connection");
     summaries::summarize(&mut conn, instance_of(pool, &alice).await).await.expect("summary");
     assert_eq!(issues(pool, &alice).await, found);
+}
+
+/// The detectors read fabrics in batches: one past the first batch is
+/// diagnosed from its own polls, and its clean neighbours stay clean.
+#[sqlx::test]
+async fn every_connection_of_a_large_call_is_diagnosed_from_its_own_polls(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let pool = &collector.server.pool;
+    let t0 = (now_ms() / 1000.0).floor() * 1000.0 - 60_000.0;
+    let alice = collector.join("many connections", "alice").await;
+    let (connections, lossy) = (diagnosis::FABRICS_PER_READ + 3, diagnosis::FABRICS_PER_READ + 2);
+    for n in 1..=connections {
+        let connection = format!("pc-{n}");
+        fabric_event(&collector, &alice, &connection, "fabricSetup", json!({ "delay": 100 })).await;
+        polls(&collector, &alice, &connection, t0, n == lossy).await;
+    }
+    leave(&collector, &alice).await;
+
+    let found: Vec<(String, String)> = sqlx::query_as(
+        "select f.connection_id, i.kind from fabric_issues i join fabrics f on f.id = i.fabric_id
+         where i.instance_id = $1 order by f.connection_id, i.kind",
+    )
+    .bind(instance_of(pool, &alice).await)
+    .fetch_all(pool)
+    .await
+    .expect("issues");
+    let on = format!("pc-{lossy}");
+    let expected = ["packetLoss", "relayed", "tcpTransport", "videoFreezes"].map(|kind| (on.clone(), kind.to_owned()));
+    assert_eq!(found, expected);
 }
 
 #[sqlx::test]

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod arrays;
 mod auth;
 mod client_tokens;
 mod collector;

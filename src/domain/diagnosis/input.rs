@@ -7,6 +7,8 @@
 //! take only when both polls carry the figure and it did not go backwards
 //! (a counter reset, or a lie).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use crate::domain::quality::MediaKind;
@@ -143,17 +145,18 @@ impl CandidateType {
 pub struct PathPoint {
     /// When the browser measured it.
     pub at: DateTime<Utc>,
-    /// The pair's id: a new id is a switch to another path.
-    pub pair_id: String,
+    /// The pair's id: a new id is a switch to another path. Shared: the
+    /// polls of one pair carry the same texts.
+    pub pair_id: Arc<str>,
     /// The local candidate's type.
     pub local_type: Option<CandidateType>,
     /// The remote candidate's type.
     pub remote_type: Option<CandidateType>,
     /// The transport to the peer or relay: `udp` or `tcp`.
-    pub protocol: Option<String>,
+    pub protocol: Option<Arc<str>>,
     /// The transport to the TURN server of a relayed local candidate:
     /// `udp`, `tcp` or `tls`.
-    pub relay_protocol: Option<String>,
+    pub relay_protocol: Option<Arc<str>>,
     /// The pair's round-trip time, ms (`currentRoundTripTime`).
     pub rtt_ms: Option<f64>,
     /// The congestion controller's estimate of what may be sent, bps.

@@ -1,6 +1,8 @@
 //! The connection's path: relayed or TCP media, switches, ICE restarts,
 //! disruptions, drops and slow setup.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::input::{CandidateType, EventKind, FabricSeries, PathPoint, finite};
@@ -44,7 +46,7 @@ fn relayed(point: &PathPoint) -> bool {
 /// TCP to the peer, or TCP/TLS to the TURN server: a lost packet holds up
 /// every packet behind it, which real-time media cannot wait for.
 fn over_tcp(point: &PathPoint) -> bool {
-    let tcp = |protocol: &Option<String>| matches!(protocol.as_deref(), Some("tcp" | "tls"));
+    let tcp = |protocol: &Option<Arc<str>>| matches!(protocol.as_deref(), Some("tcp" | "tls"));
     tcp(&point.protocol) || (point.local_type == Some(CandidateType::Relay) && tcp(&point.relay_protocol))
 }
 
@@ -131,13 +133,13 @@ mod tests {
     use crate::domain::diagnosis::testing::{at, events};
 
     fn path(polls: &[(&str, Option<CandidateType>, &str, &str)]) -> Vec<PathPoint> {
-        let text = |text: &str| (!text.is_empty()).then(|| text.to_owned());
+        let text = |text: &str| (!text.is_empty()).then(|| Arc::from(text));
         polls
             .iter()
             .enumerate()
             .map(|(i, (id, local, protocol, relay))| PathPoint {
                 at: at(10 * i as i64),
-                pair_id: (*id).to_owned(),
+                pair_id: Arc::from(*id),
                 local_type: *local,
                 remote_type: Some(CandidateType::Host),
                 protocol: text(protocol),

@@ -2,6 +2,7 @@
 //! at compile time against the migrations (`.sqlx/` holds the offline data).
 
 pub mod apps;
+pub mod arrays;
 pub mod audit;
 pub mod conferences;
 pub mod dashboard;

@@ -6,10 +6,16 @@ mod reads;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-use crate::domain::diagnosis::{self, Attribution, Ends, Finding, IssueKind, Side};
+use crate::domain::diagnosis::{self, Attribution, Ends, FabricSeries, Finding, IssueKind, Side};
 use crate::domain::limits::truncate_bytes;
 use crate::server::AppError;
-use reads::{events, fabrics, path, presences, tracks, window};
+use reads::{events, fabrics, paths, presences, tracks, window};
+
+/// Fabrics whose polls and events are read together: a few round trips per
+/// conference rather than three per connection (each round trip's wake-ups
+/// and syscalls were a fifth of a summary's CPU, `make bench-summary`), and
+/// memory bounded by this many fabrics' series.
+pub const FABRICS_PER_READ: usize = 16;
 
 /// The most of what failed kept with a finding (`fabric_issues.detail`).
 const DETAIL_BYTES: usize = 64;
@@ -66,14 +72,21 @@ async fn lock(conn: &mut PgConnection, instance_id: i64) -> Result<(), AppError>
 
 async fn diagnose(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<IssueKind>, AppError> {
     let window = window(conn, instance_id).await?;
-    let mut ids = Vec::new();
-    let mut diagnosed: Vec<(Ends, Vec<Finding>)> = Vec::new();
-    for (id, ends, mut series) in fabrics(conn, instance_id).await? {
-        series.tracks = tracks(conn, id, window).await?;
-        series.path = path(conn, id, window).await?;
-        series.events = events(conn, id).await?;
-        ids.push(id);
-        diagnosed.push((ends, diagnosis::diagnose(&series)));
+    let fabrics = fabrics(conn, instance_id).await?;
+    let ids: Vec<i64> = fabrics.iter().map(|(id, ..)| *id).collect();
+    let mut diagnosed: Vec<(Ends, Vec<Finding>)> = Vec::with_capacity(fabrics.len());
+    for (batch, fabrics) in ids.chunks(FABRICS_PER_READ).zip(fabrics.chunks(FABRICS_PER_READ)) {
+        let (mut tracks, mut paths, mut events) =
+            (tracks(conn, batch, window).await?, paths(conn, batch, window).await?, events(conn, batch).await?);
+        for (id, ends, setup) in fabrics {
+            let series = FabricSeries {
+                tracks: tracks.remove(id).unwrap_or_default(),
+                path: paths.remove(id).unwrap_or_default(),
+                events: events.remove(id).unwrap_or_default(),
+                ..setup.clone()
+            };
+            diagnosed.push((ends.clone(), diagnosis::diagnose(&series)));
+        }
     }
     let sides = diagnosis::attribute(&diagnosed);
     let (presences, end) = presences(conn, instance_id).await?;

@@ -1,21 +1,29 @@
 //! What the detectors read about one conference instance: its time
 //! window, who was there, its fabrics, and each fabric's stream polls, pair
-//! polls and events, each read bounded by [`ROWS_PER_FABRIC`].
+//! polls and events, each read bounded by [`ROWS_PER_FABRIC`] and done for
+//! [`super::FABRICS_PER_READ`] fabrics at a time.
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use crate::domain::diagnosis::{
-    CandidateType, Direction, Ends, Event, EventKind, FabricSeries, Limitation, PathPoint, Presence, Track, TrackPoint,
+    CandidateType, Direction, Ends, Event, EventKind, FabricSeries, PathPoint, Presence, Track, TrackPoint,
 };
 use crate::domain::quality::MediaKind;
 use crate::server::AppError;
+use crate::server::db::arrays::{Floats, Instants, Limitations};
 
 /// Rows of one kind (stream polls, pair polls, events) read per fabric at
 /// most: 100,000 stream polls are four streams polled every 10 s for more
 /// than a day. A flooded fabric is diagnosed from its first rows, and
 /// memory stays bounded by one fabric's series.
 const ROWS_PER_FABRIC: i64 = 100_000;
+
+/// What a read found, by fabric id; a fabric with none is absent.
+pub(super) type ByFabric<T> = HashMap<i64, Vec<T>>;
 
 /// When the instance's samples are read: from an hour before it started to
 /// an hour after it ended (or now), as the summary reads them, so only
@@ -118,68 +126,70 @@ pub(super) async fn fabrics(
 /// summary's CPU (`make bench-summary`).
 pub(super) async fn tracks(
     conn: &mut PgConnection,
-    fabric_id: i64,
+    fabric_ids: &[i64],
     (from, to): (DateTime<Utc>, DateTime<Utc>),
-) -> Result<Vec<Track>, AppError> {
+) -> Result<ByFabric<Track>, AppError> {
     let rows = sqlx::query!(
         r#"with polls as (
-               select ssrc, direction, max(media_kind) as media_kind, sampled_at,
-                      max(packets_sent)::float8 as packets_sent, max(packets_received)::float8 as packets_received,
-                      max(packets_lost)::float8 as packets_lost, max(jitter_ms) as jitter_ms, max(rtt_ms) as rtt_ms,
-                      max(bitrate_bps) as bitrate_bps, max(frame_rate) as frame_rate,
-                      max(frame_height)::float8 as frame_height,
-                      max(case when jsonb_typeof(raw->'freezeCount') = 'number'
-                               then (raw->'freezeCount')::float8 end) as freeze_count,
-                      max(case when jsonb_typeof(raw->'totalFreezesDuration') = 'number'
-                               then (raw->'totalFreezesDuration')::float8 end) as freeze_seconds,
-                      max(case when jsonb_typeof(raw->'concealedSamples') = 'number'
-                               then (raw->'concealedSamples')::float8 end) as concealed_samples,
-                      max(case when jsonb_typeof(raw->'totalSamplesReceived') = 'number'
-                               then (raw->'totalSamplesReceived')::float8 end) as total_samples,
-                      max(raw->>'qualityLimitationReason') as limitation
-               from stats_samples
-               where fabric_id = $1 and sampled_at >= $2 and sampled_at < $3
-                 and report_type = 'track' and ssrc is not null and direction is not null
-               group by ssrc, direction, sampled_at
-               having max(media_kind) is not null
-               order by ssrc, direction, sampled_at
-               limit $4
+               select fabric.id as fabric_id, polls.* from unnest($1::bigint[]) fabric (id) cross join lateral (
+                   select ssrc, direction, max(media_kind) as media_kind, sampled_at,
+                          max(packets_sent)::float8 as packets_sent, max(packets_received)::float8 as packets_received,
+                          max(packets_lost)::float8 as packets_lost, max(jitter_ms) as jitter_ms, max(rtt_ms) as rtt_ms,
+                          max(bitrate_bps) as bitrate_bps, max(frame_rate) as frame_rate,
+                          max(frame_height)::float8 as frame_height,
+                          max(case when jsonb_typeof(raw->'freezeCount') = 'number'
+                                   then (raw->'freezeCount')::float8 end) as freeze_count,
+                          max(case when jsonb_typeof(raw->'totalFreezesDuration') = 'number'
+                                   then (raw->'totalFreezesDuration')::float8 end) as freeze_seconds,
+                          max(case when jsonb_typeof(raw->'concealedSamples') = 'number'
+                                   then (raw->'concealedSamples')::float8 end) as concealed_samples,
+                          max(case when jsonb_typeof(raw->'totalSamplesReceived') = 'number'
+                                   then (raw->'totalSamplesReceived')::float8 end) as total_samples,
+                          max(raw->>'qualityLimitationReason') as limitation
+                   from stats_samples
+                   where fabric_id = fabric.id and sampled_at >= $2 and sampled_at < $3
+                     and report_type = 'track' and ssrc is not null and direction is not null
+                   group by ssrc, direction, sampled_at
+                   having max(media_kind) is not null
+                   order by ssrc, direction, sampled_at
+                   limit $4) polls
            )
-           select ssrc as "ssrc!", direction as "direction!", max(media_kind) as "media_kind!",
-                  array_agg(sampled_at order by sampled_at) as "at!",
-                  case when count(packets_sent) > 0 then array_agg(packets_sent order by sampled_at) end as "packets_sent: Vec<Option<f64>>",
-                  case when count(packets_received) > 0 then array_agg(packets_received order by sampled_at) end as "packets_received: Vec<Option<f64>>",
-                  case when count(packets_lost) > 0 then array_agg(packets_lost order by sampled_at) end as "packets_lost: Vec<Option<f64>>",
-                  case when count(jitter_ms) > 0 then array_agg(jitter_ms order by sampled_at) end as "jitter_ms: Vec<Option<f64>>",
-                  case when count(rtt_ms) > 0 then array_agg(rtt_ms order by sampled_at) end as "rtt_ms: Vec<Option<f64>>",
-                  case when count(bitrate_bps) > 0 then array_agg(bitrate_bps order by sampled_at) end as "bitrate_bps: Vec<Option<f64>>",
-                  case when count(frame_rate) > 0 then array_agg(frame_rate order by sampled_at) end as "frame_rate: Vec<Option<f64>>",
-                  case when count(frame_height) > 0 then array_agg(frame_height order by sampled_at) end as "frame_height: Vec<Option<f64>>",
-                  case when count(freeze_count) > 0 then array_agg(freeze_count order by sampled_at) end as "freeze_count: Vec<Option<f64>>",
-                  case when count(freeze_seconds) > 0 then array_agg(freeze_seconds order by sampled_at) end as "freeze_seconds: Vec<Option<f64>>",
-                  case when count(concealed_samples) > 0 then array_agg(concealed_samples order by sampled_at) end as "concealed_samples: Vec<Option<f64>>",
-                  case when count(total_samples) > 0 then array_agg(total_samples order by sampled_at) end as "total_samples: Vec<Option<f64>>",
-                  case when count(limitation) > 0 then array_agg(limitation order by sampled_at) end as "limitation: Vec<Option<String>>"
+           select fabric_id as "fabric_id!", ssrc as "ssrc!", direction as "direction!", max(media_kind) as "media_kind!",
+                  array_agg(sampled_at order by sampled_at) as "at!: Instants",
+                  case when count(packets_sent) > 0 then array_agg(packets_sent order by sampled_at) end as "packets_sent: Floats",
+                  case when count(packets_received) > 0 then array_agg(packets_received order by sampled_at) end as "packets_received: Floats",
+                  case when count(packets_lost) > 0 then array_agg(packets_lost order by sampled_at) end as "packets_lost: Floats",
+                  case when count(jitter_ms) > 0 then array_agg(jitter_ms order by sampled_at) end as "jitter_ms: Floats",
+                  case when count(rtt_ms) > 0 then array_agg(rtt_ms order by sampled_at) end as "rtt_ms: Floats",
+                  case when count(bitrate_bps) > 0 then array_agg(bitrate_bps order by sampled_at) end as "bitrate_bps: Floats",
+                  case when count(frame_rate) > 0 then array_agg(frame_rate order by sampled_at) end as "frame_rate: Floats",
+                  case when count(frame_height) > 0 then array_agg(frame_height order by sampled_at) end as "frame_height: Floats",
+                  case when count(freeze_count) > 0 then array_agg(freeze_count order by sampled_at) end as "freeze_count: Floats",
+                  case when count(freeze_seconds) > 0 then array_agg(freeze_seconds order by sampled_at) end as "freeze_seconds: Floats",
+                  case when count(concealed_samples) > 0 then array_agg(concealed_samples order by sampled_at) end as "concealed_samples: Floats",
+                  case when count(total_samples) > 0 then array_agg(total_samples order by sampled_at) end as "total_samples: Floats",
+                  case when count(limitation) > 0 then array_agg(limitation order by sampled_at) end as "limitation: Limitations"
            from polls
-           group by ssrc, direction
-           order by ssrc, direction"#,
-        fabric_id,
+           group by fabric_id, ssrc, direction
+           order by fabric_id, ssrc, direction"#,
+        fabric_ids,
         from,
         to,
         ROWS_PER_FABRIC,
     )
     .fetch_all(&mut *conn)
     .await?;
-    let mut tracks: Vec<Track> = Vec::new();
+    let mut tracks = ByFabric::new();
     for row in rows {
         let (Some(direction), Some(kind)) = (Direction::parse(&row.direction), MediaKind::parse(&row.media_kind))
         else {
             continue;
         };
         // A figure no poll carried comes back as no array at all.
-        let figure = |values: &Option<Vec<Option<f64>>>, i: usize| values.as_ref()?.get(i).copied().flatten();
+        let figure = |values: &Option<Floats>, i: usize| values.as_ref()?.0.get(i).copied().flatten();
         let points = row
             .at
+            .0
             .iter()
             .enumerate()
             .map(|(i, &at)| TrackPoint {
@@ -196,93 +206,135 @@ pub(super) async fn tracks(
                 freeze_seconds: figure(&row.freeze_seconds, i),
                 concealed_samples: figure(&row.concealed_samples, i),
                 total_samples: figure(&row.total_samples, i),
-                limitation: row.limitation.as_ref().and_then(|values| values.get(i)?.as_deref()).map(Limitation::parse),
+                limitation: row.limitation.as_ref().and_then(|values| values.0.get(i).copied().flatten()),
             })
             .collect();
-        tracks.push(Track { ssrc: row.ssrc, direction, kind, points });
+        tracks.entry(row.fabric_id).or_default().push(Track { ssrc: row.ssrc, direction, kind, points });
     }
     Ok(tracks)
 }
 
-/// Polls of the fabric's selected candidate pair, with its candidates'
+/// Polls of each fabric's selected candidate pair, with its candidates'
 /// types and protocols as the SDK copied them into the pair's report.
-pub(super) async fn path(
+pub(super) async fn paths(
     conn: &mut PgConnection,
-    fabric_id: i64,
+    fabric_ids: &[i64],
     (from, to): (DateTime<Utc>, DateTime<Utc>),
-) -> Result<Vec<PathPoint>, AppError> {
-    // One row of arrays, a figure per poll (see `tracks`).
-    let row = sqlx::query!(
+) -> Result<ByFabric<PathPoint>, AppError> {
+    // One row of arrays per fabric, a figure per poll (see `tracks`). A
+    // pair's id, candidate types and protocols seldom change between polls:
+    // each distinct set (a path) is sent once, and each poll says which.
+    let rows = sqlx::query!(
         r#"with polls as (
-               select sampled_at, stat_key, rtt_ms,
-                      raw->>'localCandidateType' as local_type, raw->>'remoteCandidateType' as remote_type,
-                      lower(raw->>'localProtocol') as protocol, lower(raw->>'localRelayProtocol') as relay_protocol,
-                      case when jsonb_typeof(raw->'availableOutgoingBitrate') = 'number'
-                           then (raw->'availableOutgoingBitrate')::float8 end as available
-               from stats_samples
-               where fabric_id = $1 and sampled_at >= $2 and sampled_at < $3
-                 and report_type = 'candidatePair' and raw->'selected' = 'true'::jsonb
-               order by sampled_at, stat_key
-               limit $4
+               select fabric.id as fabric_id, polls.* from unnest($1::bigint[]) fabric (id) cross join lateral (
+                   select sampled_at, stat_key, rtt_ms,
+                          raw->>'localCandidateType' as local_type, raw->>'remoteCandidateType' as remote_type,
+                          lower(raw->>'localProtocol') as protocol,
+                          lower(raw->>'localRelayProtocol') as relay_protocol,
+                          case when jsonb_typeof(raw->'availableOutgoingBitrate') = 'number'
+                               then (raw->'availableOutgoingBitrate')::float8 end as available
+                   from stats_samples
+                   where fabric_id = fabric.id and sampled_at >= $2 and sampled_at < $3
+                     and report_type = 'candidatePair' and raw->'selected' = 'true'::jsonb
+                   order by sampled_at, stat_key
+                   limit $4) polls
+           ), numbered as (
+               select *, dense_rank() over (partition by fabric_id
+                                            order by stat_key, local_type, remote_type, protocol, relay_protocol)::int
+                         as path
+               from polls
+           ), paths as (
+               select fabric_id, array_agg(stat_key order by path) as pair_id,
+                      array_agg(local_type order by path) as local_type,
+                      array_agg(remote_type order by path) as remote_type,
+                      array_agg(protocol order by path) as protocol,
+                      array_agg(relay_protocol order by path) as relay_protocol
+               from (select distinct fabric_id, path, stat_key, local_type, remote_type, protocol, relay_protocol
+                     from numbered) distinct_paths
+               group by fabric_id
+           ), polled as (
+               select fabric_id, array_agg(sampled_at order by sampled_at, stat_key) as at,
+                      array_agg(path order by sampled_at, stat_key) as path,
+                      array_agg(rtt_ms order by sampled_at, stat_key) as rtt_ms,
+                      array_agg(available order by sampled_at, stat_key) as available
+               from numbered
+               group by fabric_id
            )
-           select coalesce(array_agg(sampled_at order by sampled_at, stat_key), '{}') as "at!",
-                  coalesce(array_agg(stat_key order by sampled_at, stat_key), '{}') as "pair_id!",
-                  array_agg(rtt_ms order by sampled_at, stat_key) as "rtt_ms: Vec<Option<f64>>",
-                  array_agg(local_type order by sampled_at, stat_key) as "local_type: Vec<Option<String>>",
-                  array_agg(remote_type order by sampled_at, stat_key) as "remote_type: Vec<Option<String>>",
-                  array_agg(protocol order by sampled_at, stat_key) as "protocol: Vec<Option<String>>",
-                  array_agg(relay_protocol order by sampled_at, stat_key) as "relay_protocol: Vec<Option<String>>",
-                  array_agg(available order by sampled_at, stat_key) as "available: Vec<Option<f64>>"
-           from polls"#,
-        fabric_id,
+           select fabric_id as "fabric_id!", at as "at!: Instants", path as "path!",
+                  rtt_ms as "rtt_ms: Floats", available as "available: Floats", pair_id as "pair_id!",
+                  local_type as "local_type: Vec<Option<String>>", remote_type as "remote_type: Vec<Option<String>>",
+                  protocol as "protocol: Vec<Option<String>>", relay_protocol as "relay_protocol: Vec<Option<String>>"
+           from polled join paths using (fabric_id)"#,
+        fabric_ids,
         from,
         to,
         ROWS_PER_FABRIC,
     )
-    .fetch_one(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    let number = |values: &Option<Vec<Option<f64>>>, i: usize| values.as_ref()?.get(i).copied().flatten();
-    let text = |values: &Option<Vec<Option<String>>>, i: usize| values.as_ref()?.get(i)?.clone();
-    Ok(row
-        .at
-        .iter()
-        .zip(&row.pair_id)
-        .enumerate()
-        .map(|(i, (&at, pair_id))| PathPoint {
-            at,
-            pair_id: pair_id.clone(),
-            local_type: text(&row.local_type, i).as_deref().and_then(CandidateType::parse),
-            remote_type: text(&row.remote_type, i).as_deref().and_then(CandidateType::parse),
-            protocol: text(&row.protocol, i),
-            relay_protocol: text(&row.relay_protocol, i),
-            rtt_ms: number(&row.rtt_ms, i),
-            available_outgoing_bps: number(&row.available, i),
-        })
-        .collect())
+    let number = |values: &Option<Floats>, i: usize| values.as_ref()?.0.get(i).copied().flatten();
+    let texts = |values: Option<Vec<Option<String>>>| -> Vec<Option<Arc<str>>> {
+        values.unwrap_or_default().into_iter().map(|text| text.map(Arc::from)).collect()
+    };
+    let mut paths = ByFabric::new();
+    for row in rows {
+        let pair_ids: Vec<Arc<str>> = row.pair_id.into_iter().map(Arc::from).collect();
+        let (protocols, relay_protocols) = (texts(row.protocol), texts(row.relay_protocol));
+        let candidate_type = |types: &Option<Vec<Option<String>>>, path: usize| {
+            CandidateType::parse(types.as_ref()?.get(path)?.as_deref()?)
+        };
+        let points = row
+            .at
+            .0
+            .iter()
+            .zip(&row.path)
+            .enumerate()
+            .filter_map(|(i, (&at, &path))| {
+                // Paths are numbered from 1.
+                let path = usize::try_from(path).ok()?.checked_sub(1)?;
+                Some(PathPoint {
+                    at,
+                    pair_id: pair_ids.get(path)?.clone(),
+                    local_type: candidate_type(&row.local_type, path),
+                    remote_type: candidate_type(&row.remote_type, path),
+                    protocol: protocols.get(path).cloned().flatten(),
+                    relay_protocol: relay_protocols.get(path).cloned().flatten(),
+                    rtt_ms: number(&row.rtt_ms, i),
+                    available_outgoing_bps: number(&row.available, i),
+                })
+            })
+            .collect();
+        paths.insert(row.fabric_id, points);
+    }
+    Ok(paths)
 }
 
-/// The fabrics' events the detectors read, oldest first.
-pub(super) async fn events(conn: &mut PgConnection, fabric_id: i64) -> Result<Vec<Event>, AppError> {
+/// Each fabric's events the detectors read, oldest first.
+pub(super) async fn events(conn: &mut PgConnection, fabric_ids: &[i64]) -> Result<ByFabric<Event>, AppError> {
     let rows = sqlx::query!(
-        r#"select kind, occurred_at,
-                  payload->>'changedState' as changed_state, payload->>'newState' as new_state
-           from fabric_events
-           where fabric_id = $1
-             and kind in ('fabricSetup', 'fabricSetupFailed', 'fabricTerminated', 'iceRestarted', 'iceFailed',
-                          'iceDisruptionStart', 'iceDisruptionEnd', 'iceConnectionDisruptionStart',
-                          'iceConnectionDisruptionEnd', 'fabricStateChange')
-           order by occurred_at, id
-           limit $2"#,
-        fabric_id,
+        r#"select fabric.id as "fabric_id!", events.kind as "kind!", events.occurred_at as "occurred_at!",
+                  events.changed_state, events.new_state
+           from unnest($1::bigint[]) fabric (id) cross join lateral (
+               select id, kind, occurred_at,
+                      payload->>'changedState' as changed_state, payload->>'newState' as new_state
+               from fabric_events
+               where fabric_id = fabric.id
+                 and kind in ('fabricSetup', 'fabricSetupFailed', 'fabricTerminated', 'iceRestarted', 'iceFailed',
+                              'iceDisruptionStart', 'iceDisruptionEnd', 'iceConnectionDisruptionStart',
+                              'iceConnectionDisruptionEnd', 'fabricStateChange')
+               order by occurred_at, id
+               limit $2) events
+           order by fabric.id, events.occurred_at, events.id"#,
+        fabric_ids,
         ROWS_PER_FABRIC,
     )
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            let kind = EventKind::of_stored(&row.kind, row.changed_state.as_deref(), row.new_state.as_deref())?;
-            Some(Event { at: row.occurred_at, kind })
-        })
-        .collect())
+    let mut events = ByFabric::new();
+    for row in rows {
+        if let Some(kind) = EventKind::of_stored(&row.kind, row.changed_state.as_deref(), row.new_state.as_deref()) {
+            events.entry(row.fabric_id).or_default().push(Event { at: row.occurred_at, kind });
+        }
+    }
+    Ok(events)
 }
