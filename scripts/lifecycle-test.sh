@@ -95,11 +95,16 @@ app_commands() {
     [ "$(cs secret list --app "$app_id" | grep -o '"revoked_at":null' | wc -l)" -eq 2 ] &&
     cs secret revoke --app "$app_id" --secret-id "$(cs secret list --app "$app_id" | grep -o '"id":[0-9]*' | head -n1 | cut -d: -f2)" | grep -q '"revoked":true' &&
     [ "$(cs secret list --app "$app_id" | grep -o '"revoked_at":null' | wc -l)" -eq 1 ] &&
+    cs retention --app "$app_id" --stats-days 7 --detail-days 14 |
+      grep -q '"applied":{"detailDays":14,"statsDays":7,"webhookDays":30}' &&
+    ! cs retention --app "$app_id" --stats-days 20 2>/dev/null &&
+    cs retention --app "$app_id" --stats-days default --detail-days default |
+      grep -q '"set":{"detailDays":null,"statsDays":null,"webhookDays":null}' &&
     cs rename --app "$app_id" --name 'Commands 2' | grep -q '"name":"Commands 2"' &&
     cs disable --app "$app_id" | grep -q '"disabled":true' &&
     cs enable --app "$app_id" | grep -q '"disabled":false' &&
     cs list | grep -q "\"appID\":\"$app_id\"" &&
-    [ "$(audit_count "$app_id")" -eq 10 ]
+    [ "$(audit_count "$app_id")" -eq 12 ]
 }
 # A free loopback port, and the first webhook of an app.
 free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }

@@ -119,6 +119,29 @@ test('an admin sets up an app and an engineer who may see it', async ({ page, co
     await expect(keys, 'nothing was added').toHaveCount(1);
   });
 
+  await test.step('sets how long the app keeps its data, and refuses samples kept past their conference', async () => {
+    await gotoReady(page, appPath);
+    const retention = form(page, 'Retention');
+    await expect(retention.locator('input[name=statsDays]')).toHaveAttribute('placeholder', '30 (default)');
+    await expect(page.locator('p.retention-run')).not.toBeEmpty();
+    await retention.locator('input[name=statsDays]').fill('7');
+    await retention.locator('input[name=detailDays]').fill('90');
+    expect((await submitForm(page, retention, 'Save retention')).status()).toBe(200);
+    expectDone(page, appPath, 'retention');
+    await expect(page.locator('p.notice.done')).toHaveText('Retention saved: the retention job applies it at its next run.');
+    await expect(retention.locator('input[name=statsDays]')).toHaveValue('7');
+    await expect(retention.locator('input[name=detailDays]')).toHaveValue('90');
+    await expect(retention.locator('input[name=webhookDays]'), 'empty: the default').toHaveValue('');
+
+    await retention.locator('input[name=statsDays]').fill('120');
+    expect((await submitForm(page, retention, 'Save retention')).status()).toBe(422);
+    expect(pathOf(page)).toBe(appPath);
+    await expect(retention.locator('span.field-error[data-field="statsDays"]')).toContainText('longer');
+    await expect(retention.locator('input[name=statsDays]'), 'the form keeps what was typed').toHaveValue('120');
+    await gotoReady(page, appPath);
+    await expect(retention.locator('input[name=statsDays]'), 'nothing was saved').toHaveValue('7');
+  });
+
   await test.step('creates an engineer and grants them the app', async () => {
     await gotoReady(page, '/admin/users');
     const create = form(page, 'Create a user');
@@ -171,7 +194,7 @@ test('an admin sets up an app and an engineer who may see it', async ({ page, co
     );
     // Refused posts (the bad origin, the RSA key) leave no record.
     expect(ours.map((record) => record.action).sort()).toEqual(
-      ['app.create', 'app.key.add', 'app.origin.add', 'user.create', 'user.grant'],
+      ['app.create', 'app.key.add', 'app.origin.add', 'app.retention', 'user.create', 'user.grant'],
     );
     for (const record of ours) expect(record.who, `${record.action} was done by`).toBe(admin.email);
 

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
+use crate::domain::retention::{Retention, RetentionOverrides, RetentionRun};
 
 /// One app in the admin list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,6 +91,21 @@ pub struct AppDetail {
     pub grantees: Vec<Grantee>,
     /// Its webhooks, oldest first (never a secret).
     pub webhooks: Vec<super::WebhookRow>,
+    /// How long its data is kept.
+    pub retention: AppRetention,
+}
+
+/// How long an app's data is kept, and what the retention job last did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppRetention {
+    /// The app's own settings (`None`: the default).
+    pub set: RetentionOverrides,
+    /// The settings that apply.
+    pub applied: Retention,
+    /// The configured defaults.
+    pub defaults: Retention,
+    /// The retention job's last run (over every app).
+    pub last_run: Option<RetentionRun>,
 }
 
 /// Every app, oldest first. Admins only.
@@ -108,5 +124,5 @@ pub async fn admin_app(
 ) -> Result<AppDetail, ApiError> {
     crate::server::auth::require_role(crate::domain::Role::Admin)?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::apps::detail(&state.pool, &app).await?)
+    Ok(crate::server::apps::detail(&state.pool, &app, state.config.retention).await?)
 }

@@ -26,7 +26,8 @@ mod users;
 mod webhooks;
 
 pub use admin_apps::{
-    AdminApp, AdminApps, AppDetail, AppSummary, Grantee, KeyRow, OriginRow, SecretRow, admin_app, admin_apps,
+    AdminApp, AdminApps, AppDetail, AppRetention, AppSummary, Grantee, KeyRow, OriginRow, SecretRow, admin_app,
+    admin_apps,
 };
 pub use attachments::{ErrorDetail, GetErrorDetail, GetSdpSnapshot, SdpDetail, get_error_detail, get_sdp_snapshot};
 pub use audit::{AUDIT_PAGE_SIZE, AdminAudit, AuditPage, AuditQuery, AuditRow, admin_audit};

@@ -7,6 +7,7 @@ mod email;
 pub mod limits;
 pub mod notification;
 pub mod quality;
+pub mod retention;
 mod role;
 pub mod stats;
 

@@ -11,6 +11,8 @@ use ipnet::IpNet;
 use leptos::config::LeptosOptions;
 use secrecy::SecretString;
 
+use crate::domain::retention::Retention;
+
 /// Settings shared by every subcommand. Each has an environment variable;
 /// the README lists them all.
 #[derive(Debug, Clone, clap::Args)]
@@ -126,6 +128,25 @@ pub struct ConfigArgs {
     /// Other events one endpoint may send per minute, per process; 0 for no quota.
     #[arg(long, env = "CALLSCOPE_QUOTA_EVENTS_PER_MINUTE", default_value_t = 600, global = true)]
     pub quota_events_per_minute: u32,
+
+    /// Days raw stats samples are kept, unless an app says otherwise (1–3650,
+    /// at most the detail's days).
+    #[arg(long, env = "CALLSCOPE_STATS_RETENTION_DAYS", default_value_t = Retention::default().stats_days, global = true)]
+    pub stats_retention_days: u32,
+
+    /// Days a conference's detail (events, errors and logs, SDPs, ICE, SSRC
+    /// maps) is kept after it ended, unless an app says otherwise.
+    #[arg(long, env = "CALLSCOPE_DETAIL_RETENTION_DAYS", default_value_t = Retention::default().detail_days, global = true)]
+    pub detail_retention_days: u32,
+
+    /// Days finished webhook deliveries and their attempts are kept, unless
+    /// an app says otherwise.
+    #[arg(long, env = "CALLSCOPE_WEBHOOK_RETENTION_DAYS", default_value_t = Retention::default().webhook_days, global = true)]
+    pub webhook_retention_days: u32,
+
+    /// Days the audit log is kept (1–36500).
+    #[arg(long, env = "CALLSCOPE_AUDIT_RETENTION_DAYS", default_value_t = 730, global = true)]
+    pub audit_retention_days: u32,
 }
 
 /// A network in CIDR notation, or one address (a /32 or /128).
@@ -213,6 +234,10 @@ pub struct Config {
     pub quota_errors_per_minute: u32,
     /// Other events per endpoint and minute (0: no quota).
     pub quota_events_per_minute: u32,
+    /// How long apps' data is kept unless they say otherwise.
+    pub retention: Retention,
+    /// Days the audit log is kept.
+    pub audit_retention_days: u32,
 }
 
 /// The sign-in throttle's settings.
@@ -291,6 +316,17 @@ impl Config {
             quota_samples_per_minute: args.quota_samples_per_minute,
             quota_errors_per_minute: args.quota_errors_per_minute,
             quota_events_per_minute: args.quota_events_per_minute,
+            retention: Retention {
+                stats_days: args.stats_retention_days,
+                detail_days: args.detail_retention_days,
+                webhook_days: args.webhook_retention_days,
+            }
+            .validate()
+            .map_err(|error| anyhow::anyhow!("retention settings (CALLSCOPE_*_RETENTION_DAYS): {error}"))?,
+            audit_retention_days: match args.audit_retention_days {
+                days @ 1..=36_500 => days,
+                _ => bail!("CALLSCOPE_AUDIT_RETENTION_DAYS must be 1 to 36500"),
+            },
         })
     }
 }

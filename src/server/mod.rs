@@ -20,6 +20,7 @@ pub mod lifecycle;
 pub mod master_key;
 pub mod progress;
 pub mod reports;
+pub mod retention;
 pub mod sealed;
 pub mod security_headers;
 pub mod site;

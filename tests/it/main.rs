@@ -17,6 +17,7 @@ mod durability;
 mod embedded_pg;
 mod lifecycle;
 mod migrations;
+mod retention;
 mod secrets_at_rest;
 mod server;
 mod summaries;

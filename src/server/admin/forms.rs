@@ -11,6 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::render;
 use crate::api::{CurrentUser, FormError, FormOutcome, SecretKind, ShownSecret};
+use crate::domain::retention::RetentionOverrides;
 use crate::domain::{Email, InvalidField, Role};
 use crate::server::apps::NewSecret;
 use crate::server::audit::Actor;
@@ -56,6 +57,24 @@ impl Posted {
 
     fn id(&self, name: &'static str) -> Result<i64, InvalidField> {
         self.get(name).parse().map_err(|_| InvalidField::new(name, "must be an id"))
+    }
+
+    /// The retention form: days per kind of data, empty for the default.
+    fn retention(&self) -> Result<RetentionOverrides, InvalidField> {
+        let days = |name: &'static str| -> Result<Option<u32>, InvalidField> {
+            match self.get(name).trim() {
+                "" => Ok(None),
+                text => text
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| InvalidField::new(name, "must be a number of days, or empty for the default")),
+            }
+        };
+        Ok(RetentionOverrides {
+            stats_days: days("statsDays")?,
+            detail_days: days("detailDays")?,
+            webhook_days: days("webhookDays")?,
+        })
     }
 
     /// The webhook settings of the add and edit forms: the threshold in
@@ -141,6 +160,10 @@ pub async fn app(
         match posted.intent.as_str() {
             "rename" => apps::rename(pool, actor, &app, posted.get("name")).await.map(|_| Done::Plain),
             "disable" => apps::set_disabled(pool, actor, &app, true).await.map(|_| Done::Plain),
+            "retention" => {
+                let defaults = state.config.retention;
+                apps::retention::set(pool, actor, &app, posted.retention()?, defaults).await.map(|_| Done::Plain)
+            }
             "enable" => apps::set_disabled(pool, actor, &app, false).await.map(|_| Done::Plain),
             "rotate_secret" => {
                 let label = posted.get("label");

@@ -5,6 +5,7 @@
 
 pub mod jwt_key;
 pub mod origin;
+pub mod retention;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -19,8 +20,9 @@ use super::audit::{Action, Actor, record};
 use super::db::apps::{self as store, AppRow};
 use super::master_key::MasterKey;
 use super::sealed::{self, Owner};
-use crate::api::{AppDetail, SecretRow};
+use crate::api::{AppDetail, AppRetention, SecretRow};
 use crate::domain::InvalidField;
+use crate::domain::retention::Retention;
 
 /// An app may hold this many unrevoked secrets: the current one and, during
 /// a rotation, its successor.
@@ -110,8 +112,15 @@ pub async fn find(pool: &PgPool, public_id: &str) -> Result<AppRow, AppError> {
 /// The app with this appID, everything that authenticates it and its
 /// webhooks, for the admin page: no secret values, only labels and last
 /// four characters.
-pub async fn detail(pool: &PgPool, public_id: &str) -> Result<AppDetail, AppError> {
+pub async fn detail(pool: &PgPool, public_id: &str, defaults: Retention) -> Result<AppDetail, AppError> {
     let row = find(pool, public_id).await?;
+    let set = store::retention(pool, row.id).await?;
+    let retention = AppRetention {
+        set,
+        applied: defaults.with(set),
+        defaults,
+        last_run: super::db::retention::last_run(pool, super::retention::JOB).await?,
+    };
     let app = store::with_counts(pool, Some(row.id)).await?.pop().ok_or(AppError::NotFound)?;
     Ok(AppDetail {
         app,
@@ -120,6 +129,7 @@ pub async fn detail(pool: &PgPool, public_id: &str) -> Result<AppDetail, AppErro
         origins: store::origins(pool, row.id).await?,
         grantees: store::grantees(pool, row.id).await?,
         webhooks: super::db::webhooks::list(pool, row.id, None).await?,
+        retention,
     })
 }
 

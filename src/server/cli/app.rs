@@ -11,6 +11,7 @@ use sqlx::PgPool;
 
 use super::report;
 use super::webhook::WebhookCommand;
+use crate::domain::retention::Retention;
 use crate::server::apps;
 use crate::server::audit::Actor;
 use crate::server::master_key::MasterKey;
@@ -48,6 +49,23 @@ pub enum AppCommand {
         #[arg(long)]
         app: String,
     },
+    /// Show, or set, how long the app's data is kept in days; `default`
+    /// goes back to the configured default.
+    Retention {
+        /// The appID.
+        #[arg(long)]
+        app: String,
+        /// Raw stats samples (at most the detail's days).
+        #[arg(long, value_parser = days)]
+        stats_days: Option<Days>,
+        /// A conference's detail (events, errors and logs, SDPs, ICE, SSRC
+        /// maps), from its end.
+        #[arg(long, value_parser = days)]
+        detail_days: Option<Days>,
+        /// Finished webhook deliveries and their attempts.
+        #[arg(long, value_parser = days)]
+        webhook_days: Option<Days>,
+    },
     /// App secrets (HS256 client tokens).
     #[command(subcommand)]
     Secret(SecretCommand),
@@ -60,6 +78,17 @@ pub enum AppCommand {
     /// Webhook notifications.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+}
+
+/// A retention setting given on the command line: days, or `default`.
+#[derive(Debug, Clone, Copy)]
+pub struct Days(Option<u32>);
+
+fn days(text: &str) -> Result<Days, String> {
+    match text {
+        "default" => Ok(Days(None)),
+        _ => text.parse().map(|days| Days(Some(days))).map_err(|_| format!("{text:?} is neither days nor `default`")),
+    }
 }
 
 /// `app secret …`
@@ -156,6 +185,7 @@ pub async fn run(
     pool: &PgPool,
     key: &MasterKey,
     targets: &TargetPolicy,
+    defaults: Retention,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let actor = &Actor::Cli;
@@ -184,6 +214,32 @@ pub async fn run(
         AppCommand::Rename { app, name } => {
             let app = apps::rename(pool, actor, &app, &name).await?;
             report(json, &json!({ "appID": app.public_id, "name": app.name }), &format!("renamed to {}", app.name));
+        }
+        AppCommand::Retention { app, stats_days, detail_days, webhook_days } => {
+            let (mut set, _) = apps::retention::get(pool, &app, defaults).await?;
+            if stats_days.is_some() || detail_days.is_some() || webhook_days.is_some() {
+                for (setting, given) in [
+                    (&mut set.stats_days, stats_days),
+                    (&mut set.detail_days, detail_days),
+                    (&mut set.webhook_days, webhook_days),
+                ] {
+                    if let Some(Days(days)) = given {
+                        *setting = days;
+                    }
+                }
+                apps::retention::set(pool, actor, &app, set, defaults).await?;
+            }
+            let applied = defaults.with(set);
+            let line = |what: &str, days: u32, own: Option<u32>| {
+                format!("{what}: {days} days{}", if own.is_some() { "" } else { " (default)" })
+            };
+            let text = [
+                line("stats samples", applied.stats_days, set.stats_days),
+                line("conference detail", applied.detail_days, set.detail_days),
+                line("webhook deliveries", applied.webhook_days, set.webhook_days),
+            ]
+            .join("\n");
+            report(json, &json!({ "appID": app, "set": set, "applied": applied }), &text);
         }
         AppCommand::Disable { app } => {
             let app = apps::set_disabled(pool, actor, &app, true).await?;
@@ -251,12 +307,12 @@ pub async fn run(
             report(json, &json!({ "appID": app, "origin": origin, "removed": true }), &format!("removed {origin}"));
         }
         AppCommand::Origin(OriginCommand::List { app }) => {
-            let origins = apps::detail(pool, &app).await?.origins;
+            let origins = apps::detail(pool, &app, defaults).await?.origins;
             let text = origins.iter().map(|o| o.origin.as_str()).collect::<Vec<_>>().join("\n");
             report(json, &serde_json::to_value(&origins)?, &text);
         }
         AppCommand::Key(KeyCommand::List { app }) => {
-            let keys = apps::detail(pool, &app).await?.keys;
+            let keys = apps::detail(pool, &app, defaults).await?.keys;
             let text = keys
                 .iter()
                 .map(|k| {

@@ -81,7 +81,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::App(command) => {
                 let key = MasterKey::load(config.master_key.as_ref(), &config.data_dir)?;
                 let targets = TargetPolicy::new(&config.webhook_allow_networks);
-                app::run(command, &open(&database_url).await?, &key, &targets, cli.json).await
+                app::run(command, &open(&database_url).await?, &key, &targets, config.retention, cli.json).await
             }
             Command::User(command) => user::run(command, &open(&database_url).await?, cli.json).await,
             Command::Audit(command) => audit::run(command, &open(&database_url).await?, cli.json).await,

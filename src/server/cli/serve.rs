@@ -10,7 +10,7 @@ use super::open;
 use crate::domain::{Email, Role};
 use crate::server::app::shutdown_signal;
 use crate::server::auth::password;
-use crate::server::{Application, Config, db, lifecycle, sealed, upkeep, webhooks};
+use crate::server::{Application, Config, db, lifecycle, retention, sealed, upkeep, webhooks};
 
 /// Email of the admin created on the first start.
 const FIRST_ADMIN_EMAIL: &str = "admin@localhost";
@@ -22,6 +22,8 @@ pub async fn run(config: Config, database_url: &str) -> anyhow::Result<ExitCode>
     create_first_admin(&pool).await?;
     let upkeep = upkeep::start(pool.clone()).await?;
     let lifecycle = lifecycle::start(pool.clone());
+    let policy = retention::Policy { defaults: config.retention, audit_days: config.audit_retention_days };
+    let retention = retention::start(pool.clone(), policy);
     let app = Application::build(config, pool.clone()).await?;
     let state = app.state();
     sealed::upgrade(&pool, &state.master_key).await?;
@@ -33,6 +35,7 @@ pub async fn run(config: Config, database_url: &str) -> anyhow::Result<ExitCode>
     app.run_until(shutdown_signal()).await?;
     upkeep.abort();
     lifecycle.abort();
+    retention.abort();
     webhooks.abort();
     pool.close().await;
     tracing::info!("stopped");

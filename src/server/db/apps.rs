@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
 
 use crate::api::{AppSummary, Grantee, KeyRow, OriginRow, SecretRow};
+use crate::domain::retention::RetentionOverrides;
 use crate::server::AppError;
 use crate::server::db::users::parse_role;
 
@@ -193,6 +194,43 @@ pub async fn secrets(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<SecretR
 /// Renames app `app_id`.
 pub async fn rename(db: impl PgExecutor<'_>, app_id: i64, name: &str) -> Result<(), AppError> {
     sqlx::query!("update apps set name = $2 where id = $1", app_id, name).execute(db).await?;
+    Ok(())
+}
+
+/// App `app_id`'s own retention settings.
+pub async fn retention(db: impl PgExecutor<'_>, app_id: i64) -> Result<RetentionOverrides, AppError> {
+    let row = sqlx::query!(
+        "select stats_retention_days, detail_retention_days, webhook_retention_days from apps where id = $1",
+        app_id,
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let days = |value: Option<i32>| value.and_then(|days| u32::try_from(days).ok());
+    Ok(RetentionOverrides {
+        stats_days: days(row.stats_retention_days),
+        detail_days: days(row.detail_retention_days),
+        webhook_days: days(row.webhook_retention_days),
+    })
+}
+
+/// Replaces app `app_id`'s own retention settings.
+pub async fn set_retention(
+    db: impl PgExecutor<'_>,
+    app_id: i64,
+    overrides: RetentionOverrides,
+) -> Result<(), AppError> {
+    let days = |value: Option<u32>| value.map(|days| i32::try_from(days).unwrap_or(i32::MAX));
+    sqlx::query!(
+        "update apps set stats_retention_days = $2, detail_retention_days = $3, webhook_retention_days = $4
+         where id = $1",
+        app_id,
+        days(overrides.stats_days),
+        days(overrides.detail_days),
+        days(overrides.webhook_days),
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 

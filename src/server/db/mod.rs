@@ -16,6 +16,7 @@ pub mod login_failures;
 pub mod precall;
 pub mod progress;
 pub mod reports;
+pub mod retention;
 pub mod sdps;
 pub mod sealed;
 pub mod sessions;

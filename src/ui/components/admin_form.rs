@@ -41,6 +41,7 @@ fn done_message(intent: &str) -> Option<&'static str> {
         "rename" => "Renamed.",
         "disable" => "App disabled: its tokens stopped working now.",
         "enable" => "App enabled.",
+        "retention" => "Retention saved: the retention job applies it at its next run.",
         "revoke_secret" => "Secret revoked: it stopped working now.",
         "add_origin" => "Origin whitelisted.",
         "remove_origin" => "Origin removed from the whitelist.",

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use super::retention::RetentionSection;
 use super::webhook_form::{WebhookFields, WebhookValues, reasons, trigger};
 use super::when;
 use crate::api::{AppDetail, FormOutcome, KeyRow, OriginRow, SecretRow, WebhookRow, admin_app};
@@ -32,7 +33,7 @@ pub fn AdminAppPage() -> impl IntoView {
 
 #[component]
 fn App(detail: AppDetail, outcome: FormOutcome) -> impl IntoView {
-    let AppDetail { app, secrets, keys, origins, grantees, webhooks } = detail;
+    let AppDetail { app, secrets, keys, origins, grantees, webhooks, retention } = detail;
     let action = format!("/admin/apps/{}", app.app_id);
     view! {
         <PageTitle text=format!("Admin · {}", app.name)/>
@@ -77,7 +78,8 @@ fn App(detail: AppDetail, outcome: FormOutcome) -> impl IntoView {
         <Secrets action=action.clone() secrets outcome=outcome.clone()/>
         <Origins action=action.clone() origins outcome=outcome.clone()/>
         <Keys action=action.clone() keys outcome=outcome.clone()/>
-        <Webhooks action webhooks outcome/>
+        <Webhooks action=action.clone() webhooks outcome=outcome.clone()/>
+        <RetentionSection action retention outcome/>
         <section>
             <h2>"Who can see it"</h2>
             <p class="hint">"Admins see every app. Support and engineer users see the apps granted to them on the "<a href="/admin/users">"users page"</a>"."</p>

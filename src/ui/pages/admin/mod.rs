@@ -6,6 +6,7 @@
 mod app;
 mod apps;
 mod audit;
+mod retention;
 mod users;
 mod webhook;
 mod webhook_form;
