@@ -117,7 +117,9 @@ async fn remove(pool: &PgPool, policy: Policy, now: DateTime<Utc>) -> anyhow::Re
         db::retention::drop_stats_partitions_before(pool, (now - days(longest)).date_naive()).await?;
     for (app, retention) in apps.iter().filter(|(_, retention)| retention.stats_days < longest) {
         let before = now - days(retention.stats_days);
-        let from = app.stats_removed_before.map_or(DateTime::UNIX_EPOCH, |mark| mark - LONG_CALL);
+        // Older samples went with their partitions: no walk starts before them.
+        let floor = now - days(longest) - LONG_CALL;
+        let from = app.stats_removed_before.map_or(floor, |mark| (mark - LONG_CALL).max(floor));
         let mut after = (from, 0);
         loop {
             let (rows, last) =

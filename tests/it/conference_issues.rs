@@ -7,7 +7,7 @@ use callscope::domain::Role;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::collector::{Collector, header, with};
+use crate::collector::{Collector, Joined, header, now_ms, with};
 use crate::dashboard::signed_in;
 use crate::summaries::{fabric_event, instance_of, leave, send};
 
@@ -83,4 +83,70 @@ async fn churn_a_participant_never_connected_and_a_failed_setup_are_found(pool: 
     );
     let html = collector.server.page(&client, "/search?issue=neverConnected").await.text().await.expect("search");
     assert!(html.contains("gathering"), "found by its conference-level issue");
+}
+
+/// Four polls 10 s apart of `joined`'s connection to `remote`: each stream
+/// in `sends` and `receives` (audio, video) with its packets growing.
+async fn polls(collector: &Collector, joined: &Joined, remote: &str, sends: &[&str], receives: &[&str]) {
+    let connection = format!("pc-{remote}");
+    let base = with(header(&joined.user), json!({ "remoteID": remote, "connectionID": connection }));
+    send(collector, joined, "events/fabric", &with(base.clone(), json!({ "eventType": "fabricSetup", "delay": 200 })))
+        .await;
+    let t0 = (now_ms() / 1000.0).floor() * 1000.0 - 60_000.0;
+    for poll in 0..4 {
+        let tracks: Vec<Value> = sends
+            .iter()
+            .map(|kind| {
+                json!({ "id": format!("out-{kind}"), "type": "outbound-rtp", "kind": kind,
+                                "ssrc": if *kind == "audio" { 101 } else { 102 }, "packetsSent": 50 * poll })
+            })
+            .chain(receives.iter().map(|kind| {
+                json!({ "id": format!("in-{kind}"), "type": "inbound-rtp", "kind": kind,
+                                                      "ssrc": if *kind == "audio" { 201 } else { 202 }, "packetsReceived": 50 * poll })
+            }))
+            .collect();
+        let stats = json!({ "stats": { "timestamp": t0 + 10_000.0 * f64::from(poll), "tracks": tracks, "candidatePairs": [] } });
+        send(collector, joined, "stats", &with(base.clone(), stats)).await;
+    }
+}
+
+/// Alice's audio never reaches Bob, whose browser reports no inbound audio
+/// at all (as Chrome does when no packet arrives): only Alice's report of
+/// what she sent, set against Bob's, shows it.
+#[sqlx::test]
+async fn audio_one_side_sends_and_the_other_never_reports_is_one_way(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let pool = &collector.server.pool;
+    let alice = collector.join("one way", "alice").await;
+    let bob = collector.join("one way", "bob").await;
+    polls(&collector, &alice, "bob", &["audio", "video"], &["audio", "video"]).await;
+    polls(&collector, &bob, "alice", &["audio", "video"], &["video"]).await;
+    leave(&collector, &alice).await;
+    leave(&collector, &bob).await;
+
+    let stored: Vec<Value> = sqlx::query_scalar(
+        "select jsonb_build_object('kind', i.kind, 'direction', i.direction, 'media', i.media_kind,
+                                   'connection', f.connection_id, 'who', i.who, 'peer', i.peer)
+           from fabric_issues i join fabrics f on f.id = i.fabric_id where i.instance_id = $1 order by i.kind",
+    )
+    .bind(instance_of(pool, &alice).await)
+    .fetch_all(pool)
+    .await
+    .expect("issues");
+    assert_eq!(
+        stored,
+        [json!({ "kind": "noMedia", "direction": "outbound", "media": "audio", "connection": "pc-bob",
+                 "who": "bob", "peer": "alice" })]
+    );
+
+    let client = signed_in(&collector, Role::Engineer, true).await;
+    let response = client
+        .post(collector.server.url("/api/get_conference"))
+        .form(&[("id", instance_of(pool, &alice).await)])
+        .send()
+        .await
+        .expect("api");
+    let view: Value = response.json().await.expect("view");
+    let sentence = view["diagnosis"][0]["sentence"].as_str().unwrap_or_default();
+    assert!(sentence.starts_with("From alice to bob: no audio arrived"), "{view:#}");
 }

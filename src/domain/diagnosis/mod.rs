@@ -5,6 +5,7 @@
 mod conference;
 mod input;
 mod media;
+mod mirror;
 mod network;
 mod path;
 mod sending;
@@ -19,6 +20,7 @@ pub use conference::{Presence, detect as detect_conference};
 pub use input::{
     CandidateType, Direction, Event, EventKind, FabricSeries, Limitation, PathPoint, Track, TrackPoint, finite, growth,
 };
+pub use mirror::{Flow, one_way};
 pub use sides::{Attribution, Ends, Side, attribute};
 pub use spans::{Span, sustained, sustained_below};
 

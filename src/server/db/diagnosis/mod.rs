@@ -6,7 +6,7 @@ mod reads;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-use crate::domain::diagnosis::{self, Attribution, Ends, FabricSeries, Finding, IssueKind, Side};
+use crate::domain::diagnosis::{self, Attribution, Ends, FabricSeries, Finding, Flow, IssueKind, Side};
 use crate::domain::limits::truncate_bytes;
 use crate::server::AppError;
 use reads::{events, fabrics, paths, presences, tracks, window};
@@ -75,6 +75,7 @@ async fn diagnose(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<Issue
     let fabrics = fabrics(conn, instance_id).await?;
     let ids: Vec<i64> = fabrics.iter().map(|(id, ..)| *id).collect();
     let mut diagnosed: Vec<(Ends, Vec<Finding>)> = Vec::with_capacity(fabrics.len());
+    let mut flows: Vec<(Ends, Flow)> = Vec::with_capacity(fabrics.len());
     for (batch, fabrics) in ids.chunks(FABRICS_PER_READ).zip(fabrics.chunks(FABRICS_PER_READ)) {
         let (mut tracks, mut paths, mut events) =
             (tracks(conn, batch, window).await?, paths(conn, batch, window).await?, events(conn, batch).await?);
@@ -86,7 +87,11 @@ async fn diagnose(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<Issue
                 ..setup.clone()
             };
             diagnosed.push((ends.clone(), diagnosis::diagnose(&series)));
+            flows.push((ends.clone(), Flow::of(&series)));
         }
+    }
+    for (index, finding) in diagnosis::one_way(&flows) {
+        diagnosed[index].1.push(finding);
     }
     let sides = diagnosis::attribute(&diagnosed);
     let (presences, end) = presences(conn, instance_id).await?;
