@@ -5,7 +5,8 @@
 //! what it removed there for the admin pages.
 //!
 //! Work is done in bounded batches, at most [`BATCHES_PER_RUN`] statements
-//! a run (what is left waits for the next run):
+//! a run, a quarter for each kind below, so one kind's long catch-up never
+//! starves the others (what is left waits for the next run):
 //! - stats samples: whole day partitions are dropped once every app's
 //!   retention allows; an app that keeps them for less time has its rows
 //!   deleted, connection by connection, walking its instances by start;
@@ -88,10 +89,16 @@ pub async fn run_once(pool: &PgPool, policy: Policy, holder: &str) -> anyhow::Re
     outcome.map(Some)
 }
 
-/// Statements left in a run.
+/// Statements left to one kind of data in a run: each kind has its own
+/// share, so a long catch-up of one never starves the others.
 struct Budget(usize);
 
 impl Budget {
+    /// Each kind's share of [`BATCHES_PER_RUN`].
+    fn share() -> Self {
+        Self(BATCHES_PER_RUN / 4)
+    }
+
     /// Takes one statement; false when none is left.
     fn spend(&mut self) -> bool {
         self.0 = self.0.saturating_sub(1);
@@ -110,12 +117,12 @@ async fn remove(pool: &PgPool, policy: Policy, now: DateTime<Utc>) -> anyhow::Re
         })
         .collect();
     let mut removed = Removed::default();
-    let mut budget = Budget(BATCHES_PER_RUN);
 
     let longest = apps.iter().map(|(_, retention)| retention.stats_days).max().unwrap_or(policy.defaults.stats_days);
     removed.stats_partitions =
         db::retention::drop_stats_partitions_before(pool, (now - days(longest)).date_naive()).await?;
-    for (app, retention) in apps.iter().filter(|(_, retention)| retention.stats_days < longest) {
+    let mut budget = Budget::share();
+    'stats: for (app, retention) in apps.iter().filter(|(_, retention)| retention.stats_days < longest) {
         let before = now - days(retention.stats_days);
         // Older samples went with their partitions: no walk starts before them.
         let floor = now - days(longest) - LONG_CALL;
@@ -133,12 +140,13 @@ async fn remove(pool: &PgPool, policy: Policy, now: DateTime<Utc>) -> anyhow::Re
             if !budget.spend() {
                 db::retention::set_stats_removed_before(pool, app.app_id, after.0).await?;
                 removed.incomplete = true;
-                return Ok(removed);
+                break 'stats;
             }
         }
     }
 
-    for (app, retention) in &apps {
+    let mut budget = Budget::share();
+    'detail: for (app, retention) in &apps {
         loop {
             let batch =
                 db::retention::remove_detail(pool, app.app_id, now - days(retention.detail_days), BATCH).await?;
@@ -149,9 +157,13 @@ async fn remove(pool: &PgPool, policy: Policy, now: DateTime<Utc>) -> anyhow::Re
             }
             if !budget.spend() {
                 removed.incomplete = true;
-                return Ok(removed);
+                break 'detail;
             }
         }
+    }
+
+    let mut budget = Budget::share();
+    'deliveries: for (app, retention) in &apps {
         loop {
             let deleted =
                 db::retention::delete_deliveries(pool, app.app_id, now - days(retention.webhook_days), BATCH).await?;
@@ -161,11 +173,12 @@ async fn remove(pool: &PgPool, policy: Policy, now: DateTime<Utc>) -> anyhow::Re
             }
             if !budget.spend() {
                 removed.incomplete = true;
-                return Ok(removed);
+                break 'deliveries;
             }
         }
     }
 
+    let mut budget = Budget::share();
     loop {
         let deleted = db::retention::delete_audit(pool, now - days(policy.audit_days), BATCH).await?;
         removed.audit_records += deleted;
