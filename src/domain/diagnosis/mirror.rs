@@ -6,6 +6,8 @@
 //! it. Each connection of a mesh has a mirror: the receiver's connection
 //! back to the sender.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::media::NO_PACKETS_SECONDS;
@@ -59,16 +61,18 @@ impl Flow {
 /// stream it sent. A receiver that reported nothing back, or a media
 /// server, tells nothing and is skipped.
 pub fn one_way(fabrics: &[(Ends, Flow)]) -> Vec<(usize, Finding)> {
+    // Each connection by its two ends, so finding a mirror is one lookup,
+    // not a scan of the conference.
+    let mut by_ends: HashMap<(&str, &str), Vec<&Flow>> = HashMap::new();
+    for (ends, flow) in fabrics.iter().filter(|(ends, _)| !ends.remote_is_server) {
+        by_ends.entry((ends.local.as_str(), ends.remote.as_str())).or_default().push(flow);
+    }
     let mut findings = Vec::new();
     for (index, (ends, flow)) in fabrics.iter().enumerate() {
         if ends.remote_is_server {
             continue;
         }
-        let mirrors: Vec<&Flow> = fabrics
-            .iter()
-            .filter(|(other, _)| other.local == ends.remote && other.remote == ends.local && !other.remote_is_server)
-            .map(|(_, mirror)| mirror)
-            .collect();
+        let mirrors = by_ends.get(&(ends.remote.as_str(), ends.local.as_str())).map_or(&[][..], Vec::as_slice);
         for &(stream, from, to) in &flow.sent {
             // A mirror that reported this kind is diagnosed from its own
             // inbound stream (no packets, or a dry one).
