@@ -32,6 +32,8 @@ mod plans;
 mod probes;
 #[path = "shared/mod.rs"]
 mod shared;
+#[path = "dashboard/year.rs"]
+mod year;
 
 use anyhow::Context;
 use callscope::api::CurrentUser;
@@ -74,6 +76,10 @@ struct Args {
     /// Size of each of an error's two SDPs, in KB.
     #[arg(long, env = "BENCH_SDP_KB", default_value_t = 256)]
     sdp_kb: i64,
+    /// Conferences of the year the overview and feedback page read: the
+    /// loaded ones, rolled up, and generated day rollups for the rest.
+    #[arg(long, env = "BENCH_YEAR_CONFERENCES", default_value_t = 10_000_000)]
+    year_conferences: i64,
     /// Passed by `cargo bench`; ignored.
     #[arg(long, hide = true)]
     bench: bool,
@@ -114,11 +120,22 @@ async fn run(args: &Args, url: &str, database: &str) -> anyhow::Result<()> {
         load::conferences(url, app.id, args.conferences).await?;
         load::hour_long_call(url, &base, &app.public_id, secret.secret).await?
     };
+    let app_ids: Vec<i64> = sqlx::query_scalar("select id from apps").fetch_all(&pool).await?;
+    let app_id = *app_ids.first().context("no app")?;
+    let year = if args.reuse.is_some() {
+        chrono::Utc::now().date_naive() - chrono::Days::new(year::DAYS - 1)
+    } else {
+        year::load(&pool, app_id, args.year_conferences).await?
+    };
+    let year_conferences: i64 = sqlx::query_scalar(
+        "select coalesce(sum((tallies ->> 'conferences')::bigint), 0)::bigint from daily_conferences where day >= $1",
+    )
+    .bind(year)
+    .fetch_one(&pool)
+    .await?;
     let hostile =
         hostile::load(&mut *pool.acquire().await?, fabric, args.flood_samples, args.large_errors, args.sdp_kb).await?;
     let (admin, client) = sign_in(&pool, &base).await?;
-    let app_ids: Vec<i64> = sqlx::query_scalar("select id from apps").fetch_all(&pool).await?;
-    let app_id = *app_ids.first().context("no app")?;
     let instances: i64 = sqlx::query_scalar("select count(*) from conference_instances").fetch_one(&pool).await?;
     let ids = load::random_ids(&mut *pool.acquire().await?, app_id, args.warmup + args.samples).await?;
     println!(
@@ -126,8 +143,18 @@ async fn run(args: &Args, url: &str, database: &str) -> anyhow::Result<()> {
          fabric {} of conference {} ({} stats rows)\n",
         args.samples, args.warmup, fabric.fabric, fabric.conference, fabric.samples,
     );
-    let probes =
-        Probes { database, base: &base, client: &client, pool: &pool, admin: &admin, ids: &ids, fabric, hostile };
+    let probes = Probes {
+        database,
+        base: &base,
+        client: &client,
+        pool: &pool,
+        admin: &admin,
+        ids: &ids,
+        fabric,
+        hostile,
+        year,
+        year_conferences,
+    };
     let timings = probes.all(args.warmup, args.samples).await?;
     println!("{}", measure::table(&timings));
     let sample = plans::Sample::of(&pool, ids[0].1).await?;

@@ -3,8 +3,9 @@
 //! floors. Every answer is checked, so a fast error cannot pass for a
 //! fast page.
 
-use callscope::api::{CurrentUser, SearchQuery, SearchResults};
+use callscope::api::{CurrentUser, ReportQuery, SearchQuery, SearchResults};
 use callscope::server::reports;
+use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::PgPool;
 use tokio::task::JoinSet;
@@ -12,6 +13,7 @@ use tokio::task::JoinSet;
 use super::hostile::Hostile;
 use super::load::DemoFabric;
 use super::measure::{Timing, time};
+use super::year;
 
 /// What every probe needs.
 pub struct Probes<'a> {
@@ -31,6 +33,10 @@ pub struct Probes<'a> {
     pub fabric: DemoFabric,
     /// The flooded fabric and the conference with large errors.
     pub hostile: Hostile,
+    /// The first day of the year the overview and feedback probes read.
+    pub year: NaiveDate,
+    /// The conferences of that year.
+    pub year_conferences: i64,
 }
 
 impl Probes<'_> {
@@ -160,6 +166,30 @@ impl Probes<'_> {
                 Ok(0)
             })
             .await?,
+            time(self.database, &self.year_name("h. overview page `GET /overview`"), warmup, samples, async |_| {
+                let html = self.page("/overview", &[("from", &self.year.to_string())]).await?;
+                anyhow::ensure!(html.contains("Participants"), "the overview shows no participants");
+                Ok(html.len())
+            })
+            .await?,
+            time(self.database, &self.year_name("h'. `reports::overview` alone"), warmup, samples, async |_| {
+                let view = reports::overview(self.pool, self.admin, self.year_report(), chrono::Utc::now()).await?;
+                anyhow::ensure!(view.conferences == self.year_conferences, "{} conferences", view.conferences);
+                Ok(0)
+            })
+            .await?,
+            time(self.database, &self.year_name("i. feedback page `GET /feedback`"), warmup, samples, async |_| {
+                let html = self.page("/feedback", &[("from", &self.year.to_string())]).await?;
+                anyhow::ensure!(html.contains("Overall rating"), "the feedback page shows no ratings");
+                Ok(html.len())
+            })
+            .await?,
+            time(self.database, &self.year_name("i'. `reports::feedback` alone"), warmup, samples, async |_| {
+                let report = reports::feedback(self.pool, self.admin, self.year_report(), chrono::Utc::now()).await?;
+                anyhow::ensure!(report.trend.len() == year::DAYS as usize, "{} days of feedback", report.trend.len());
+                Ok(0)
+            })
+            .await?,
             time(self.database, "floor: `GET /healthz`", warmup, samples, async |_| {
                 let response = self.client.get(format!("{}/healthz", self.base)).send().await?;
                 Ok(response.error_for_status()?.bytes().await?.len())
@@ -171,6 +201,14 @@ impl Probes<'_> {
             })
             .await?,
         ])
+    }
+
+    fn year_name(&self, what: &str) -> String {
+        format!("{what}, {} days, {} conferences", year::DAYS, self.year_conferences)
+    }
+
+    fn year_report(&self) -> ReportQuery {
+        ReportQuery { from: Some(self.year), ..ReportQuery::default() }
     }
 
     fn flood_name(&self, what: &str) -> String {

@@ -9,6 +9,10 @@ pub mod notification;
 pub mod quality;
 pub mod retention;
 mod role;
+#[cfg(feature = "ssr")]
+pub mod rollup;
+#[cfg(feature = "ssr")]
+pub mod sketch;
 pub mod stats;
 
 pub use email::Email;

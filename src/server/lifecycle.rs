@@ -18,6 +18,8 @@
 //! - A live instance is diagnosed every [`DIAGNOSE_EVERY`], so its page
 //!   and search show its issues before it ends; each in its own
 //!   transaction, a failure logged and tried again next time.
+//! - Summarised instances are rolled up into their day's rollup
+//!   (`server::rollups`), which the overview and webhooks read.
 //! - An event that arrives for an ended instance (a late `fabricTerminated`,
 //!   stats still in flight, an error report) is stored with that instance
 //!   and clears its `summarized_at`; the next round here summarises it
@@ -67,6 +69,8 @@ pub struct Round {
     pub deferred: Vec<i64>,
     /// Live instances diagnosed.
     pub diagnosed: Vec<i64>,
+    /// Summarised instances rolled up into their days (`server::rollups`).
+    pub rolled_up: usize,
 }
 
 /// What became of a summary.
@@ -110,7 +114,8 @@ pub async fn run_once(pool: &PgPool, now: DateTime<Utc>) -> Result<Round, AppErr
     let resummarized = stale.into_iter().filter(|id| !failed_again.contains(id)).collect();
     deferred.extend(failed_again);
     let diagnosed = diagnose_live(pool, now).await?;
-    Ok(Round { ended, resummarized, deferred, diagnosed })
+    let rolled_up = super::rollups::roll_up_due(pool).await?;
+    Ok(Round { ended, resummarized, deferred, diagnosed, rolled_up })
 }
 
 /// Diagnoses the live instances due at `now`, each in its own transaction;

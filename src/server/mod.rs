@@ -21,6 +21,7 @@ pub mod master_key;
 pub mod progress;
 pub mod reports;
 pub mod retention;
+pub mod rollups;
 pub mod sealed;
 pub mod security_headers;
 pub mod site;

@@ -18,6 +18,7 @@ mod embedded_pg;
 mod lifecycle;
 mod migrations;
 mod retention;
+mod rollups;
 mod secrets_at_rest;
 mod server;
 mod summaries;

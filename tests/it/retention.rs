@@ -1,18 +1,22 @@
 //! The retention job over real calls: with app A keeping one day and app B
 //! the defaults, a run removes A's old samples, detail and deliveries only,
-//! drops the day partitions no app keeps, leaves nothing orphaned, and runs
-//! once however many instances ask.
+//! drops the day partitions no app keeps, leaves nothing orphaned, keeps
+//! every rollup (so the overview is unchanged), and runs once however many
+//! instances ask.
 
+use callscope::api::ReportQuery;
+use callscope::domain::Role;
 use callscope::domain::retention::{Retention, RetentionOverrides};
 use callscope::server::AppError;
 use callscope::server::apps;
 use callscope::server::audit::Actor;
 use callscope::server::retention::{self, Policy};
+use callscope::server::{lifecycle, reports};
 use serde_json::json;
 use sqlx::PgPool;
 
-use crate::collector::{Collector, now_ms};
-use crate::summaries::{fabric_event, instance_of, leave, stats};
+use crate::collector::{Collector, header, now_ms, with};
+use crate::summaries::{fabric_event, instance_of, leave, send, stats};
 
 const POLICY: Policy =
     Policy { defaults: Retention { stats_days: 30, detail_days: 180, webhook_days: 30 }, audit_days: 730 };
@@ -23,6 +27,8 @@ async fn old_call(collector: &Collector, conf: &str) -> i64 {
     let pool = &collector.server.pool;
     let alice = collector.join(conf, "alice").await;
     fabric_event(collector, &alice, "pc-1", "fabricSetup", json!({ "delay": 100 })).await;
+    let rating = with(header("alice"), json!({ "remoteID": "peer", "feedback": { "overallRating": 2 } }));
+    send(collector, &alice, "events/feedback", &rating).await;
     for poll in 0..2 {
         let tracks = json!([{ "id": "in-audio", "type": "inbound-rtp", "kind": "audio", "ssrc": 7, "packetsReceived": 50 * poll }]);
         stats(collector, &alice, "pc-1", now_ms() - 20_000.0 + 10_000.0 * f64::from(poll), tracks, json!([])).await;
@@ -63,6 +69,26 @@ async fn old_deliveries(pool: &PgPool, app: i64) {
     .execute(pool)
     .await
     .expect("deliveries");
+}
+
+/// Every rollup row, as text, in order.
+async fn rollups(pool: &PgPool) -> Vec<String> {
+    sqlx::query_scalar(
+        "select format('%s %s %s %s', app_id, day, tallies, md5(participants)) from daily_conferences
+         union all
+         select format('%s %s %s %s %s %s', app_id, day, app_version, kind, rating, count) from daily_feedback
+         order by 1",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("rollups")
+}
+
+/// The overview of the last week of the app of `collector`, as the admin sees it.
+async fn overview(collector: &Collector) -> callscope::api::OverviewView {
+    let admin = callscope::api::CurrentUser { id: 0, email: "admin@example.com".into(), role: Role::Admin };
+    let query = ReportQuery { app: Some(collector.app_id.clone()), ..ReportQuery::default() };
+    reports::overview(&collector.server.pool, &admin, query, chrono::Utc::now()).await.expect("overview")
 }
 
 async fn count(pool: &PgPool, sql: &'static str, instance: i64) -> i64 {
@@ -112,6 +138,10 @@ async fn each_app_keeps_its_own_retention_and_the_job_runs_once(pool: PgPool) {
         "select count(*) from fabric_events where fabric_id in (select id from fabrics where instance_id = $1)";
     let (samples_b, events_b) = (count(&pool, samples, old_b).await, count(&pool, events, old_b).await);
     assert!(count(&pool, samples, old_a).await > 0 && samples_b > 1 && events_b > 0);
+    lifecycle::run_once(&pool, chrono::Utc::now()).await.expect("ended and rolled up");
+    let (rollups_before, overview_before) = (rollups(&pool).await, overview(&a).await);
+    assert_eq!(rollups_before.len(), 2 + 2 * 2, "each app's day of conferences and of feedback: {rollups_before:?}");
+    assert_eq!((overview_before.conferences, overview_before.participants), (2, 2));
 
     let (first, second) = tokio::join!(
         retention::run_once(&pool, POLICY, "instance-1"),
@@ -173,6 +203,8 @@ async fn each_app_keeps_its_own_retention_and_the_job_runs_once(pool: PgPool) {
             .await
             .expect("lease");
     assert_eq!((runs, result["detailConferences"].as_i64()), (1, Some(1)), "{result}");
+    assert_eq!(rollups(&pool).await, rollups_before, "every rollup is kept");
+    assert_eq!(overview(&a).await, overview_before, "A's overview still shows its old call");
 }
 
 #[sqlx::test]

@@ -5,6 +5,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{conferences, webhooks};
+use crate::domain::rollup;
 use crate::server::AppError;
 
 /// One feedback of an endpoint: ratings 1..=5 and a comment, at least one given.
@@ -71,6 +72,43 @@ pub async fn insert(
     )
     .execute(&mut *conn)
     .await?;
+    roll_up(conn, id).await?;
     webhooks::enqueue_dissatisfied_feedback(conn, id).await?;
     Ok(id)
+}
+
+/// Counts feedback `id` in its day's `daily_feedback` rows, under its
+/// endpoint's applicationVersion — or under [`rollup::OTHER`] once the day
+/// has [`rollup::TALLY_KEYS`] versions, so a client sending endless
+/// versions cannot grow the day without bound.
+async fn roll_up(conn: &mut PgConnection, id: i64) -> Result<(), AppError> {
+    sqlx::query!(
+        r#"with this as (
+               select f.app_id, (f.submitted_at at time zone 'UTC')::date as day,
+                      coalesce(e.application_version, '') as version, f.overall_rating, f.audio_rating,
+                      f.video_rating, f.screen_rating, f.min_rating
+                 from feedback f join endpoints e on e.id = f.endpoint_id where f.id = $1
+           ), counted as (
+               select t.*, case when exists (select 1 from daily_feedback d where d.app_id = t.app_id
+                                              and d.day = t.day and d.app_version = t.version)
+                                  or (select count(distinct d.app_version) from daily_feedback d
+                                       where d.app_id = t.app_id and d.day = t.day) < $2
+                                then t.version else $3 end as app_version
+                 from this t
+           )
+           insert into daily_feedback (app_id, day, app_version, kind, rating, count)
+           select c.app_id, c.day, c.app_version, r.kind, r.rating, 1
+             from counted c,
+                  lateral (values ('overall', c.overall_rating), ('audio', c.audio_rating),
+                                  ('video', c.video_rating), ('screen', c.screen_rating),
+                                  ('lowest', c.min_rating)) r (kind, rating)
+            where r.rating is not null
+           on conflict (app_id, day, app_version, kind, rating) do update set count = daily_feedback.count + 1"#,
+        id,
+        rollup::TALLY_KEYS as i64,
+        rollup::OTHER,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -17,6 +17,7 @@ pub mod precall;
 pub mod progress;
 pub mod reports;
 pub mod retention;
+pub mod rollups;
 pub mod sdps;
 pub mod sealed;
 pub mod sessions;
@@ -26,6 +27,7 @@ pub mod summaries;
 pub mod system_status;
 pub mod users;
 pub mod webhook_deliveries;
+pub mod webhook_ratios;
 pub mod webhooks;
 
 use std::time::Duration;

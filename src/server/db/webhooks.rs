@@ -7,8 +7,9 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
+use super::webhook_ratios::Ratio;
 use crate::api::WebhookRow;
-use crate::domain::notification::{ConferenceMatch, Reason};
+use crate::domain::notification::Reason;
 use crate::server::AppError;
 
 /// A webhook's settings, as checked by `server::webhooks`.
@@ -253,69 +254,6 @@ pub async fn claim_due(
         limit,
     )
     .fetch_all(conn)
-    .await?)
-}
-
-/// How many of a period's conferences or feedback matched, of how many.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ratio {
-    /// Failed conferences, or dissatisfied feedback.
-    pub actual: i64,
-    /// Summarised conferences, or feedback with a rating.
-    pub total: i64,
-}
-
-/// Of the summarised conferences of `app_id` that started in `[from, to)`,
-/// those that show `counted`: a failure group, or an issue (what
-/// `/search?failureGroup=…` or `/search?issue=…` lists).
-pub async fn conferences_with(
-    conn: &mut PgConnection,
-    app_id: i64,
-    counted: ConferenceMatch,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Ratio, AppError> {
-    let (group, issue) = match counted {
-        ConferenceMatch::FailureGroup(group) => (Some(group), None),
-        ConferenceMatch::Issue(kind) => (None, Some(kind.as_str())),
-    };
-    Ok(sqlx::query_as!(
-        Ratio,
-        r#"select (count(*) filter (where failure_group = $4 or $5 = any(issue_kinds))) as "actual!",
-                  count(*) as "total!"
-             from conference_instances
-            where app_id = $1 and started_at >= $2 and started_at < $3 and summarized_at is not null"#,
-        app_id,
-        from,
-        to,
-        group,
-        issue,
-    )
-    .fetch_one(conn)
-    .await?)
-}
-
-/// Of the rated feedback of `app_id` submitted in `[from, to)`, those with a
-/// rating of 1 or 2 (as the feedback page counts them).
-pub async fn dissatisfied_feedback(
-    conn: &mut PgConnection,
-    app_id: i64,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Ratio, AppError> {
-    Ok(sqlx::query_as!(
-        Ratio,
-        r#"select (count(*) filter (where least(overall_rating, audio_rating, video_rating, screen_rating) <= 2))
-                      as "actual!",
-                  count(*) as "total!"
-             from feedback
-            where app_id = $1 and submitted_at >= $2 and submitted_at < $3
-              and coalesce(overall_rating, audio_rating, video_rating, screen_rating) is not null"#,
-        app_id,
-        from,
-        to,
-    )
-    .fetch_one(conn)
     .await?)
 }
 

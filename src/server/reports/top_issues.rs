@@ -5,48 +5,57 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
-use sqlx::PgPool;
-
 use crate::api::{ClientShare, IssueTrend};
 use crate::domain::diagnosis::IssueKind;
-use crate::server::AppError;
-use crate::server::db::dashboard::overview_issues::{self as db, ClientRow};
+use crate::domain::rollup::Tallies;
 
 /// Kinds shown.
-const TOP: i64 = 5;
+const TOP: usize = 5;
 /// App versions and browsers shown per kind.
 const CLIENTS: usize = 3;
 
-/// The top issues of the conferences that started in `[from, to)`.
-pub(super) async fn top_issues(
-    pool: &PgPool,
-    apps: &[i64],
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<IssueTrend>, AppError> {
-    let counts = db::kinds(pool, apps, from - (to - from), from, to, TOP).await?;
-    if counts.is_empty() {
-        return Ok(Vec::new());
-    }
-    let kinds: Vec<String> = counts.iter().map(|count| count.kind.clone()).collect();
-    let connections = db::connections(pool, apps, from, to).await?;
-    let affected = db::affected(pool, apps, from, to, &kinds).await?;
-    Ok(counts
+/// Connections (fabrics) of one browser and app version.
+struct ClientRow {
+    browser: String,
+    version: String,
+    fabrics: i64,
+}
+
+/// The top issues of a period's summarised conferences (`period`),
+/// against the period before (`previous`).
+pub(super) fn top_issues(period: &Tallies, previous: &Tallies) -> Vec<IssueTrend> {
+    let mut counts: Vec<(&String, i64)> = period.issue_kinds.iter().filter(|(_, n)| *n > 0).collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let connections: Vec<ClientRow> = period
+        .clients
+        .iter()
+        .map(|((browser, version), fabrics)| ClientRow { browser: browser.clone(), version: version.clone(), fabrics })
+        .collect();
+    counts
         .into_iter()
-        .filter_map(|count| {
-            let kind = IssueKind::parse(&count.kind)?;
-            let of_kind: Vec<&ClientRow> =
-                affected.iter().filter(|row| row.kind.as_deref() == Some(count.kind.as_str())).collect();
+        .filter_map(|(kind, conferences)| {
+            let parsed = IssueKind::parse(kind)?;
+            let affected: Vec<ClientRow> = period
+                .affected
+                .iter()
+                .filter(|((of, _, _), _)| of == kind)
+                .map(|((_, browser, version), fabrics)| ClientRow {
+                    browser: browser.clone(),
+                    version: version.clone(),
+                    fabrics,
+                })
+                .collect();
+            let of_kind: Vec<&ClientRow> = affected.iter().collect();
             Some(IssueTrend {
-                kind,
-                conferences: count.conferences,
-                previous: count.previous,
+                kind: parsed,
+                conferences,
+                previous: previous.issue_kinds.get(kind),
                 app_versions: worst(&connections, &of_kind, |row| &row.version),
                 browsers: worst(&connections, &of_kind, |row| &row.browser),
             })
         })
-        .collect())
+        .take(TOP)
+        .collect()
 }
 
 /// The clients (as `client` reads them off a row) with the largest share of
@@ -76,19 +85,15 @@ fn worst(all: &[ClientRow], affected: &[&ClientRow], client: impl Fn(&ClientRow)
 mod tests {
     use super::*;
 
-    fn row(browser: &str, version: &str, kind: Option<&str>, fabrics: i64) -> ClientRow {
-        ClientRow { browser: browser.into(), version: version.into(), kind: kind.map(Into::into), fabrics }
+    fn row(browser: &str, version: &str, fabrics: i64) -> ClientRow {
+        ClientRow { browser: browser.into(), version: version.into(), fabrics }
     }
 
     #[test]
     fn the_version_with_the_largest_share_comes_first() {
-        let all = [
-            row("Chrome", "2.0", None, 40),
-            row("Firefox", "2.0", None, 10),
-            row("Chrome", "2.1", None, 20),
-            row("Chrome", "1.9", None, 5),
-        ];
-        let freezes = [row("Chrome", "2.0", Some("videoFreezes"), 4), row("Chrome", "2.1", Some("videoFreezes"), 10)];
+        let all =
+            [row("Chrome", "2.0", 40), row("Firefox", "2.0", 10), row("Chrome", "2.1", 20), row("Chrome", "1.9", 5)];
+        let freezes = [row("Chrome", "2.0", 4), row("Chrome", "2.1", 10)];
         let affected: Vec<&ClientRow> = freezes.iter().collect();
         let versions = worst(&all, &affected, |row| &row.version);
         let seen: Vec<(&str, i64, i64)> =

@@ -1,5 +1,6 @@
 //! Interval triggers: when a webhook's period has ended (and settled), the
-//! share of its reason in it is computed — of the summarised conferences,
+//! share of its reason in it is computed (its whole days from the daily
+//! rollups, `db::webhook_ratios`) — of the summarised conferences,
 //! those that failed or showed an issue; of the rated feedback, the
 //! dissatisfied — and a notification is enqueued when it exceeds the threshold.
 //!
@@ -16,8 +17,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::PgPool;
 
 use crate::domain::notification::Reason;
+use crate::domain::rollup;
 use crate::server::AppError;
-use crate::server::db::webhooks::{self as store, Ratio};
+use crate::server::db::webhook_ratios::{self as ratios, Ratio};
+use crate::server::db::webhooks as store;
 
 /// How long after its end a period is evaluated.
 pub const SETTLE: TimeDelta = TimeDelta::minutes(2);
@@ -51,12 +54,13 @@ pub async fn run_once(pool: &PgPool, now: DateTime<Utc>) -> Result<Vec<Evaluatio
         for webhook in due {
             let interval = TimeDelta::seconds(i64::from(webhook.interval_seconds));
             let (from, to) = (webhook.period_end - interval, webhook.period_end);
+            let cut = rollup::cut(from, to);
             for reason in &webhook.reasons {
                 let parsed = Reason::parse(reason)
                     .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown webhook reason {reason:?}")))?;
                 let ratio = match parsed.conference_match() {
-                    Some(counted) => store::conferences_with(&mut tx, webhook.app_id, counted, from, to).await?,
-                    None => store::dissatisfied_feedback(&mut tx, webhook.app_id, from, to).await?,
+                    Some(counted) => ratios::conferences_with(&mut tx, webhook.app_id, counted, &cut).await?,
+                    None => ratios::dissatisfied_feedback(&mut tx, webhook.app_id, &cut).await?,
                 };
                 let fired = exceeds(ratio, webhook.threshold);
                 if fired {

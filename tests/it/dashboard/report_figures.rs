@@ -117,14 +117,16 @@ async fn overview_figures_equal_a_recomputation_over_the_raw_rows(pool: PgPool) 
     let shown = view.setup_delay.clone().expect("setup delays");
     assert_eq!(shown.count, delays.len() as i64);
     assert_eq!((f64::from(shown.min), f64::from(shown.max)), (delays[0], delays[delays.len() - 1]));
+    // Percentiles come from the rollups' histograms: within 1 % (and a ms).
     for (p, value) in [(0.5, shown.p50), (0.9, shown.p90), (0.95, shown.p95), (0.99, shown.p99)] {
         let expected = percentile(&delays, p).expect("percentile");
-        assert!((value - expected).abs() < 1e-9, "p{p}: {value} vs {expected}");
+        assert!((value - expected).abs() <= expected * 0.01 + 1.0, "p{p}: {value} vs {expected}");
     }
 
     let mut scores: Vec<f64> = instances.iter().filter_map(|row| row.3).collect();
     scores.sort_by(f64::total_cmp);
-    assert_eq!(view.median_quality, percentile(&scores, 0.5));
+    let (median, expected) = (view.median_quality.expect("scored"), percentile(&scores, 0.5).expect("scores"));
+    assert!((median - expected).abs() < 0.01, "median quality {median} vs {expected}");
     let bands: Vec<i64> =
         Band::ALL.iter().map(|band| scores.iter().filter(|s| Band::of(**s) == *band).count() as i64).collect();
     assert_eq!(view.quality_bands.iter().map(|b| b.1).collect::<Vec<_>>(), bands);

@@ -1,7 +1,9 @@
 //! Feedback over a period: ratings submitted in `[from, to)` to the apps a
 //! user may see, optionally only from endpoints of one applicationVersion.
+//! Counts come from the daily rollups (`daily_feedback`), comments from
+//! the feedback rows.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use crate::server::AppError;
@@ -16,6 +18,14 @@ pub struct Filter<'a> {
     pub to: DateTime<Utc>,
     /// Only endpoints that reported this applicationVersion.
     pub app_version: Option<&'a str>,
+}
+
+impl Filter<'_> {
+    /// The UTC days `[first, end)` of the period (whole days: a report's
+    /// period runs from midnight to midnight).
+    fn days(&self) -> (NaiveDate, NaiveDate) {
+        (self.from.date_naive(), self.to.date_naive())
+    }
 }
 
 /// How many ratings of each value one kind (overall, audio, video, screen) got.
@@ -54,39 +64,42 @@ pub struct Comment {
     pub comment: String,
 }
 
-/// Rating counts by kind and value.
+/// Rating counts by kind and value (from the daily rollups).
 pub async fn distribution(pool: &PgPool, filter: &Filter<'_>) -> Result<Vec<RatingCount>, AppError> {
+    let (first, end) = filter.days();
     Ok(sqlx::query_as!(
         RatingCount,
-        r#"select r.kind as "kind!", r.rating as "rating!", count(*) as "count!"
-             from feedback f join endpoints e on e.id = f.endpoint_id,
-                  lateral (values ('overall', f.overall_rating), ('audio', f.audio_rating),
-                                  ('video', f.video_rating), ('screen', f.screen_rating)) r(kind, rating)
-            where f.app_id = any($1) and f.submitted_at >= $2 and f.submitted_at < $3
-              and ($4::text is null or e.application_version = $4) and r.rating is not null
+        r#"select kind as "kind!", rating as "rating!", sum(count)::bigint as "count!"
+             from daily_feedback
+            where app_id = any($1) and day >= $2 and day < $3 and ($4::text is null or app_version = $4)
+              and kind <> 'lowest'
             group by 1, 2 order by 1, 2"#,
         filter.apps,
-        filter.from,
-        filter.to,
+        first,
+        end,
         filter.app_version,
     )
     .fetch_all(pool)
     .await?)
 }
 
-/// Feedback by day, oldest first; days without feedback are left out.
+/// Feedback by day, oldest first (from the daily rollups); days without
+/// feedback are left out.
 pub async fn days(pool: &PgPool, filter: &Filter<'_>) -> Result<Vec<Day>, AppError> {
+    let (first, end) = filter.days();
     Ok(sqlx::query_as!(
         Day,
-        r#"select date_trunc('day', f.submitted_at, 'UTC') as "day!", avg(f.overall_rating)::float8 as mean_overall,
-                  count(f.min_rating) as "rated!", count(*) filter (where f.min_rating <= 2) as "dissatisfied!"
-             from feedback f join endpoints e on e.id = f.endpoint_id
-            where f.app_id = any($1) and f.submitted_at >= $2 and f.submitted_at < $3
-              and ($4::text is null or e.application_version = $4)
-            group by 1 order by 1"#,
+        r#"select (day::timestamp at time zone 'UTC') as "day!",
+                  (sum(rating * count) filter (where kind = 'overall'))::float8
+                      / nullif(sum(count) filter (where kind = 'overall'), 0) as mean_overall,
+                  coalesce(sum(count) filter (where kind = 'lowest'), 0)::bigint as "rated!",
+                  coalesce(sum(count) filter (where kind = 'lowest' and rating <= 2), 0)::bigint as "dissatisfied!"
+             from daily_feedback
+            where app_id = any($1) and day >= $2 and day < $3 and ($4::text is null or app_version = $4)
+            group by day order by day"#,
         filter.apps,
-        filter.from,
-        filter.to,
+        first,
+        end,
         filter.app_version,
     )
     .fetch_all(pool)
@@ -116,15 +129,14 @@ pub async fn comments(pool: &PgPool, filter: &Filter<'_>, limit: i64) -> Result<
 
 /// The applicationVersions that sent feedback in the period, for the filter.
 pub async fn app_versions(pool: &PgPool, filter: &Filter<'_>) -> Result<Vec<String>, AppError> {
+    let (first, end) = filter.days();
     Ok(sqlx::query_scalar!(
-        r#"select distinct e.application_version as "version!"
-             from feedback f join endpoints e on e.id = f.endpoint_id
-            where f.app_id = any($1) and f.submitted_at >= $2 and f.submitted_at < $3
-              and e.application_version is not null
+        r#"select distinct app_version as "version!" from daily_feedback
+            where app_id = any($1) and day >= $2 and day < $3 and app_version <> ''
             order by 1"#,
         filter.apps,
-        filter.from,
-        filter.to,
+        first,
+        end,
     )
     .fetch_all(pool)
     .await?)

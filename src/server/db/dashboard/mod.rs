@@ -14,8 +14,6 @@ pub mod conference;
 pub mod errors;
 pub mod fabric;
 pub mod feedback;
-pub mod overview;
-pub mod overview_issues;
 pub mod search;
 pub mod series;
 
