@@ -10,6 +10,7 @@ pub mod quality;
 pub mod retention;
 mod role;
 pub mod stats;
+pub mod subject;
 
 pub use email::Email;
 pub use role::Role;

@@ -20,6 +20,7 @@ mod migrations;
 mod retention;
 mod secrets_at_rest;
 mod server;
+mod subject;
 mod summaries;
 mod throttle;
 mod top_issues;
