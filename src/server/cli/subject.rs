@@ -92,10 +92,13 @@ pub async fn run(command: SubjectCommand, pool: &PgPool, json: bool) -> anyhow::
         SubjectCommand::Erase { who, yes: false } => {
             let found = subject::find(pool, &who.app, Some(&who.key()?)).await?;
             let conferences: i64 = found.people.iter().map(|person| person.conferences).sum();
-            let value = json!({ "userIDs": found.people.len(), "conferences": conferences, "erased": false });
+            let ids: Vec<&str> = found.people.iter().map(|person| person.user_id.as_str()).collect();
+            let value = json!({
+                "userIDs": ids.len(), "people": ids, "conferences": conferences, "erased": false,
+            });
             let text = format!(
-                "would erase {} userID(s) in {conferences} conference(s); run again with --yes to erase",
-                found.people.len()
+                "would erase userID(s) {} in {conferences} conference(s); run again with --yes to erase",
+                ids.join(", ")
             );
             report(json, &value, &text);
             if found.people.is_empty() {

@@ -52,6 +52,7 @@ async fn the_cli_exports_then_erases_a_person_only_when_told_yes(pool: PgPool) {
 
     let dry = json(&callscope(pool, &["erase", "--app", app, "--user-id", SUBJECT]));
     assert_eq!((dry["erased"].as_bool(), dry["userIDs"].as_i64()), (Some(false), Some(1)), "{dry}");
+    assert_eq!(dry["people"], serde_json::json!([SUBJECT]), "the dry run lists whom it would erase");
     assert!(!scan::find(pool, &[NAME]).await.is_empty(), "without --yes nothing is erased");
 
     let erased = json(&callscope(pool, &["erase", "--app", app, "--user-name", NAME, "--yes"]));
