@@ -13,7 +13,7 @@ use sqlx::PgPool;
 use super::AppError;
 use super::audit::{Action, Actor, record};
 use super::db::apps as app_store;
-use super::db::subject::{self as store, erase::Erase, export};
+use super::db::subject::{self as store, erase::Erase, export, stats};
 use crate::api::{SubjectPerson, SubjectView};
 use crate::domain::InvalidField;
 use crate::domain::subject::SubjectKey;
@@ -88,8 +88,8 @@ pub async fn export(pool: &PgPool, actor: &Actor, public_id: &str, key: &Subject
     document.insert("exportedAt".into(), json!(chrono::Utc::now()));
     for (kind, rows) in export::rows(&mut tx, app.id, &user_ids, &scope).await? {
         if kind == "statsSamples" {
-            let full = rows.as_array().is_some_and(|rows| rows.len() as i64 >= export::STATS_LIMIT);
-            document.insert("statsSamplesLimit".into(), json!(export::STATS_LIMIT));
+            let full = rows.as_array().is_some_and(|rows| rows.len() as i64 >= stats::STATS_LIMIT);
+            document.insert("statsSamplesLimit".into(), json!(stats::STATS_LIMIT));
             document.insert("statsSamplesTruncated".into(), json!(full));
         }
         document.insert(kind.into(), rows);

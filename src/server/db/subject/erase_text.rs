@@ -13,7 +13,7 @@ use crate::server::AppError;
 pub async fn run(conn: &mut PgConnection, e: &Erase<'_>) -> Result<Changed, AppError> {
     let mut changed = by_endpoint(conn, e).await?;
     changed.extend(by_fabric(conn, e).await?);
-    changed.push(("stats_samples", stats_samples(conn, e).await?));
+    changed.push(("stats_samples", super::stats::scrub(conn, e).await?));
     changed.extend(by_app(conn, e).await?);
     Ok(changed)
 }
@@ -247,28 +247,6 @@ async fn by_fabric(conn: &mut PgConnection, e: &Erase<'_>) -> Result<Changed, Ap
         ("conference_instances", conferences),
         ("fabric_issues_text", issues),
     ])
-}
-
-/// The raw stats of the person's conferences (candidate-pair addresses).
-///
-/// Kept apart: the shape of `stats_samples` is the one most likely to change.
-async fn stats_samples(conn: &mut PgConnection, e: &Erase<'_>) -> Result<u64, AppError> {
-    let ((own, own_with), (shared, shared_with)) = (e.own, e.shared);
-    Ok(sqlx::query!(
-        "update stats_samples t
-            set raw = subject_scrub_jsonb(t.raw, subject_pick(f.own, $3, $5), subject_pick(f.own, $4, $6))
-           from (select id, endpoint_id = any($2) as own from fabrics where instance_id = any($1)) f
-          where t.fabric_id = f.id and subject_mentions_jsonb(t.raw, subject_pick(f.own, $3, $5))",
-        e.instances,
-        e.endpoints,
-        own,
-        own_with,
-        shared,
-        shared_with,
-    )
-    .execute(conn)
-    .await?
-    .rows_affected())
 }
 
 /// What the app keeps beyond conferences: webhook bodies and answers, and

@@ -5,14 +5,9 @@
 
 use serde_json::Value;
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use super::Scope;
 use crate::server::AppError;
-
-/// At most this many raw stats samples are exported; the export says when
-/// there were more.
-pub const STATS_LIMIT: i64 = 200_000;
 
 /// One query's rows as a JSON array.
 macro_rules! rows {
@@ -189,21 +184,6 @@ pub async fn rows(
             ),
         ),
     ];
-    out.push(("statsSamples", stats_samples(conn, endpoints).await?));
+    out.push(("statsSamples", super::stats::export(conn, endpoints).await?));
     Ok(out)
-}
-
-/// The raw stats samples of the person's connections, at most
-/// [`STATS_LIMIT`] of them, oldest first.
-///
-/// Kept apart: the shape of `stats_samples` is the one most likely to change.
-pub async fn stats_samples(conn: &mut PgConnection, endpoints: &[Uuid]) -> Result<Value, AppError> {
-    Ok(rows!(
-        conn,
-        r#"select coalesce(jsonb_agg(to_jsonb(t) order by t.fabric_id, t.sampled_at, t.stat_key), '[]') as "rows!"
-             from (select s.* from stats_samples s join fabrics f on f.id = s.fabric_id
-                    where f.endpoint_id = any($1) order by s.fabric_id, s.sampled_at, s.stat_key limit $2) t"#,
-        endpoints,
-        STATS_LIMIT,
-    ))
 }

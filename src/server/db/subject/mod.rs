@@ -9,6 +9,7 @@ pub mod erase;
 mod erase_text;
 pub mod export;
 pub mod needles;
+pub mod stats;
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;

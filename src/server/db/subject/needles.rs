@@ -70,26 +70,8 @@ pub async fn addresses(conn: &mut PgConnection, endpoints: &[Uuid]) -> Result<Ve
     )
     .fetch_all(&mut *conn)
     .await?;
-    addresses.extend(stats_local_addresses(conn, endpoints).await?);
+    addresses.extend(super::stats::local_addresses(conn, endpoints).await?);
     Ok(addresses)
-}
-
-/// The local addresses in the raw candidate-pair stats of `endpoints`'
-/// connections (`localAddress`, as callstats.js sends them).
-///
-/// Kept apart: the shape of `stats_samples` (its `raw` column) is the one
-/// most likely to change, and this is the one read of it here.
-pub async fn stats_local_addresses(conn: &mut PgConnection, endpoints: &[Uuid]) -> Result<Vec<String>, AppError> {
-    Ok(sqlx::query_scalar!(
-        r#"select distinct s.raw->>'localAddress' as "a!"
-             from stats_samples s join fabrics f on f.id = s.fabric_id
-            where f.endpoint_id = any($1) and s.report_type = 'candidatePair'
-              and coalesce(s.raw->>'localAddress', '') <> ''
-              and coalesce(s.raw->>'localCandidateType', '') not in ('relay', 'relayed', 'turn')"#,
-        endpoints,
-    )
-    .fetch_all(conn)
-    .await?)
 }
 
 /// The labels of the person's media devices, as their device lists named them.
