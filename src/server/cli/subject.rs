@@ -80,13 +80,15 @@ pub async fn run(command: SubjectCommand, pool: &PgPool, json: bool) -> anyhow::
     match command {
         SubjectCommand::Export { who, output } => {
             let document = subject::export(pool, actor, &who.app, &who.key()?).await?;
-            let text = serde_json::to_string_pretty(&document)?;
             match output {
                 Some(path) => {
-                    std::fs::write(&path, text + "\n").with_context(|| format!("writing {}", path.display()))?;
+                    let text = serde_json::to_string_pretty(&document)? + "\n";
+                    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
                     report(json, &json!({ "written": path }), &format!("wrote {}", path.display()));
                 }
-                None => println!("{text}"),
+                // --json: one line, as every command answers; else indented for people.
+                None if json => println!("{document}"),
+                None => println!("{}", serde_json::to_string_pretty(&document)?),
             }
         }
         SubjectCommand::Erase { who, yes: false } => {

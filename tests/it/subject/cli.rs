@@ -50,6 +50,14 @@ async fn the_cli_exports_then_erases_a_person_only_when_told_yes(pool: PgPool) {
     let text = export.to_string();
     assert!(text.contains(NAME) && text.contains(IP), "the export holds their name and address");
 
+    let file = std::env::temp_dir().join(format!("callscope-subject-{}.json", uuid::Uuid::new_v4()));
+    let path = file.to_str().expect("utf-8 path");
+    let written = json(&callscope(pool, &["export", "--app", app, "--user-name", NAME, "--output", path]));
+    assert_eq!(written["written"], path);
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("export file")).expect("json file");
+    std::fs::remove_file(&file).expect("remove export file");
+    assert_eq!(saved["userIDs"], export["userIDs"], "the file holds the same export");
+
     let dry = json(&callscope(pool, &["erase", "--app", app, "--user-id", SUBJECT]));
     assert_eq!((dry["erased"].as_bool(), dry["userIDs"].as_i64()), (Some(false), Some(1)), "{dry}");
     assert_eq!(dry["people"], serde_json::json!([SUBJECT]), "the dry run lists whom it would erase");
@@ -72,5 +80,9 @@ async fn the_cli_exports_then_erases_a_person_only_when_told_yes(pool: PgPool) {
         .expect("audit list");
     let records: Value = serde_json::from_slice(&audit.stdout).expect("audit JSON");
     let actions: Vec<&str> = records.as_array().expect("list").iter().filter_map(|r| r["action"].as_str()).collect();
-    assert_eq!(actions, ["subject.erase", "subject.export"], "newest first, the dry run not recorded");
+    assert_eq!(
+        actions,
+        ["subject.erase", "subject.export", "subject.export"],
+        "newest first, the dry run not recorded"
+    );
 }
