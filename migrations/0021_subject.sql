@@ -82,3 +82,16 @@ create function subject_pick(own boolean, mine text[], others text[]) returns te
 as $$
     select case when own then mine else others end
 $$;
+
+-- `t` cut to at most `max_bytes` (whole characters): a scrubbed text can
+-- grow (a short userID becomes a longer pseudonym) past its column's limit.
+create function subject_fit(t text, max_bytes integer) returns text
+    language plpgsql immutable parallel safe
+as $$
+begin
+    while octet_length(t) > max_bytes loop
+        t := left(t, -greatest(1, (octet_length(t) - max_bytes) / 4));
+    end loop;
+    return t;
+end
+$$;

@@ -216,3 +216,24 @@ async fn the_export_holds_every_planted_item_and_no_one_elses_name(pool: PgPool)
         assert!(!recorded.contains(item), "the audit record holds {item}");
     }
 }
+
+#[sqlx::test]
+async fn a_short_user_id_repeated_in_a_long_log_is_erased_and_the_log_still_fits_its_column(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let short = collector.join("short-room", "q7z").await;
+    let log = "q7z ".repeat(5_000);
+    let body = crate::collector::with(
+        crate::collector::header("q7z"),
+        serde_json::json!({ "wrtcFuncName": "applicationLog", "message": log }),
+    );
+    assert_eq!(collector.send(&short, "events/error", &body).await.status(), 200);
+    let key = SubjectKey::UserId("q7z".to_owned());
+    subject::erase(&collector.server.pool, &Actor::Cli, &collector.app_id, &key).await.expect("erase");
+    let (bytes, mentions): (i32, bool) =
+        sqlx::query_as("select octet_length(message), strpos(message, 'q7z') > 0 from reported_errors")
+            .fetch_one(&collector.server.pool)
+            .await
+            .expect("log");
+    assert!(bytes <= 20_480 && bytes > 19_000, "the log was cut to its limit, no more: {bytes} bytes");
+    assert!(!mentions, "the userID is gone from the log");
+}

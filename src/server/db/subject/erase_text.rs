@@ -2,7 +2,9 @@
 //! payloads, ICE addresses, raw stats, summaries, webhook bodies and audit
 //! details. Within their conference instances each row is scrubbed of what
 //! names them (their own rows also of their device labels); each statement
-//! rewrites only the rows that mention them.
+//! rewrites only the rows that mention them. A name column that mentions
+//! them loses its value; a text with a length limit is cut to fit it
+//! (`subject_fit`), as a pseudonym can be longer than the userID it replaces.
 
 use sqlx::PgConnection;
 
@@ -50,7 +52,8 @@ async fn by_endpoint(conn: &mut PgConnection, e: &Erase<'_>) -> Result<Changed, 
     .rows_affected();
     let errors = sqlx::query!(
         "update reported_errors t
-            set message = subject_scrub(t.message, subject_pick(s.own, $3, $5), subject_pick(s.own, $4, $6)),
+            set message = subject_fit(subject_scrub(t.message, subject_pick(s.own, $3, $5), subject_pick(s.own, $4, $6)),
+                                      20480),
                 dom_error = subject_scrub_jsonb(t.dom_error, subject_pick(s.own, $3, $5), subject_pick(s.own, $4, $6)),
                 local_sdp = subject_scrub(t.local_sdp, subject_pick(s.own, $3, $5), subject_pick(s.own, $4, $6)),
                 remote_sdp = subject_scrub(t.remote_sdp, subject_pick(s.own, $3, $5), subject_pick(s.own, $4, $6))
@@ -102,7 +105,8 @@ async fn by_endpoint(conn: &mut PgConnection, e: &Erase<'_>) -> Result<Changed, 
     .rows_affected();
     let precall = sqlx::query!(
         "update precall_tests t
-            set message = subject_scrub(t.message, subject_pick(s.own, $3, $5), subject_pick(s.own, $4, $6))
+            set message = subject_fit(subject_scrub(t.message, subject_pick(s.own, $3, $5), subject_pick(s.own, $4, $6)),
+                                      1024)
            from (select id, id = any($2) as own from endpoints where instance_id = any($1)) s
           where t.endpoint_id = s.id and subject_mentions(t.message, subject_pick(s.own, $3, $5))",
         e.instances,
@@ -142,9 +146,9 @@ async fn by_fabric(conn: &mut PgConnection, e: &Erase<'_>) -> Result<Changed, Ap
         "update fabrics t
             set attributes = subject_scrub_jsonb(t.attributes, subject_pick(t.endpoint_id = any($2), $3, $5),
                                                  subject_pick(t.endpoint_id = any($2), $4, $6)),
-                remote_user_name = subject_scrub(t.remote_user_name, $5, $6),
-                remote_alias_name = subject_scrub(t.remote_alias_name, $5, $6),
-                remote_login_id = subject_scrub(t.remote_login_id, $5, $6)
+                remote_user_name = case when subject_mentions(t.remote_user_name, $5) then null else t.remote_user_name end,
+                remote_alias_name = case when subject_mentions(t.remote_alias_name, $5) then null else t.remote_alias_name end,
+                remote_login_id = case when subject_mentions(t.remote_login_id, $5) then null else t.remote_login_id end
           where t.instance_id = any($1)
             and (subject_mentions_jsonb(t.attributes, subject_pick(t.endpoint_id = any($2), $3, $5))
                  or subject_mentions(t.remote_user_name, $5) or subject_mentions(t.remote_alias_name, $5)
@@ -196,10 +200,10 @@ async fn by_fabric(conn: &mut PgConnection, e: &Erase<'_>) -> Result<Changed, Ap
     let ssrc = sqlx::query!(
         "update ssrc_maps t
             set details = subject_scrub_jsonb(t.details, subject_pick(f.own, $3, $5), subject_pick(f.own, $4, $6)),
-                user_id = subject_scrub(t.user_id, $5, $6),
-                user_name = subject_scrub(t.user_name, $5, $6),
-                alias_name = subject_scrub(t.alias_name, $5, $6),
-                usage_label = subject_scrub(t.usage_label, $5, $6),
+                user_id = case when subject_mentions(t.user_id, $5) then '[erased]' else t.user_id end,
+                user_name = case when subject_mentions(t.user_name, $5) then null else t.user_name end,
+                alias_name = case when subject_mentions(t.alias_name, $5) then null else t.alias_name end,
+                usage_label = case when subject_mentions(t.usage_label, $5) then null else t.usage_label end,
                 associated_video_tag = subject_scrub(t.associated_video_tag, $5, $6)
            from (select id, endpoint_id = any($2) as own from fabrics where instance_id = any($1)) f
           where t.fabric_id = f.id
@@ -218,7 +222,8 @@ async fn by_fabric(conn: &mut PgConnection, e: &Erase<'_>) -> Result<Changed, Ap
     .rows_affected();
     let conferences = sqlx::query!(
         "update conference_instances
-            set summary = subject_scrub_jsonb(summary, $2, $3), summary_error = subject_scrub(summary_error, $2, $3)
+            set summary = subject_scrub_jsonb(summary, $2, $3),
+                summary_error = subject_fit(subject_scrub(summary_error, $2, $3), 1024)
           where id = any($1) and (subject_mentions_jsonb(summary, $2) or subject_mentions(summary_error, $2))",
         e.instances,
         shared,
@@ -228,8 +233,9 @@ async fn by_fabric(conn: &mut PgConnection, e: &Erase<'_>) -> Result<Changed, Ap
     .await?
     .rows_affected();
     let issues = sqlx::query!(
-        "update fabric_issues set detail = subject_scrub(detail, $2, $3), who = subject_scrub(who, $2, $3),
-                                  peer = subject_scrub(peer, $2, $3)
+        "update fabric_issues
+            set detail = subject_fit(subject_scrub(detail, $2, $3), 64), who = subject_fit(subject_scrub(who, $2, $3), 256),
+                peer = subject_fit(subject_scrub(peer, $2, $3), 256)
           where instance_id = any($1)
             and (subject_mentions(detail, $2) or subject_mentions(who, $2) or subject_mentions(peer, $2))",
         e.instances,
@@ -268,7 +274,8 @@ async fn by_app(conn: &mut PgConnection, e: &Erase<'_>) -> Result<Changed, AppEr
     .rows_affected();
     let attempts = sqlx::query!(
         "update webhook_attempts a
-            set response_snippet = subject_scrub(a.response_snippet, $2, $3), error = subject_scrub(a.error, $2, $3)
+            set response_snippet = subject_fit(subject_scrub(a.response_snippet, $2, $3), 512),
+                error = subject_scrub(a.error, $2, $3)
            from webhook_deliveries d join webhooks w on w.id = d.webhook_id
           where d.id = a.delivery_id and w.app_id = $1
             and (subject_mentions(a.response_snippet, $2) or subject_mentions(a.error, $2))",
