@@ -23,7 +23,7 @@ const PASSWORD: &str = "a long enough password";
 
 /// Where planting must have reached before the erase, so that finding
 /// nothing after it means something.
-const PLANTED_IN: [&str; 27] = [
+const PLANTED_IN: [&str; 28] = [
     "endpoints.user_id: zq-subject-uid-4411",
     "endpoints.user_name: Zelda Quixote-Planted",
     "endpoints.alias_name: zq-alias-7788",
@@ -51,6 +51,7 @@ const PLANTED_IN: [&str; 27] = [
     "precall_tests.message: 203.0.113.77",
     "call_details.attributes: Zelda Quixote-Planted",
     "used_jwt_ids.client_user_id: zq-subject-uid-4411",
+    "fabric_issues.who: zq-subject-uid-4411",
 ];
 
 /// The call planted, and its conference's real names viewed by support.
@@ -63,6 +64,17 @@ async fn planted(pool: PgPool) -> (Collector, i64) {
         .fetch_one(&server.pool)
         .await
         .expect("instance");
+    // An issue on the subject's side, as the detectors write them.
+    sqlx::query(
+        "insert into fabric_issues (instance_id, fabric_id, kind, severity, started_at, ended_at, side, who, peer)
+         select instance_id, id, 'relayed', 'minor', added_at, added_at, 'between', $1, $2
+           from fabrics where connection_id = 'z-b'",
+    )
+    .bind(SUBJECT)
+    .bind(OTHER)
+    .execute(&server.pool)
+    .await
+    .expect("issue");
     server.create_user("sup@example.com", Role::Support, PASSWORD).await;
     sqlx::query(
         "insert into user_app_grants (user_id, app_id) select id, $1 from users where email = 'sup@example.com'",
@@ -195,6 +207,7 @@ async fn the_export_holds_every_planted_item_and_no_one_elses_name(pool: PgPool)
         "precallTests",
         "callDetails",
         "feedbackAboutThem",
+        "issues",
         "tokens",
     ] {
         let rows = by_id[kind].as_array().unwrap_or_else(|| panic!("{kind} is not a list"));
