@@ -22,6 +22,7 @@ mod search;
 mod search_query;
 mod session;
 mod site_assets;
+mod subject;
 mod users;
 mod webhooks;
 
@@ -52,6 +53,7 @@ pub use search::{
 pub use search_query::{Cursor, FailureGroup, SearchQuery, format_time};
 pub use session::{CurrentUser, GetCurrentUser, get_current_user};
 pub use site_assets::SiteAssets;
+pub use subject::{AdminSubject, SubjectPerson, SubjectView, admin_subject};
 pub use users::{AdminUsers, UserRow, UserView, UsersView, admin_users};
 pub use webhooks::{
     AdminWebhook, AttemptRow, DELIVERY_LOG_SIZE, DeliveryRow, WebhookDetail, WebhookRow, admin_webhook,

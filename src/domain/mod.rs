@@ -14,6 +14,7 @@ pub mod rollup;
 #[cfg(feature = "ssr")]
 pub mod sketch;
 pub mod stats;
+pub mod subject;
 
 pub use email::Email;
 pub use role::Role;

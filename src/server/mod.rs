@@ -26,6 +26,7 @@ pub mod sealed;
 pub mod security_headers;
 pub mod site;
 pub mod state;
+pub mod subject;
 pub mod telemetry;
 pub mod upkeep;
 pub mod webhooks;

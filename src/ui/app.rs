@@ -5,8 +5,9 @@ use leptos_router::{SsrMode, path};
 
 use super::components::{NoncedHydrationScripts, PageTitle, Shell};
 use super::pages::{
-    AdminAppPage, AdminAppsPage, AdminAuditPage, AdminUsersPage, AdminWebhookPage, ConferencePage, ErrorDetailPage,
-    FabricPage, FeedbackPage, IntegrationPage, LoginPage, NotFound, OverviewPage, SdpDetailPage, SearchPage,
+    AdminAppPage, AdminAppsPage, AdminAuditPage, AdminSubjectPage, AdminUsersPage, AdminWebhookPage, ConferencePage,
+    ErrorDetailPage, FabricPage, FeedbackPage, IntegrationPage, LoginPage, NotFound, OverviewPage, SdpDetailPage,
+    SearchPage,
 };
 
 /// The HTML document around the app, rendered on the server. The bundle's
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/integration") view=IntegrationPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminAppsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/apps/:app") view=AdminAppPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/apps/:app/subject") view=AdminSubjectPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/apps/:app/webhooks/:id") view=AdminWebhookPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>

@@ -21,6 +21,7 @@ mod retention;
 mod rollups;
 mod secrets_at_rest;
 mod server;
+mod subject;
 mod summaries;
 mod throttle;
 mod top_issues;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use secrecy::{ExposeSecret, SecretString};
@@ -12,11 +13,12 @@ use secrecy::{ExposeSecret, SecretString};
 use super::render;
 use crate::api::{CurrentUser, FormError, FormOutcome, SecretKind, ShownSecret};
 use crate::domain::retention::RetentionOverrides;
+use crate::domain::subject::SubjectKey;
 use crate::domain::{Email, InvalidField, Role};
 use crate::server::apps::NewSecret;
 use crate::server::audit::Actor;
 use crate::server::webhooks::{self, NewWebhookSecret};
-use crate::server::{AppError, AppState, accounts, apps};
+use crate::server::{AppError, AppState, accounts, apps, subject};
 
 /// Fields that are never sent back to the browser, not even to refill a form.
 const PRIVATE_FIELDS: [&str; 1] = ["password"];
@@ -112,6 +114,13 @@ enum Done {
     Plain,
     /// A secret, shown once.
     Secret(ShownSecret),
+    /// A JSON document to download as `filename`.
+    Download {
+        /// The name the browser saves it under.
+        filename: String,
+        /// The document.
+        body: Vec<u8>,
+    },
 }
 
 impl Done {
@@ -221,6 +230,37 @@ pub async fn webhook(
     .await
 }
 
+/// `POST /admin/apps/{app}/subject`: export or erase one person's data.
+/// Both name the person by the lookup the page made (`by`, `value`); the
+/// erase also needs the identifier typed again (`confirm`).
+pub async fn subject(
+    State(state): State<AppState>,
+    Path(app): Path<String>,
+    parts: Parts,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    submit(state, parts, Posted::new(pairs), async move |state, actor, posted| {
+        let key = SubjectKey::parse(posted.get("by"), posted.get("value"))?;
+        match posted.intent.as_str() {
+            "export_subject" => {
+                let document = subject::export(&state.pool, actor, &app, &key).await?;
+                let body = serde_json::to_vec_pretty(&document).map_err(anyhow::Error::from)?;
+                let filename = format!("callscope-{app}-subject-{}.json", chrono::Utc::now().format("%Y%m%dT%H%M%SZ"));
+                Ok(Done::Download { filename, body })
+            }
+            "erase_subject" => {
+                if posted.get("confirm") != key.value() {
+                    let message = format!("type the {} exactly as above to confirm", key.by());
+                    return Err(InvalidField::new("confirm", message).into());
+                }
+                subject::erase(&state.pool, actor, &app, &key).await.map(|_| Done::Plain)
+            }
+            other => Err(unknown(other)),
+        }
+    })
+    .await
+}
+
 /// `POST /admin/users`: manage dashboard users.
 pub async fn users(State(state): State<AppState>, parts: Parts, Form(pairs): Form<Vec<(String, String)>>) -> Response {
     submit(state, parts, Posted::new(pairs), async |state, actor, posted| {
@@ -262,6 +302,15 @@ async fn submit(
     let actor = Actor::User { id, email };
     match act(&state, &actor, &posted).await {
         Ok(Done::Plain) => Redirect::to(&format!("{}?done={}", parts.uri.path(), posted.intent)).into_response(),
+        Ok(Done::Download { filename, body }) => (
+            [
+                (CONTENT_TYPE, "application/json".to_owned()),
+                (CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+                (CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            body,
+        )
+            .into_response(),
         Ok(Done::Secret(secret)) => {
             let outcome = FormOutcome { intent: posted.intent, secret: Some(secret), ..FormOutcome::default() };
             render::page(&state, parts, Some(outcome), StatusCode::OK).await

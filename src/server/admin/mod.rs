@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin", post(forms::apps))
         .route("/admin/apps/{app}", post(forms::app))
+        .route("/admin/apps/{app}/subject", post(forms::subject))
         .route("/admin/apps/{app}/webhooks/{id}", post(forms::webhook))
         .route("/admin/users", post(forms::users))
 }

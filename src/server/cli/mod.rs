@@ -6,6 +6,7 @@ mod audit;
 mod db_exec;
 mod demo;
 mod serve;
+mod subject;
 mod user;
 mod webhook;
 
@@ -52,6 +53,9 @@ enum Command {
     /// Read the audit log of admin actions.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// What is stored about one person of an app: export it, or erase them.
+    #[command(subcommand)]
+    Subject(subject::SubjectCommand),
     /// Database utilities.
     #[command(subcommand)]
     Db(db_exec::DbCommand),
@@ -85,6 +89,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Command::User(command) => user::run(command, &open(&database_url).await?, cli.json).await,
             Command::Audit(command) => audit::run(command, &open(&database_url).await?, cli.json).await,
+            Command::Subject(command) => subject::run(command, &open(&database_url).await?, cli.json).await,
             Command::Db(command) => db_exec::run(command, &database_url).await,
             Command::Demo(args) => demo::run(args, config, &database_url, cli.json).await,
         }

@@ -23,6 +23,7 @@ pub mod sealed;
 pub mod sessions;
 pub mod ssrc;
 pub mod stats;
+pub mod subject;
 pub mod summaries;
 pub mod system_status;
 pub mod users;

@@ -57,6 +57,9 @@ fn done_message(intent: &str) -> Option<&'static str> {
         "reset_password" => "Password reset: the user was signed out everywhere.",
         "disable_user" => "User disabled and signed out everywhere.",
         "enable_user" => "User enabled.",
+        "erase_subject" => {
+            "Erased: their userIDs are pseudonyms now; their names, logins, addresses, device labels and comments are gone. The audit log says how many rows changed."
+        }
         _ => return None,
     })
 }

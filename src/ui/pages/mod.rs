@@ -12,7 +12,7 @@ mod overview;
 mod sdp_detail;
 mod search;
 
-pub use admin::{AdminAppPage, AdminAppsPage, AdminAuditPage, AdminUsersPage, AdminWebhookPage};
+pub use admin::{AdminAppPage, AdminAppsPage, AdminAuditPage, AdminSubjectPage, AdminUsersPage, AdminWebhookPage};
 pub use conference::ConferencePage;
 pub use error_detail::ErrorDetailPage;
 pub use fabric::FabricPage;

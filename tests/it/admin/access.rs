@@ -15,6 +15,7 @@ fn pages(app_id: &str, webhook: i64) -> Vec<String> {
         "/admin".into(),
         format!("/admin/apps/{app_id}"),
         format!("/admin/apps/{app_id}/webhooks/{webhook}"),
+        format!("/admin/apps/{app_id}/subject?by=userID&value=alice"),
         "/admin/users".into(),
         format!("/admin/audit?app={app_id}"),
     ]
@@ -36,6 +37,15 @@ fn form_posts(app_id: &str, webhook: i64) -> Vec<(String, Vec<(&'static str, Str
         (format!("/admin/apps/{app_id}/webhooks/{webhook}"), hook("update_webhook")),
         (format!("/admin/apps/{app_id}/webhooks/{webhook}"), vec![("intent", "rotate_webhook_secret".into())]),
         ("/admin".into(), vec![("intent", "create_app".into()), ("name", "Intruder".into())]),
+        (
+            format!("/admin/apps/{app_id}/subject"),
+            vec![
+                ("intent", "erase_subject".into()),
+                ("by", "userID".into()),
+                ("value", "a".into()),
+                ("confirm", "a".into()),
+            ],
+        ),
         (format!("/admin/apps/{app_id}"), vec![("intent", "rename".into()), ("name", "Taken over".into())]),
         (format!("/admin/apps/{app_id}"), vec![("intent", "rotate_secret".into()), ("label", "mine".into())]),
         (
@@ -60,6 +70,7 @@ fn server_functions(app_id: &str, webhook: i64) -> Vec<(&'static str, Value)> {
         ("admin_webhook", json!({ "app": app_id, "id": webhook.to_string() })),
         ("admin_apps", json!({})),
         ("admin_app", json!({ "app": app_id })),
+        ("admin_subject", json!({ "app": app_id, "by": "userID", "value": "alice" })),
         ("admin_users", json!({})),
         ("admin_audit", json!({ "query": { "app": app_id } })),
     ]

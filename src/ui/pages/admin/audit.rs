@@ -6,13 +6,14 @@ use crate::ui::components::{AdminNav, AppSelect, EmptyState, ErrorView, PageTitl
 use crate::ui::format;
 
 /// The action filters offered, as (prefix, label).
-const ACTIONS: [(&str, &str); 7] = [
+const ACTIONS: [(&str, &str); 8] = [
     ("app.", "apps: any change"),
     ("app.secret", "app secrets"),
     ("app.key", "public keys"),
     ("app.origin", "origins"),
     ("user.", "users"),
     ("conference.view_names", "views of real names"),
+    ("subject.", "people's data: exports and erases"),
     ("webhook.", "webhooks"),
 ];
 

@@ -7,6 +7,7 @@ mod app;
 mod apps;
 mod audit;
 mod retention;
+mod subject;
 mod users;
 mod webhook;
 mod webhook_form;
@@ -14,6 +15,7 @@ mod webhook_form;
 pub use app::AdminAppPage;
 pub use apps::AdminAppsPage;
 pub use audit::AdminAuditPage;
+pub use subject::AdminSubjectPage;
 pub use users::AdminUsersPage;
 pub use webhook::AdminWebhookPage;
 

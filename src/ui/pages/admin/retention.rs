@@ -14,6 +14,7 @@ const INTENT: &str = "retention";
 #[component]
 pub fn RetentionSection(action: String, retention: AppRetention, outcome: FormOutcome) -> impl IntoView {
     let AppRetention { set, applied, defaults, last_run } = retention;
+    let action_base = action.clone();
     let fields = [
         ("statsDays", "Stats samples", set.stats_days, applied.stats_days, defaults.stats_days),
         ("detailDays", "Conference detail", set.detail_days, applied.detail_days, defaults.detail_days),
@@ -46,6 +47,10 @@ pub fn RetentionSection(action: String, retention: AppRetention, outcome: FormOu
                 <FormErrorNotice outcome=outcome.clone() intent=INTENT fields=&["statsDays", "detailDays", "webhookDays"]/>
             </form>
             <p class="retention-run">{last_run.map_or_else(|| "The retention job has not run yet.".to_owned(), run)}</p>
+            <p>
+                "One person's data (by userID, real name or login): "
+                <a href=format!("{action_base}/subject")>"export or erase it"</a>"."
+            </p>
         </section>
     }
 }
