@@ -158,15 +158,17 @@ async fn send_call(collector: &Collector, joined: &Joined, side: u32, peer: &str
 }
 
 /// Bytes on disk (heap, indexes, TOAST, as `pg_total_relation_size`) of the
-/// partitions holding samples, per sample they hold.
-pub async fn bytes_per_sample(pool: &PgPool) -> (f64, i64) {
+/// partitions holding samples, per sample they hold; the samples; and the
+/// heap's and the indexes' share per sample.
+async fn bytes_per_sample(pool: &PgPool) -> (f64, i64, f64, f64) {
     sqlx::query_as(
         "with parts as (
              select c.oid, (select count(*) from stats_samples s where s.tableoid = c.oid) as rows
              from pg_inherits i join pg_class c on c.oid = i.inhrelid
              where i.inhparent = 'stats_samples'::regclass
          )
-         select sum(pg_total_relation_size(oid))::float8 / sum(rows), sum(rows)::bigint
+         select sum(pg_total_relation_size(oid))::float8 / sum(rows), sum(rows)::bigint,
+                sum(pg_relation_size(oid))::float8 / sum(rows), sum(pg_indexes_size(oid))::float8 / sum(rows)
          from parts where rows > 0",
     )
     .fetch_one(pool)
@@ -184,9 +186,9 @@ async fn an_hour_of_a_chrome_call_costs_at_most_150_bytes_per_sample_on_disk(poo
     let start_ms = now_ms() - f64::from(POLLS + 1) * 10_000.0;
     tokio::join!(send_call(&collector, &alice, 0, "bob", start_ms), send_call(&collector, &bob, 1, "alice", start_ms));
 
-    let (bytes, rows) = bytes_per_sample(&collector.server.pool).await;
+    let (bytes, rows, heap, indexes) = bytes_per_sample(&collector.server.pool).await;
     assert_eq!(rows, i64::from(POLLS) * 2 * 14, "every object of every poll is a sample");
-    println!("{rows} samples, {bytes:.1} bytes per sample on disk");
+    println!("{rows} samples, {bytes:.1} bytes per sample on disk (heap {heap:.1}, indexes {indexes:.1})");
     assert!(bytes <= MAX_BYTES_PER_SAMPLE, "{bytes:.1} bytes per sample on disk");
 
     // What the detectors read survives: the selected pair's path, a video
