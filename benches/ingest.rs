@@ -11,7 +11,8 @@
 //!
 //! Each run starts from empty tables: it creates a fresh database next to
 //! DATABASE_URL's and drops it afterwards (`--in-place` uses DATABASE_URL's
-//! own). It prints the CPU each party used, to show where the time goes.
+//! own). It prints the CPU each party used, to show where the time goes,
+//! and at the end what the stored samples cost on disk, per sample.
 //!
 //! `make bench-ingest` (DATABASE_URL, else a private cluster). Options:
 //! `--clients`, `--duration`, `--warmup`, `--rate`, `--in-place`, or the
@@ -19,6 +20,8 @@
 
 #[path = "shared/mod.rs"]
 mod shared;
+#[path = "shared/storage.rs"]
+mod storage;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -157,6 +160,7 @@ fn main() -> anyhow::Result<()> {
         redact(&url),
     );
     let outcome = clients.block_on(drive(&args, Arc::new(collector), &database.name));
+    let outcome = outcome.and_then(|()| clients.block_on(storage::report(&url)));
     server.shutdown_background();
     clients.block_on(database.close(&given))?;
     outcome

@@ -142,10 +142,14 @@ async fn load(conn: &mut PgConnection, app: i64, parties: i32, minutes: i32) -> 
     // 8 % for five minutes in the middle, and every received video freezes
     // once every ten minutes: the detectors have something to find.
     let rows = sqlx::query(
-        r#"insert into stats_samples (sampled_at, fabric_id, app_id, stat_key, report_type, direction, media_kind,
+        r#"insert into stats_samples (sampled_at, fabric_id, stat_key, report_type, direction, media_kind,
                                       ssrc, rtt_ms, jitter_ms, packets_lost, packets_received, packets_sent,
-                                      bitrate_bps, frame_rate, frame_height, raw)
-           select f.setup_at + k * interval '10 s', f.id, $2, s.key, s.report_type, s.direction, s.kind,
+                                      bitrate_bps, frame_rate, frame_height, selected, local_candidate_type,
+                                      remote_candidate_type, local_protocol, available_outgoing_bitrate_bps,
+                                      freeze_count, total_freezes_duration_s, concealed_samples,
+                                      total_samples_received, quality_limitation_reason, poll_objects)
+           select f.setup_at + k * interval '10 s', f.id, s.key, stats_code('report_type', s.report_type),
+                  stats_code('direction', s.direction), stats_code('media_kind', s.kind),
                   case when s.report_type = 'track' then f.id * 4 + s.n end,
                   40 + (k % 7), case when s.kind = 'audio' then 4 + k % 3 end,
                   case when s.direction = 'inbound' then
@@ -155,28 +159,26 @@ async fn load(conn: &mut PgConnection, app: i64, parties: i32, minutes: i32) -> 
                   case when s.direction = 'outbound' then k * 500 end,
                   case when s.report_type = 'track' then case s.kind when 'audio' then 40000 else 900000 end end,
                   case when s.kind = 'video' then 30 end, case when s.kind = 'video' then 720 end,
-                  case s.report_type
-                      when 'candidatePair' then jsonb_build_object(
-                          'selected', true, 'localCandidateType', 'srflx', 'remoteCandidateType', 'srflx',
-                          'localProtocol', 'udp', 'availableOutgoingBitrate', 2500000)
-                      else jsonb_build_object(
-                          'freezeCount', case when s.kind = 'video' and s.direction = 'inbound' then k / 60 end,
-                          'totalFreezesDuration',
-                              case when s.kind = 'video' and s.direction = 'inbound' then k / 60 * 0.4 end,
-                          'concealedSamples', case when s.kind = 'audio' and s.direction = 'inbound' then k * 20 end,
-                          'totalSamplesReceived',
-                              case when s.kind = 'audio' and s.direction = 'inbound' then k * 480000 end,
-                          'qualityLimitationReason', case when s.direction = 'outbound' then 'none' end)
-                  end
+                  case when s.report_type = 'candidatePair' then true end,
+                  case when s.report_type = 'candidatePair' then stats_code('candidate_type', 'srflx') end,
+                  case when s.report_type = 'candidatePair' then stats_code('candidate_type', 'srflx') end,
+                  case when s.report_type = 'candidatePair' then stats_code('protocol', 'udp') end,
+                  case when s.report_type = 'candidatePair' then 2500000 end,
+                  case when s.kind = 'video' and s.direction = 'inbound' then k / 60 end,
+                  case when s.kind = 'video' and s.direction = 'inbound' then k / 60 * 0.4 end,
+                  case when s.kind = 'audio' and s.direction = 'inbound' then k * 20 end,
+                  case when s.kind = 'audio' and s.direction = 'inbound' then k * 480000 end,
+                  case when s.direction = 'outbound' and s.report_type = 'track'
+                       then stats_code('quality_limitation_reason', 'none') end,
+                  case when s.n = 0 then 5 end
              from fabrics f,
-                  generate_series(0, $3 * 6 - 1) k,
+                  generate_series(0, $2 * 6 - 1) k,
                   (values (0, 'in-audio', 'track', 'inbound', 'audio'), (1, 'in-video', 'track', 'inbound', 'video'),
                           (2, 'out-audio', 'track', 'outbound', 'audio'), (3, 'out-video', 'track', 'outbound', 'video'),
                           (4, 'CP1', 'candidatePair', null, null)) as s (n, key, report_type, direction, kind)
             where f.instance_id = $1"#,
     )
     .bind(instance)
-    .bind(app)
     .bind(minutes)
     .execute(&mut *conn)
     .await?

@@ -54,14 +54,14 @@ pub async fn load(
             .fetch_one(&mut *conn)
             .await?;
     sqlx::query(
-        "insert into stats_samples (sampled_at, fabric_id, app_id, stat_key, report_type, direction, media_kind,
+        "insert into stats_samples (sampled_at, fabric_id, stat_key, report_type, direction, media_kind,
                                     ssrc, rtt_ms, jitter_ms, packets_lost, packets_received, fraction_lost,
                                     bitrate_bps, frame_rate, frame_height)
          select f.added_at + (coalesce(f.terminated_at, ci.ended_at, ci.last_activity_at) - f.added_at)
                              * (i::float8 / $2),
-                f.id, ci.app_id, $3 || i, case when i % 5 = 4 then 'candidatePair' else 'track' end,
-                case when i % 5 = 4 then null when i % 2 = 0 then 'inbound' else 'outbound' end,
-                case when i % 5 = 4 then null when i % 5 < 2 then 'audio' else 'video' end,
+                f.id, $3 || i, stats_code('report_type', case when i % 5 = 4 then 'candidatePair' else 'track' end),
+                stats_code('direction', case when i % 5 = 4 then null when i % 2 = 0 then 'inbound' else 'outbound' end),
+                stats_code('media_kind', case when i % 5 = 4 then null when i % 5 < 2 then 'audio' else 'video' end),
                 case when i % 5 = 4 then null else 40000 + i % 5 end,
                 20 + (i * 7919) % 180, (i % 13)::float8, i / 500, i, ((i * 31) % 100) / 1000.0,
                 300000 + (i * 104729) % 900000, 15 + i % 16, case when i % 5 in (2, 3) then 720 end

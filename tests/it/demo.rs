@@ -109,8 +109,10 @@ async fn the_demo_reports_errors_feedback_and_lossy_stats(pool: PgPool) {
     .await;
     assert_eq!(ratings.len(), 4 * 5, "every rating 1..5 of every kind: {ratings:?}");
 
-    let lossy = "select count(*) from stats_samples where app_id = $1 and report_type = 'track'
-                 and fraction_lost > 0.1 and packets_lost > 0 and jitter_ms > 0";
+    let lossy = "select count(*) from stats_samples s join fabrics f on f.id = s.fabric_id
+                   join conference_instances ci on ci.id = f.instance_id
+                 where ci.app_id = $1 and s.report_type = stats_code('report_type', 'track')
+                   and s.fraction_lost > 0.1 and s.packets_lost > 0 and s.jitter_ms > 0";
     assert!(count(&pool, lossy, app_id).await > 0, "some samples show a loss burst");
 
     let kinds = strings(

@@ -333,12 +333,13 @@ async fn the_summary_keeps_other_extras_and_the_instance_times(pool: PgPool) {
 pub async fn store_samples_directly(pool: &PgPool, joined: &Joined, connection: &str, ssrc: i64, figures: &[&str]) {
     for (n, figure) in figures.iter().enumerate() {
         sqlx::query(
-            "insert into stats_samples (sampled_at, fabric_id, app_id, stat_key, report_type, direction, media_kind,
+            "insert into stats_samples (sampled_at, fabric_id, stat_key, report_type, direction, media_kind,
                                         ssrc, rtt_ms, jitter_ms, frame_rate, packets_lost, packets_received,
                                         packets_sent)
-             select now() - make_interval(secs => $3), f.id, ci.app_id, kind || '-poison', kind,
-                    case when kind = 'track' then 'inbound' end, case when kind = 'track' then 'audio' end,
-                    case when kind = 'track' then $4 end, $5::text::float8, $5::text::float8, $5::text::float8,
+             select now() - make_interval(secs => $3), f.id, kind || '-poison', stats_code('report_type', kind),
+                    case when kind = 'track' then 1 end, case when kind = 'track' then 1 end,
+                    case when kind = 'track' then $4 end, stats_real($5::text::float8),
+                    stats_real($5::text::float8), stats_real($5::text::float8),
                     9223372036854775807, 9223372036854775807, 9223372036854775807
                from fabrics f join conference_instances ci on ci.id = f.instance_id,
                     unnest(array['track', 'candidatePair']) as kind

@@ -19,7 +19,7 @@ async fn startup_creates_the_partitions_of_the_last_week_and_the_next_days(pool:
     assert_eq!(partitions, expected);
 
     for age in ["0 days", "6 days"] {
-        sqlx::query("insert into stats_samples (sampled_at, fabric_id, app_id, stat_key, report_type) values (now() - $1::interval, 1, 1, 'k', 'track')")
+        sqlx::query("insert into stats_samples (sampled_at, fabric_id, stat_key, report_type) values (now() - $1::interval, 1, 'k', 1)")
             .bind(age)
             .execute(&pool)
             .await

@@ -1,9 +1,15 @@
 //! Stats submission: one `getStats()` poll of one fabric. Every object is
-//! stored as sent; the figures the charts plot are also extracted into
-//! columns, from the standard `RTCStats` names (seconds converted to ms),
-//! each checked against its physical bounds (`domain::bounds`): a poll with
+//! stored as one row of what the charts and the detectors read, from the
+//! standard `RTCStats` names (seconds converted to ms); the rest of the
+//! report (byte counts, codec details, the candidates' addresses, ...) is
+//! not kept (migrations/0022_lean_samples.sql). The charted figures are
+//! checked against their physical bounds (`domain::bounds`): a poll with
 //! one absurd figure is refused whole (422 naming it), so no stored sample
-//! can make a summary overflow.
+//! can make a summary overflow. The figures only the detectors read are
+//! kept when they are numbers (or words) of the expected kind and dropped
+//! otherwise, as the detectors would ignore them.
+
+use std::collections::HashSet;
 
 use axum::Json;
 use axum::extract::State;
@@ -79,7 +85,9 @@ impl StatsObject {
             .sum()
     }
 
-    /// Every object as a sample row, or the first ill-typed figure.
+    /// Every object as a sample row, or the first ill-typed figure. An
+    /// object whose key came earlier in the poll is left out: a poll's
+    /// objects are its samples, one per key.
     fn into_samples(self) -> Result<Vec<Sample>, AppError> {
         let arrays = [
             ("tracks", "track", self.tracks),
@@ -89,19 +97,20 @@ impl StatsObject {
             ("dataChannels", "dataChannel", self.data_channels),
             ("codecs", "codec", self.codecs),
         ];
-        let mut samples = Vec::with_capacity(arrays.iter().map(|(_, _, objects)| objects.len()).sum());
+        let mut samples: Vec<Sample> = Vec::with_capacity(arrays.iter().map(|(_, _, objects)| objects.len()).sum());
+        let mut keys = HashSet::with_capacity(samples.capacity());
         for (array, report_type, objects) in arrays {
             for (index, object) in objects.into_iter().enumerate() {
                 samples.push(Reader { object: object.into_inner(), array, index }.sample(report_type)?);
             }
         }
+        samples.retain(|sample| keys.insert(sample.stat_key.clone()));
         Ok(samples)
     }
 }
 
 /// Reads one stats object, naming `array[index].field` in errors. Every
-/// figure extracted into a column is taken out of the object, so `raw`
-/// keeps only the rest (as the data model says) and nothing is stored twice.
+/// figure is taken out of the object as it is read; what is left is dropped.
 struct Reader {
     object: Map<String, Value>,
     array: &'static str,
@@ -151,6 +160,27 @@ impl Reader {
         }
     }
 
+    /// A number the detectors read, when it is one (finite); else nothing.
+    fn lenient(&mut self, field: &str) -> Option<f64> {
+        self.take(field)?.as_f64().filter(|number| number.is_finite())
+    }
+
+    /// A lenient count, when it is a whole number within `max` either side of 0.
+    fn lenient_count(&mut self, field: &str, max: f64) -> Option<f64> {
+        self.lenient(field).filter(|count| count.fract() == 0.0 && count.abs() <= max)
+    }
+
+    /// A lenient figure within what a `real` holds.
+    fn lenient_real(&mut self, field: &str) -> Option<f32> {
+        self.lenient(field).filter(|number| number.abs() <= f64::from(f32::MAX)).map(|number| number as f32)
+    }
+
+    /// One of `names` (compared in lower case), else nothing.
+    fn word(&mut self, field: &str, names: &[&'static str]) -> Option<&'static str> {
+        let text = self.take(field)?.as_str()?.to_ascii_lowercase();
+        names.iter().copied().find(|name| *name == text)
+    }
+
     fn ssrc(&mut self) -> Result<Option<i64>, AppError> {
         let ssrc = match self.take("ssrc") {
             None => return Ok(None),
@@ -181,7 +211,8 @@ impl Reader {
     }
 
     fn sample(mut self, report_type: &'static str) -> Result<Sample, AppError> {
-        // `type` and `kind` stay in raw: the columns below are coarser.
+        // `type` is kept as stats_type: direction alone cannot tell an
+        // outbound-rtp report from the remote-inbound-rtp one of its stream.
         let kind = self.text("type").unwrap_or_default().to_owned();
         // It is part of the generated stat key, which the store limits to 256 bytes.
         if kind.len() > STATE_BYTES {
@@ -207,11 +238,21 @@ impl Reader {
         let fraction_lost = self.first_number(&["fractionLost", "fractionLoss"], bounds::FRACTION)?;
         // Within 0..=65535, so the cast is exact.
         let pixels = |reader: &mut Self, field| reader.integer(field, bounds::PIXELS).map(|px| px.map(|px| px as i32));
+        // Read as `->>` read it from raw before 0022: any other value is 'other'.
+        let limitation = self.take("qualityLimitationReason").map(|reason| match reason.as_str() {
+            Some("none") => "none",
+            Some("cpu") => "cpu",
+            Some("bandwidth") => "bandwidth",
+            _ => "other",
+        });
+        let selected = self.take("selected").and_then(|selected| selected.as_bool());
+        let candidate_types = ["host", "srflx", "prflx", "relay"];
         Ok(Sample {
             stat_key,
             report_type,
             direction,
             media_kind,
+            stats_type: (!kind.is_empty()).then_some(kind),
             ssrc,
             rtt_ms,
             jitter_ms: seconds_to_ms(self.number("jitter", bounds::DELAY_S)?),
@@ -223,7 +264,19 @@ impl Reader {
             frame_rate: self.number("framesPerSecond", bounds::FRAME_RATE)?,
             frame_width: pixels(&mut self, "frameWidth")?,
             frame_height: pixels(&mut self, "frameHeight")?,
-            raw: Value::Object(self.object),
+            freeze_count: self.lenient_count("freezeCount", f64::from(i32::MAX)).map(|count| count as i32),
+            total_freezes_duration_s: self.lenient_real("totalFreezesDuration"),
+            concealed_samples: self.lenient_count("concealedSamples", bounds::COUNTER.max).map(|count| count as i64),
+            total_samples_received: self
+                .lenient_count("totalSamplesReceived", bounds::COUNTER.max)
+                .map(|count| count as i64),
+            quality_limitation_reason: limitation,
+            selected,
+            local_candidate_type: self.word("localCandidateType", &candidate_types),
+            remote_candidate_type: self.word("remoteCandidateType", &candidate_types),
+            local_protocol: self.word("localProtocol", &["udp", "tcp", "tls"]),
+            local_relay_protocol: self.word("localRelayProtocol", &["udp", "tcp", "tls"]),
+            available_outgoing_bitrate_bps: self.lenient_real("availableOutgoingBitrate"),
         })
     }
 }
@@ -264,7 +317,7 @@ pub async fn submit(
     lookups.touch(pool, endpoint.instance_id, at).await?;
     let fabric_id =
         lookups.fabric(pool, endpoint.id, endpoint.instance_id, &body.connection_id, &body.remote_id, at).await?;
-    state.stats_writer.write(Poll { fabric_id, app_id: endpoint.app_id, sampled_at, samples }).await?;
+    state.stats_writer.write(Poll { fabric_id, sampled_at, samples }).await?;
     state.progress.seen(&state.pool, endpoint.app_id, "stats");
     Ok(Json(json!({ "status": "success", "msg": "stats received" })).into_response())
 }

@@ -1,12 +1,18 @@
 //! Stats samples: the bulk of the data, one row per measured object per
-//! submission, inserted in one statement per submission.
+//! submission, inserted in one statement per batch of submissions. Only
+//! what the charts and the detectors read is kept, in types as narrow as
+//! the data (migrations/0022_lean_samples.sql).
+
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
 use crate::server::AppError;
 
-/// One measured object of a submission.
+/// One measured object of a submission. Names (`report_type`,
+/// `direction`, ...) are stored as the codes of SQL's `stats_code()`, which
+/// gives an unknown name none.
 #[derive(Debug, Default)]
 pub struct Sample {
     /// Identity of the object within the submission.
@@ -17,6 +23,8 @@ pub struct Sample {
     pub direction: Option<&'static str>,
     /// audio / video.
     pub media_kind: Option<&'static str>,
+    /// The report's W3C `type` (inbound-rtp, remote-inbound-rtp, ...).
+    pub stats_type: Option<String>,
     /// RTP SSRC.
     pub ssrc: Option<i64>,
     /// Round-trip time, ms.
@@ -39,8 +47,28 @@ pub struct Sample {
     pub frame_width: Option<i32>,
     /// Frame height, pixels.
     pub frame_height: Option<i32>,
-    /// The object as sent.
-    pub raw: serde_json::Value,
+    /// Inbound video: `freezeCount`.
+    pub freeze_count: Option<i32>,
+    /// Inbound video: `totalFreezesDuration`, seconds.
+    pub total_freezes_duration_s: Option<f32>,
+    /// Inbound audio: `concealedSamples`.
+    pub concealed_samples: Option<i64>,
+    /// Inbound audio: `totalSamplesReceived`.
+    pub total_samples_received: Option<i64>,
+    /// Outbound video: `qualityLimitationReason` (none, cpu, bandwidth, other).
+    pub quality_limitation_reason: Option<&'static str>,
+    /// Candidate pair: whether it is the one in use.
+    pub selected: Option<bool>,
+    /// Candidate pair: its local candidate's type (host, srflx, prflx, relay).
+    pub local_candidate_type: Option<&'static str>,
+    /// Candidate pair: its remote candidate's type.
+    pub remote_candidate_type: Option<&'static str>,
+    /// Candidate pair: its local candidate's protocol (udp, tcp).
+    pub local_protocol: Option<&'static str>,
+    /// Candidate pair: how a relay candidate reaches its TURN server (udp, tcp, tls).
+    pub local_relay_protocol: Option<&'static str>,
+    /// Candidate pair: `availableOutgoingBitrate`, bits per second.
+    pub available_outgoing_bitrate_bps: Option<f32>,
 }
 
 /// The samples of one submission, for one fabric.
@@ -48,56 +76,136 @@ pub struct Sample {
 pub struct Poll {
     /// The fabric measured.
     pub fabric_id: i64,
-    /// Its app (internal id).
-    pub app_id: i64,
     /// When it was measured.
     pub sampled_at: DateTime<Utc>,
     /// One row per measured object.
     pub samples: Vec<Sample>,
 }
 
-/// Stores the samples of several submissions in one statement; a retried
-/// submission (same fabric, time and keys) is stored once.
+/// Stores the samples of several submissions in one statement. A poll is
+/// identified by its fabric, time and first object's key: a retried (or
+/// concurrently repeated) submission is stored once. Its first row goes in
+/// with `on conflict do nothing` on the one-entry-per-poll index, and the
+/// other rows only with it.
 pub async fn insert(db: impl PgExecutor<'_>, polls: &[Poll]) -> Result<(), AppError> {
-    let rows = || polls.iter().flat_map(|poll| poll.samples.iter().map(move |sample| (poll, sample)));
+    // A batch may hold the same poll twice (two retries arriving together):
+    // the statement below would store the second one's other rows too.
+    let mut seen = HashSet::new();
+    let polls: Vec<(&Poll, &str)> = polls
+        .iter()
+        .filter_map(|poll| Some((poll, poll.samples.first()?.stat_key.as_str())))
+        .filter(|(poll, first)| seen.insert((poll.fabric_id, poll.sampled_at, *first)))
+        .collect();
+    let rows = || {
+        polls.iter().flat_map(|(poll, first)| {
+            poll.samples.iter().enumerate().map(move |(index, sample)| (*poll, *first, index, sample))
+        })
+    };
     macro_rules! column {
         (poll.$field:ident) => {
-            rows().map(|(poll, _)| poll.$field).collect::<Vec<_>>()
+            rows().map(|(poll, _, _, _)| poll.$field).collect::<Vec<_>>()
+        };
+        ($field:ident as f32) => {
+            rows().map(|(_, _, _, sample)| sample.$field.map(|value| value as f32)).collect::<Vec<_>>()
         };
         ($field:ident) => {
-            rows().map(|(_, sample)| sample.$field.clone()).collect::<Vec<_>>()
+            rows().map(|(_, _, _, sample)| sample.$field.clone()).collect::<Vec<_>>()
         };
     }
+    // At most MAX_OBJECTS (2000) per poll, so the count fits.
+    let poll_objects: Vec<Option<i16>> = rows()
+        .map(|(poll, _, index, _)| (index == 0).then(|| i16::try_from(poll.samples.len()).unwrap_or(i16::MAX)))
+        .collect();
+    let poll_keys: Vec<&str> = rows().map(|(_, first, _, _)| first).collect();
     sqlx::query!(
-        r#"insert into stats_samples (
-               sampled_at, fabric_id, app_id, stat_key, report_type, direction, media_kind, ssrc,
-               rtt_ms, jitter_ms, packets_lost, packets_received, packets_sent, fraction_lost,
-               bitrate_bps, frame_rate, frame_width, frame_height, raw)
-           select * from unnest(
-               $1::timestamptz[], $2::bigint[], $3::bigint[],
-               $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
-               $9::float8[], $10::float8[], $11::bigint[], $12::bigint[], $13::bigint[], $14::float8[],
-               $15::float8[], $16::float8[], $17::int[], $18::int[], $19::jsonb[])
-           on conflict do nothing"#,
+        r#"with rows as (
+               select sampled_at, fabric_id, ssrc, packets_lost, packets_received, packets_sent, concealed_samples,
+                      total_samples_received, rtt_ms, jitter_ms, fraction_lost, bitrate_bps, frame_rate,
+                      frame_width, frame_height, freeze_count, total_freezes_duration_s,
+                      available_outgoing_bitrate_bps,
+                      stats_code('report_type', report_type) as report_type,
+                      stats_code('direction', direction) as direction,
+                      stats_code('media_kind', media_kind) as media_kind,
+                      stats_code('stats_type', stats_type) as stats_type,
+                      stats_code('quality_limitation_reason', quality_limitation_reason) as quality_limitation_reason,
+                      stats_code('candidate_type', local_candidate_type) as local_candidate_type,
+                      stats_code('candidate_type', remote_candidate_type) as remote_candidate_type,
+                      stats_code('protocol', local_protocol) as local_protocol,
+                      stats_code('protocol', local_relay_protocol) as local_relay_protocol,
+                      poll_objects, selected, stat_key, poll_key
+               from unnest($1::timestamptz[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
+                           $7::bigint[], $8::bigint[], $9::real[], $10::real[], $11::real[], $12::real[],
+                           $13::real[], $14::int[], $15::int[], $16::int[], $17::real[], $18::real[],
+                           $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[],
+                           $25::text[], $26::text[], $27::text[], $28::smallint[], $29::bool[], $30::text[],
+                           $31::text[])
+                    as r (sampled_at, fabric_id, ssrc, packets_lost, packets_received, packets_sent,
+                          concealed_samples, total_samples_received, rtt_ms, jitter_ms, fraction_lost, bitrate_bps,
+                          frame_rate, frame_width, frame_height, freeze_count, total_freezes_duration_s,
+                          available_outgoing_bitrate_bps, report_type, direction, media_kind, stats_type,
+                          quality_limitation_reason, local_candidate_type, remote_candidate_type, local_protocol,
+                          local_relay_protocol, poll_objects, selected, stat_key, poll_key)
+           ), polls as (
+               insert into stats_samples (
+                   sampled_at, fabric_id, ssrc, packets_lost, packets_received, packets_sent, concealed_samples,
+                   total_samples_received, rtt_ms, jitter_ms, fraction_lost, bitrate_bps, frame_rate, frame_width,
+                   frame_height, freeze_count, total_freezes_duration_s, available_outgoing_bitrate_bps, report_type,
+                   direction, media_kind, stats_type, quality_limitation_reason, local_candidate_type,
+                   remote_candidate_type, local_protocol, local_relay_protocol, poll_objects, selected, stat_key)
+               select sampled_at, fabric_id, ssrc, packets_lost, packets_received, packets_sent, concealed_samples,
+                   total_samples_received, rtt_ms, jitter_ms, fraction_lost, bitrate_bps, frame_rate, frame_width,
+                   frame_height, freeze_count, total_freezes_duration_s, available_outgoing_bitrate_bps, report_type,
+                   direction, media_kind, stats_type, quality_limitation_reason, local_candidate_type,
+                   remote_candidate_type, local_protocol, local_relay_protocol, poll_objects, selected, stat_key
+               from rows where poll_objects is not null
+               on conflict do nothing
+               returning fabric_id, sampled_at, stat_key
+           )
+           insert into stats_samples (
+               sampled_at, fabric_id, ssrc, packets_lost, packets_received, packets_sent, concealed_samples,
+               total_samples_received, rtt_ms, jitter_ms, fraction_lost, bitrate_bps, frame_rate, frame_width,
+               frame_height, freeze_count, total_freezes_duration_s, available_outgoing_bitrate_bps, report_type,
+               direction, media_kind, stats_type, quality_limitation_reason, local_candidate_type,
+               remote_candidate_type, local_protocol, local_relay_protocol, poll_objects, selected, stat_key)
+           select r.sampled_at, r.fabric_id, ssrc, packets_lost, packets_received, packets_sent, concealed_samples,
+                  total_samples_received, rtt_ms, jitter_ms, fraction_lost, bitrate_bps, frame_rate, frame_width,
+                  frame_height, freeze_count, total_freezes_duration_s, available_outgoing_bitrate_bps, report_type,
+                  direction, media_kind, stats_type, quality_limitation_reason, local_candidate_type,
+                  remote_candidate_type, local_protocol, local_relay_protocol, poll_objects, selected, r.stat_key
+           from rows r
+           join polls p on p.fabric_id = r.fabric_id and p.sampled_at = r.sampled_at and p.stat_key = r.poll_key
+           where r.poll_objects is null"#,
         &column!(poll.sampled_at) as &[DateTime<Utc>],
         &column!(poll.fabric_id) as &[i64],
-        &column!(poll.app_id) as &[i64],
-        &column!(stat_key) as &[String],
-        &column!(report_type) as &[&str],
-        &column!(direction) as &[Option<&str>],
-        &column!(media_kind) as &[Option<&str>],
         &column!(ssrc) as &[Option<i64>],
-        &column!(rtt_ms) as &[Option<f64>],
-        &column!(jitter_ms) as &[Option<f64>],
         &column!(packets_lost) as &[Option<i64>],
         &column!(packets_received) as &[Option<i64>],
         &column!(packets_sent) as &[Option<i64>],
-        &column!(fraction_lost) as &[Option<f64>],
-        &column!(bitrate_bps) as &[Option<f64>],
-        &column!(frame_rate) as &[Option<f64>],
+        &column!(concealed_samples) as &[Option<i64>],
+        &column!(total_samples_received) as &[Option<i64>],
+        &column!(rtt_ms as f32) as &[Option<f32>],
+        &column!(jitter_ms as f32) as &[Option<f32>],
+        &column!(fraction_lost as f32) as &[Option<f32>],
+        &column!(bitrate_bps as f32) as &[Option<f32>],
+        &column!(frame_rate as f32) as &[Option<f32>],
         &column!(frame_width) as &[Option<i32>],
         &column!(frame_height) as &[Option<i32>],
-        &column!(raw) as &[serde_json::Value],
+        &column!(freeze_count) as &[Option<i32>],
+        &column!(total_freezes_duration_s) as &[Option<f32>],
+        &column!(available_outgoing_bitrate_bps) as &[Option<f32>],
+        &column!(report_type) as &[&str],
+        &column!(direction) as &[Option<&str>],
+        &column!(media_kind) as &[Option<&str>],
+        &column!(stats_type) as &[Option<String>],
+        &column!(quality_limitation_reason) as &[Option<&str>],
+        &column!(local_candidate_type) as &[Option<&str>],
+        &column!(remote_candidate_type) as &[Option<&str>],
+        &column!(local_protocol) as &[Option<&str>],
+        &column!(local_relay_protocol) as &[Option<&str>],
+        &poll_objects as &[Option<i16>],
+        &column!(selected) as &[Option<bool>],
+        &column!(stat_key) as &[String],
+        &poll_keys as &[&str],
     )
     .execute(db)
     .await?;

@@ -169,15 +169,18 @@ async fn streams(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<Stream
     Ok(sqlx::query_as!(
         StreamRow,
         r#"with samples as (
-               select fabric_id, report_type, ssrc, direction, media_kind, rtt_ms, jitter_ms, fraction_lost,
-                      packets_lost, packets_received, packets_sent, frame_rate, frame_height
+               select fabric_id, stats_name('report_type', report_type) as report_type, ssrc,
+                      stats_name('direction', direction) as direction,
+                      stats_name('media_kind', media_kind) as media_kind, rtt_ms::float8 as rtt_ms,
+                      jitter_ms::float8 as jitter_ms, fraction_lost::float8 as fraction_lost,
+                      packets_lost, packets_received, packets_sent, frame_rate::float8 as frame_rate, frame_height
                from stats_samples
                where fabric_id = any(array(select id from fabrics where instance_id = $1))
                  and sampled_at >= (select started_at - interval '1 hour'
                                     from conference_instances where id = $1)
                  and sampled_at < (select coalesce(ended_at, now()) + interval '1 hour'
                                    from conference_instances where id = $1)
-                 and report_type in ('track', 'candidatePair')
+                 and report_type in (stats_code('report_type', 'track'), stats_code('report_type', 'candidatePair'))
            ), pair_rtt as materialized (
                -- Inbound streams rarely carry an RTT; the connection's is theirs too.
                select fabric_id, avg(rtt_ms) filter (where rtt_ms <= $2) as rtt_ms

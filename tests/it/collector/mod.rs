@@ -9,6 +9,7 @@ mod fuzz;
 mod hostile;
 mod physical;
 mod quota;
+mod sample_size;
 mod sdk;
 mod stats;
 mod wire;

@@ -62,10 +62,11 @@ async fn a_fabric_with_many_samples_is_charted_from_bounded_buckets(pool: PgPool
     // holds more than it reads. (The envelope of a bucket within its limit
     // is unit-tested in reports::fabric_series.)
     sqlx::query(
-        "insert into stats_samples (sampled_at, fabric_id, app_id, stat_key, report_type, direction, media_kind,
+        "insert into stats_samples (sampled_at, fabric_id, stat_key, report_type, direction, media_kind,
                                     ssrc, rtt_ms, jitter_ms, packets_lost, packets_received, bitrate_bps)
-         select $2 + ($3 - $2) * (i::float8 / $4), $1, $5, 'flood-' || i, 'track',
-                case when i % 2 = 0 then 'inbound' else 'outbound' end, 'audio', 7000 + i % 4,
+         select $2 + ($3 - $2) * (i::float8 / $4), $1, 'flood-' || i, stats_code('report_type', 'track'),
+                stats_code('direction', case when i % 2 = 0 then 'inbound' else 'outbound' end),
+                stats_code('media_kind', 'audio'), 7000 + i % 4,
                 20 + i % 50, 3, i / 100, i, 64000
            from generate_series(0, $4 - 1) i",
     )
@@ -73,7 +74,6 @@ async fn a_fabric_with_many_samples_is_charted_from_bounded_buckets(pool: PgPool
     .bind(from)
     .bind(to)
     .bind(count)
-    .bind(demo.app_id)
     .execute(&pool)
     .await
     .expect("flood the fabric");

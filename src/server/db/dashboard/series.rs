@@ -82,16 +82,17 @@ pub async fn buckets(pool: &PgPool, fabric_id: i64, bounds: Bounds) -> Result<Ve
                select b.i as bucket, s.*, sum(s.n) over (partition by b.i) >= $5::bigint as is_full
                  from generate_series(0, $4::int - 1) b(i)
                 cross join lateral (
-                    select report_type = 'candidatePair' as connection, coalesce(direction, '') as direction,
-                           coalesce(media_kind, '') as kind, ssrc, count(*) as n,
+                    select report_type = stats_code('report_type', 'candidatePair') as connection,
+                           coalesce(stats_name('direction', direction), '') as direction,
+                           coalesce(stats_name('media_kind', media_kind), '') as kind, ssrc, count(*) as n,
                            min(sampled_at) as first_at, max(sampled_at) as last_at,
-                           min(rtt_ms) as rtt_min, max(rtt_ms) as rtt_max,
-                           min(jitter_ms) as jitter_min, max(jitter_ms) as jitter_max,
-                           min(fraction_lost) as fraction_min, max(fraction_lost) as fraction_max,
+                           min(rtt_ms)::float8 as rtt_min, max(rtt_ms)::float8 as rtt_max,
+                           min(jitter_ms)::float8 as jitter_min, max(jitter_ms)::float8 as jitter_max,
+                           min(fraction_lost)::float8 as fraction_min, max(fraction_lost)::float8 as fraction_max,
                            min(packets_lost) as lost_min, max(packets_lost) as lost_max,
                            min(packets_received) as received_min, max(packets_received) as received_max,
-                           min(bitrate_bps) as bitrate_min, max(bitrate_bps) as bitrate_max,
-                           min(frame_rate) as fps_min, max(frame_rate) as fps_max,
+                           min(bitrate_bps)::float8 as bitrate_min, max(bitrate_bps)::float8 as bitrate_max,
+                           min(frame_rate)::float8 as fps_min, max(frame_rate)::float8 as fps_max,
                            min(frame_height) as height_min, max(frame_height) as height_max
                       from (select report_type, direction, media_kind, ssrc, sampled_at, rtt_ms, jitter_ms,
                                    fraction_lost, packets_lost, packets_received, bitrate_bps, frame_rate,
@@ -100,7 +101,8 @@ pub async fn buckets(pool: &PgPool, fabric_id: i64, bounds: Bounds) -> Result<Ve
                              where fabric_id = $1
                                and sampled_at >= $2::timestamptz + (b.i * $3::bigint) * interval '1 microsecond'
                                and sampled_at < $2::timestamptz + ((b.i + 1) * $3::bigint) * interval '1 microsecond'
-                               and report_type in ('track', 'candidatePair')
+                               and report_type in (stats_code('report_type', 'track'),
+                                                   stats_code('report_type', 'candidatePair'))
                              order by sampled_at
                              limit $5::bigint) r
                      group by 1, 2, 3, 4

@@ -120,8 +120,7 @@ pub(super) async fn fabrics(
 
 /// The RTP streams' polls: an outbound stream's own report and its peer's
 /// report back (`remote-inbound-rtp`) share the poll's time, SSRC and
-/// direction, so they are merged into one point. Figures left in `raw` are
-/// read only when they are JSON numbers. Each stream comes back as one row
+/// direction, so they are merged into one point. Each stream comes back as one row
 /// of arrays, a figure per poll: decoding a row per poll cost most of a
 /// summary's CPU (`make bench-summary`).
 pub(super) async fn tracks(
@@ -134,27 +133,24 @@ pub(super) async fn tracks(
                select fabric.id as fabric_id, polls.* from unnest($1::bigint[]) fabric (id) cross join lateral (
                    select ssrc, direction, max(media_kind) as media_kind, sampled_at,
                           max(packets_sent)::float8 as packets_sent, max(packets_received)::float8 as packets_received,
-                          max(packets_lost)::float8 as packets_lost, max(jitter_ms) as jitter_ms, max(rtt_ms) as rtt_ms,
-                          max(bitrate_bps) as bitrate_bps, max(frame_rate) as frame_rate,
-                          max(frame_height)::float8 as frame_height,
-                          max(case when jsonb_typeof(raw->'freezeCount') = 'number'
-                                   then (raw->'freezeCount')::float8 end) as freeze_count,
-                          max(case when jsonb_typeof(raw->'totalFreezesDuration') = 'number'
-                                   then (raw->'totalFreezesDuration')::float8 end) as freeze_seconds,
-                          max(case when jsonb_typeof(raw->'concealedSamples') = 'number'
-                                   then (raw->'concealedSamples')::float8 end) as concealed_samples,
-                          max(case when jsonb_typeof(raw->'totalSamplesReceived') = 'number'
-                                   then (raw->'totalSamplesReceived')::float8 end) as total_samples,
-                          max(raw->>'qualityLimitationReason') as limitation
+                          max(packets_lost)::float8 as packets_lost, max(jitter_ms)::float8 as jitter_ms,
+                          max(rtt_ms)::float8 as rtt_ms, max(bitrate_bps)::float8 as bitrate_bps,
+                          max(frame_rate)::float8 as frame_rate, max(frame_height)::float8 as frame_height,
+                          max(freeze_count)::float8 as freeze_count,
+                          max(total_freezes_duration_s)::float8 as freeze_seconds,
+                          max(concealed_samples)::float8 as concealed_samples,
+                          max(total_samples_received)::float8 as total_samples,
+                          max(quality_limitation_reason) as limitation
                    from stats_samples
                    where fabric_id = fabric.id and sampled_at >= $2 and sampled_at < $3
-                     and report_type = 'track' and ssrc is not null and direction is not null
+                     and report_type = stats_code('report_type', 'track') and ssrc is not null and direction is not null
                    group by ssrc, direction, sampled_at
                    having max(media_kind) is not null
                    order by ssrc, direction, sampled_at
                    limit $4) polls
            )
-           select fabric_id as "fabric_id!", ssrc as "ssrc!", direction as "direction!", max(media_kind) as "media_kind!",
+           select fabric_id as "fabric_id!", ssrc as "ssrc!", stats_name('direction', direction) as "direction!",
+                  stats_name('media_kind', max(media_kind)) as "media_kind!",
                   array_agg(sampled_at order by sampled_at) as "at!: Instants",
                   case when count(packets_sent) > 0 then array_agg(packets_sent order by sampled_at) end as "packets_sent: Floats",
                   case when count(packets_received) > 0 then array_agg(packets_received order by sampled_at) end as "packets_received: Floats",
@@ -168,7 +164,9 @@ pub(super) async fn tracks(
                   case when count(freeze_seconds) > 0 then array_agg(freeze_seconds order by sampled_at) end as "freeze_seconds: Floats",
                   case when count(concealed_samples) > 0 then array_agg(concealed_samples order by sampled_at) end as "concealed_samples: Floats",
                   case when count(total_samples) > 0 then array_agg(total_samples order by sampled_at) end as "total_samples: Floats",
-                  case when count(limitation) > 0 then array_agg(limitation order by sampled_at) end as "limitation: Limitations"
+                  case when count(limitation) > 0
+                       then array_agg(stats_name('quality_limitation_reason', limitation) order by sampled_at)
+                  end as "limitation: Limitations"
            from polls
            group by fabric_id, ssrc, direction
            order by fabric_id, ssrc, direction"#,
@@ -227,15 +225,15 @@ pub(super) async fn paths(
     let rows = sqlx::query!(
         r#"with polls as (
                select fabric.id as fabric_id, polls.* from unnest($1::bigint[]) fabric (id) cross join lateral (
-                   select sampled_at, stat_key, rtt_ms,
-                          raw->>'localCandidateType' as local_type, raw->>'remoteCandidateType' as remote_type,
-                          lower(raw->>'localProtocol') as protocol,
-                          lower(raw->>'localRelayProtocol') as relay_protocol,
-                          case when jsonb_typeof(raw->'availableOutgoingBitrate') = 'number'
-                               then (raw->'availableOutgoingBitrate')::float8 end as available
+                   select sampled_at, stat_key, rtt_ms::float8 as rtt_ms,
+                          stats_name('candidate_type', local_candidate_type) as local_type,
+                          stats_name('candidate_type', remote_candidate_type) as remote_type,
+                          stats_name('protocol', local_protocol) as protocol,
+                          stats_name('protocol', local_relay_protocol) as relay_protocol,
+                          available_outgoing_bitrate_bps::float8 as available
                    from stats_samples
                    where fabric_id = fabric.id and sampled_at >= $2 and sampled_at < $3
-                     and report_type = 'candidatePair' and raw->'selected' = 'true'::jsonb
+                     and report_type = stats_code('report_type', 'candidatePair') and selected
                    order by sampled_at, stat_key
                    limit $4) polls
            ), numbered as (
