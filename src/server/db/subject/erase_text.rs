@@ -1,5 +1,5 @@
 //! Scrubbing a person out of free text and jsonb: logs, SDPs, event
-//! payloads, ICE addresses, raw stats, summaries, webhook bodies and audit
+//! payloads, ICE addresses, stats ids, summaries, webhook bodies and audit
 //! details. Within their conference instances each row is scrubbed of what
 //! names them (their own rows also of their device labels); each statement
 //! rewrites only the rows that mention them. A name column that mentions

@@ -49,7 +49,7 @@ pub async fn aliases(conn: &mut PgConnection, endpoints: &[Uuid]) -> Result<Vec<
 /// connections: ICE candidates, the candidate lines of the SDPs they sent,
 /// and the candidate pairs of their stats.
 pub async fn addresses(conn: &mut PgConnection, endpoints: &[Uuid]) -> Result<Vec<String>, AppError> {
-    let mut addresses = sqlx::query_scalar!(
+    let addresses = sqlx::query_scalar!(
         r#"select distinct a as "a!" from (
                select c.local_address as a
                  from ice_candidates c join fabrics f on f.id = c.fabric_id
@@ -70,7 +70,6 @@ pub async fn addresses(conn: &mut PgConnection, endpoints: &[Uuid]) -> Result<Ve
     )
     .fetch_all(&mut *conn)
     .await?;
-    addresses.extend(super::stats::local_addresses(conn, endpoints).await?);
     Ok(addresses)
 }
 

@@ -1,6 +1,7 @@
 //! Everything the erase and the export do with `stats_samples`, in one
-//! place: its shape (the `raw` jsonb above all) is the one most likely to
-//! change, and this file is what follows it.
+//! place. Since 0022 a sample holds figures and codes only: no address, no
+//! name; its one text, the getStats() object's id (`stat_key`), is the
+//! client's to choose, so it is scrubbed like any other.
 
 use serde_json::Value;
 use sqlx::PgConnection;
@@ -9,33 +10,19 @@ use uuid::Uuid;
 use super::erase::Erase;
 use crate::server::AppError;
 
-/// At most this many raw stats samples are exported; the export says when
+/// At most this many stats samples are exported; the export says when
 /// there were more.
 pub const STATS_LIMIT: i64 = 200_000;
 
-/// The local addresses in the raw candidate-pair stats of `endpoints`'
-/// connections (`localAddress`, as callstats.js sends them).
-pub async fn local_addresses(conn: &mut PgConnection, endpoints: &[Uuid]) -> Result<Vec<String>, AppError> {
-    Ok(sqlx::query_scalar!(
-        r#"select distinct s.raw->>'localAddress' as "a!"
-             from stats_samples s join fabrics f on f.id = s.fabric_id
-            where f.endpoint_id = any($1) and s.report_type = 'candidatePair'
-              and coalesce(s.raw->>'localAddress', '') <> ''
-              and coalesce(s.raw->>'localCandidateType', '') not in ('relay', 'relayed', 'turn')"#,
-        endpoints,
-    )
-    .fetch_all(conn)
-    .await?)
-}
-
-/// The raw stats of the person's conferences (candidate-pair addresses).
+/// The getStats() ids in the samples of the person's conferences that
+/// mention them.
 pub async fn scrub(conn: &mut PgConnection, e: &Erase<'_>) -> Result<u64, AppError> {
     let ((own, own_with), (shared, shared_with)) = (e.own, e.shared);
     Ok(sqlx::query!(
         "update stats_samples t
-            set raw = subject_scrub_jsonb(t.raw, subject_pick(f.own, $3, $5), subject_pick(f.own, $4, $6))
+            set stat_key = subject_scrub(t.stat_key, subject_pick(f.own, $3, $5), subject_pick(f.own, $4, $6))
            from (select id, endpoint_id = any($2) as own from fabrics where instance_id = any($1)) f
-          where t.fabric_id = f.id and subject_mentions_jsonb(t.raw, subject_pick(f.own, $3, $5))",
+          where t.fabric_id = f.id and subject_mentions(t.stat_key, subject_pick(f.own, $3, $5))",
         e.instances,
         e.endpoints,
         own,
@@ -48,7 +35,7 @@ pub async fn scrub(conn: &mut PgConnection, e: &Erase<'_>) -> Result<u64, AppErr
     .rows_affected())
 }
 
-/// The raw stats samples of the person's connections, at most
+/// The stats samples of the person's connections, at most
 /// [`STATS_LIMIT`] of them, oldest first.
 pub async fn export(conn: &mut PgConnection, endpoints: &[Uuid]) -> Result<Value, AppError> {
     Ok(sqlx::query_scalar!(
