@@ -28,19 +28,21 @@ create table daily_conferences (
 
 -- What a summarised instance added to its day's row, so that rolling it
 -- up again (summarised anew after a late event) first takes its old
--- contribution out; and when. The lifecycle worker rolls up, a batch per
--- transaction, the instances summarised since (server::rollups). Null
+-- contribution out; and the `summarized_at` of the summary it holds (not a
+-- clock reading: any other summary is due). The lifecycle worker rolls up,
+-- a batch per transaction, the instances whose summary is due
+-- (server::rollups). Null
 -- rollup: not in any day row (live, summary or roll-up pending, or its
 -- roll-up failed). Holds no identifier.
 alter table conference_instances
     add column rollup jsonb,
-    add column rolled_up_at timestamptz;
+    add column rolled_up_summary_at timestamptz;
 -- Instances whose day row does not hold what their rows say now (live,
 -- summary or roll-up pending, set aside): reports compute these from rows.
 create index conference_instances_out_of_date_idx on conference_instances (app_id, started_at)
-    where rollup is null or summarized_at is null or rolled_up_at < summarized_at;
+    where rollup is null or summarized_at is null or rolled_up_summary_at is distinct from summarized_at;
 create index conference_instances_roll_up_due_idx on conference_instances (app_id, started_at)
-    where summarized_at is not null and (rolled_up_at is null or rolled_up_at < summarized_at);
+    where summarized_at is not null and rolled_up_summary_at is distinct from summarized_at;
 
 -- Feedback of one app submitted on one UTC day by endpoints of one
 -- applicationVersion ('' when none was given): how many ratings of each

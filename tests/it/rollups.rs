@@ -68,6 +68,17 @@ async fn the_overview_is_the_same_read_from_rollups_or_from_rows(pool: PgPool) {
     assert_eq!(day_conferences(&pool).await, [8]);
     assert_eq!(overview(&collector).await, from_rows);
     assert_eq!(rollups::roll_up_due(&pool).await.expect("again"), 0, "each is rolled up once");
+
+    // A summary stamped later than the roll-up (another clock) is not due again.
+    sqlx::query(
+        "update conference_instances set summarized_at = now() + interval '1 hour' where summarized_at is not null",
+    )
+    .execute(&pool)
+    .await
+    .expect("a summary from the future");
+    assert_eq!(rollups::roll_up_due(&pool).await.expect("once more"), 8);
+    assert_eq!(rollups::roll_up_due(&pool).await.expect("again"), 0, "and only once");
+    assert_eq!(day_conferences(&pool).await, [8]);
 }
 
 #[sqlx::test]
@@ -101,7 +112,7 @@ async fn a_day_that_cannot_be_read_sets_aside_only_its_own_conferences(pool: PgP
     let collector = Collector::spawn(pool.clone()).await;
     let old = good_conference(&collector, "yesterday").await;
     lifecycle::run_once(&pool, Utc::now()).await.expect("rolled up");
-    sqlx::query("update conference_instances set started_at = started_at - interval '1 day', rollup = null, rolled_up_at = null")
+    sqlx::query("update conference_instances set started_at = started_at - interval '1 day', rollup = null, rolled_up_summary_at = null")
         .execute(&pool)
         .await
         .expect("moved to yesterday");
@@ -116,7 +127,7 @@ async fn a_day_that_cannot_be_read_sets_aside_only_its_own_conferences(pool: PgP
     let round = lifecycle::run_once(&pool, Utc::now()).await.expect("round");
     assert_eq!(round.rolled_up, 3, "today's conferences, despite yesterday's row");
     let (rollup, set_aside): (Option<serde_json::Value>, bool) =
-        sqlx::query_as("select rollup, rolled_up_at is not null from conference_instances where id = $1")
+        sqlx::query_as("select rollup, rolled_up_summary_at is not null from conference_instances where id = $1")
             .bind(instance_of(&pool, &old).await)
             .fetch_one(&pool)
             .await

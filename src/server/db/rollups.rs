@@ -128,7 +128,7 @@ pub async fn roll_up(conn: &mut PgConnection, ids: &[i64]) -> Result<usize, AppE
             .map(|instance| (instance.id, serde_json::to_value(&instance.contribution).unwrap_or_default()))
             .unzip();
         sqlx::query!(
-            "update conference_instances ci set rollup = c.contribution, rolled_up_at = now()
+            "update conference_instances ci set rollup = c.contribution, rolled_up_summary_at = ci.summarized_at
                from unnest($1::int8[], $2::jsonb[]) as c (id, contribution) where ci.id = c.id",
             &ids,
             &contributions,
@@ -146,7 +146,7 @@ pub async fn roll_up(conn: &mut PgConnection, ids: &[i64]) -> Result<usize, AppE
 pub async fn claim_due(conn: &mut PgConnection, limit: i64) -> Result<Vec<i64>, AppError> {
     Ok(sqlx::query_scalar!(
         "select id from conference_instances
-          where summarized_at is not null and (rolled_up_at is null or rolled_up_at < summarized_at)
+          where summarized_at is not null and rolled_up_summary_at is distinct from summarized_at
           order by app_id, started_at limit $1 for update skip locked",
         limit,
     )
@@ -158,7 +158,9 @@ pub async fn claim_due(conn: &mut PgConnection, limit: i64) -> Result<Vec<i64>, 
 /// again until it is summarised anew. Until then it counts as it did: by
 /// its last contribution, or (never rolled up) from its rows.
 pub async fn set_aside(conn: &mut PgConnection, id: i64) -> Result<(), AppError> {
-    sqlx::query!("update conference_instances set rolled_up_at = now() where id = $1", id).execute(conn).await?;
+    sqlx::query!("update conference_instances set rolled_up_summary_at = summarized_at where id = $1", id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -237,7 +239,7 @@ async fn out_of_date(
     Ok(sqlx::query_scalar!(
         "select id from conference_instances
           where app_id = any($1) and started_at >= $2 and started_at < $3
-            and (rollup is null or summarized_at is null or rolled_up_at < summarized_at)",
+            and (rollup is null or summarized_at is null or rolled_up_summary_at is distinct from summarized_at)",
         apps,
         from,
         to,
