@@ -127,6 +127,8 @@ async fn run(args: &Args, url: &str, database: &str) -> anyhow::Result<()> {
     } else {
         year::load(&pool, app_id, args.year_conferences).await?
     };
+    // The day rows' conferences; the overview also counts those they do
+    // not hold yet (the played and hostile ones), from their rows.
     let year_conferences: i64 = sqlx::query_scalar(
         "select coalesce(sum((tallies ->> 'conferences')::bigint), 0)::bigint from daily_conferences where day >= $1",
     )

@@ -35,7 +35,8 @@ pub struct Probes<'a> {
     pub hostile: Hostile,
     /// The first day of the year the overview and feedback probes read.
     pub year: NaiveDate,
-    /// The conferences of that year.
+    /// The conferences of that year's day rows (the overview counts these
+    /// and the few not rolled up yet).
     pub year_conferences: i64,
 }
 
@@ -174,7 +175,7 @@ impl Probes<'_> {
             .await?,
             time(self.database, &self.year_name("h'. `reports::overview` alone"), warmup, samples, async |_| {
                 let view = reports::overview(self.pool, self.admin, self.year_report(), chrono::Utc::now()).await?;
-                anyhow::ensure!(view.conferences == self.year_conferences, "{} conferences", view.conferences);
+                anyhow::ensure!(view.conferences >= self.year_conferences, "{} conferences", view.conferences);
                 Ok(0)
             })
             .await?,
