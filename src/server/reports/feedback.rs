@@ -29,10 +29,13 @@ pub async fn feedback(
 ) -> Result<FeedbackReport, AppError> {
     let Scope { apps, choices, days, from, to } = Scope::of(pool, user, &query, now).await?;
     let filter = Filter { apps: &apps, from, to, app_version: query.app_version.as_deref() };
-    let counts = db::distribution(pool, &filter).await?;
-    let rows = db::days(pool, &filter).await?;
-    let comments = db::comments(pool, &filter, COMMENTS).await?;
-    let app_versions = db::app_versions(pool, &filter).await?;
+    // Four independent reads, each on its own connection.
+    let (counts, rows, comments, app_versions) = tokio::try_join!(
+        db::distribution(pool, &filter),
+        db::days(pool, &filter),
+        db::comments(pool, &filter, COMMENTS),
+        db::app_versions(pool, &filter),
+    )?;
 
     let mut distributions = Vec::new();
     for (index, (kind, title)) in KINDS.into_iter().enumerate() {
