@@ -153,3 +153,52 @@ async fn samples_stored_before_0022_are_converted_keeping_what_is_read(pool: PgP
     let left: i64 = sqlx::query_scalar("select count(*) from stats_samples").fetch_one(&pool).await.expect("count");
     assert_eq!((created, dropped, left), (1, 1, 0));
 }
+
+#[sqlx::test(migrations = false)]
+async fn samples_stored_before_0023_keep_one_poll_per_instant_and_counters_within_an_integer(pool: PgPool) {
+    apply(&pool, 1..23).await;
+    // Two polls of fabric 7 stamped with the same instant (first objects A
+    // and B, as 0022 told them apart), a poll of fabric 8, and counters
+    // past what an integer holds.
+    sqlx::raw_sql(
+        r#"insert into stats_samples (sampled_at, fabric_id, stat_key, report_type, poll_objects, packets_lost,
+                                      packets_received, packets_sent) values
+           ('2026-01-01 10:00', 7, 'A', 1, 2, -5000000000, 5000000000, 7),
+           ('2026-01-01 10:00', 7, 'A2', 1, null, 1, 2, 3),
+           ('2026-01-01 10:00', 7, 'B', 1, 1, 4, 5, 9000000000000000),
+           ('2026-01-01 10:00', 8, 'A', 1, 1, 1, 1, 1);"#,
+    )
+    .execute(&pool)
+    .await
+    .expect("samples as 0022 stored them");
+    apply(&pool, 23..24).await;
+
+    type Row = (i64, String, Option<i16>, Option<i32>, Option<i32>, Option<i32>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "select fabric_id, stat_key, poll_objects, packets_lost, packets_received, packets_sent
+         from stats_samples order by fabric_id, stat_key",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("converted");
+    let max = i32::MAX;
+    assert_eq!(
+        rows,
+        [
+            (7, "A".to_owned(), Some(2), Some(i32::MIN), Some(max), Some(7)),
+            (7, "A2".to_owned(), None, Some(1), Some(2), Some(3)),
+            (7, "B".to_owned(), None, Some(4), Some(5), Some(max)),
+            (8, "A".to_owned(), Some(1), Some(1), Some(1), Some(1)),
+        ],
+        "every row kept, one first row per instant, counters at the integer's bounds"
+    );
+    // A poll is now its fabric and instant: a second first row conflicts.
+    let again = sqlx::query(
+        "insert into stats_samples (sampled_at, fabric_id, stat_key, report_type, poll_objects)
+         values ('2026-01-01 10:00', 7, 'C', 1, 1) on conflict do nothing",
+    )
+    .execute(&pool)
+    .await
+    .expect("insert");
+    assert_eq!(again.rows_affected(), 0);
+}

@@ -256,9 +256,9 @@ impl Reader {
             ssrc,
             rtt_ms,
             jitter_ms: seconds_to_ms(self.number("jitter", bounds::DELAY_S)?),
-            packets_lost: self.integer("packetsLost", bounds::SIGNED_COUNTER)?,
-            packets_received: self.integer("packetsReceived", bounds::COUNTER)?,
-            packets_sent: self.integer("packetsSent", bounds::COUNTER)?,
+            packets_lost: self.integer("packetsLost", bounds::SIGNED_COUNTER)?.map(stored_count),
+            packets_received: self.integer("packetsReceived", bounds::COUNTER)?.map(stored_count),
+            packets_sent: self.integer("packetsSent", bounds::COUNTER)?.map(stored_count),
             fraction_lost,
             bitrate_bps: self.number("bitrate", bounds::BITRATE_BPS)?,
             frame_rate: self.number("framesPerSecond", bounds::FRAME_RATE)?,
@@ -281,12 +281,19 @@ impl Reader {
     }
 }
 
+/// A packet counter as it is stored (migrations/0023): the wire accepts
+/// counters up to 2^53, the store holds them within an integer, and one
+/// past it stays at its bound, so that the stream reads as flat.
+fn stored_count(count: i64) -> i32 {
+    i32::try_from(count).unwrap_or(if count < 0 { i32::MIN } else { i32::MAX })
+}
+
 /// Stats submission: stores every report of one poll of one fabric.
 ///
 /// The hot path, so it takes no transaction and writes no idempotency row:
 /// the endpoint and fabric come from memory after their first use, and the
 /// samples go into one insert that is idempotent by itself (a retried body
-/// yields the same `(fabric, time, key)` rows, which are skipped) and whose
+/// yields the same `(fabric, time)` poll, which are skipped) and whose
 /// answer never varies. Submissions arriving together share that insert
 /// ([`StatsWriter`](super::stats_writer::StatsWriter)); it commits before
 /// any of them is answered.

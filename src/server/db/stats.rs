@@ -31,12 +31,12 @@ pub struct Sample {
     pub rtt_ms: Option<f64>,
     /// Jitter, ms.
     pub jitter_ms: Option<f64>,
-    /// Cumulative packets lost.
-    pub packets_lost: Option<i64>,
+    /// Cumulative packets lost (stored within an integer, 0023).
+    pub packets_lost: Option<i32>,
     /// Cumulative packets received.
-    pub packets_received: Option<i64>,
+    pub packets_received: Option<i32>,
     /// Cumulative packets sent.
-    pub packets_sent: Option<i64>,
+    pub packets_sent: Option<i32>,
     /// Fraction lost, 0..1.
     pub fraction_lost: Option<f64>,
     /// Bitrate, bits per second.
@@ -83,40 +83,36 @@ pub struct Poll {
 }
 
 /// Stores the samples of several submissions in one statement. A poll is
-/// identified by its fabric, time and first object's key: a retried (or
-/// concurrently repeated) submission is stored once. Its first row goes in
-/// with `on conflict do nothing` on the one-entry-per-poll index, and the
-/// other rows only with it.
+/// identified by its fabric and time: a retried (or concurrently repeated)
+/// submission is stored once. Its first row goes in with `on conflict do
+/// nothing` on the one-entry-per-poll index, and the other rows only with
+/// it.
 pub async fn insert(db: impl PgExecutor<'_>, polls: &[Poll]) -> Result<(), AppError> {
     // A batch may hold the same poll twice (two retries arriving together):
     // the statement below would store the second one's other rows too.
     let mut seen = HashSet::new();
-    let polls: Vec<(&Poll, &str)> = polls
+    let polls: Vec<&Poll> = polls
         .iter()
-        .filter_map(|poll| Some((poll, poll.samples.first()?.stat_key.as_str())))
-        .filter(|(poll, first)| seen.insert((poll.fabric_id, poll.sampled_at, *first)))
+        .filter(|poll| !poll.samples.is_empty() && seen.insert((poll.fabric_id, poll.sampled_at)))
         .collect();
     let rows = || {
-        polls.iter().flat_map(|(poll, first)| {
-            poll.samples.iter().enumerate().map(move |(index, sample)| (*poll, *first, index, sample))
-        })
+        polls.iter().flat_map(|poll| poll.samples.iter().enumerate().map(move |(index, sample)| (*poll, index, sample)))
     };
     macro_rules! column {
         (poll.$field:ident) => {
-            rows().map(|(poll, _, _, _)| poll.$field).collect::<Vec<_>>()
+            rows().map(|(poll, _, _)| poll.$field).collect::<Vec<_>>()
         };
         ($field:ident as f32) => {
-            rows().map(|(_, _, _, sample)| sample.$field.map(|value| value as f32)).collect::<Vec<_>>()
+            rows().map(|(_, _, sample)| sample.$field.map(|value| value as f32)).collect::<Vec<_>>()
         };
         ($field:ident) => {
-            rows().map(|(_, _, _, sample)| sample.$field.clone()).collect::<Vec<_>>()
+            rows().map(|(_, _, sample)| sample.$field.clone()).collect::<Vec<_>>()
         };
     }
     // At most MAX_OBJECTS (2000) per poll, so the count fits.
     let poll_objects: Vec<Option<i16>> = rows()
-        .map(|(poll, _, index, _)| (index == 0).then(|| i16::try_from(poll.samples.len()).unwrap_or(i16::MAX)))
+        .map(|(poll, index, _)| (index == 0).then(|| i16::try_from(poll.samples.len()).unwrap_or(i16::MAX)))
         .collect();
-    let poll_keys: Vec<&str> = rows().map(|(_, first, _, _)| first).collect();
     sqlx::query!(
         r#"with rows as (
                select sampled_at, fabric_id, ssrc, packets_lost, packets_received, packets_sent, concealed_samples,
@@ -132,19 +128,18 @@ pub async fn insert(db: impl PgExecutor<'_>, polls: &[Poll]) -> Result<(), AppEr
                       stats_code('candidate_type', remote_candidate_type) as remote_candidate_type,
                       stats_code('protocol', local_protocol) as local_protocol,
                       stats_code('protocol', local_relay_protocol) as local_relay_protocol,
-                      poll_objects, selected, stat_key, poll_key
-               from unnest($1::timestamptz[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
+                      poll_objects, selected, stat_key
+               from unnest($1::timestamptz[], $2::bigint[], $3::bigint[], $4::int[], $5::int[], $6::int[],
                            $7::bigint[], $8::bigint[], $9::real[], $10::real[], $11::real[], $12::real[],
                            $13::real[], $14::int[], $15::int[], $16::int[], $17::real[], $18::real[],
                            $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[],
-                           $25::text[], $26::text[], $27::text[], $28::smallint[], $29::bool[], $30::text[],
-                           $31::text[])
+                           $25::text[], $26::text[], $27::text[], $28::smallint[], $29::bool[], $30::text[])
                     as r (sampled_at, fabric_id, ssrc, packets_lost, packets_received, packets_sent,
                           concealed_samples, total_samples_received, rtt_ms, jitter_ms, fraction_lost, bitrate_bps,
                           frame_rate, frame_width, frame_height, freeze_count, total_freezes_duration_s,
                           available_outgoing_bitrate_bps, report_type, direction, media_kind, stats_type,
                           quality_limitation_reason, local_candidate_type, remote_candidate_type, local_protocol,
-                          local_relay_protocol, poll_objects, selected, stat_key, poll_key)
+                          local_relay_protocol, poll_objects, selected, stat_key)
            ), polls as (
                insert into stats_samples (
                    sampled_at, fabric_id, ssrc, packets_lost, packets_received, packets_sent, concealed_samples,
@@ -159,7 +154,7 @@ pub async fn insert(db: impl PgExecutor<'_>, polls: &[Poll]) -> Result<(), AppEr
                    remote_candidate_type, local_protocol, local_relay_protocol, poll_objects, selected, stat_key
                from rows where poll_objects is not null
                on conflict do nothing
-               returning fabric_id, sampled_at, stat_key
+               returning fabric_id, sampled_at
            )
            insert into stats_samples (
                sampled_at, fabric_id, ssrc, packets_lost, packets_received, packets_sent, concealed_samples,
@@ -173,14 +168,14 @@ pub async fn insert(db: impl PgExecutor<'_>, polls: &[Poll]) -> Result<(), AppEr
                   direction, media_kind, stats_type, quality_limitation_reason, local_candidate_type,
                   remote_candidate_type, local_protocol, local_relay_protocol, poll_objects, selected, r.stat_key
            from rows r
-           join polls p on p.fabric_id = r.fabric_id and p.sampled_at = r.sampled_at and p.stat_key = r.poll_key
+           join polls p on p.fabric_id = r.fabric_id and p.sampled_at = r.sampled_at
            where r.poll_objects is null"#,
         &column!(poll.sampled_at) as &[DateTime<Utc>],
         &column!(poll.fabric_id) as &[i64],
         &column!(ssrc) as &[Option<i64>],
-        &column!(packets_lost) as &[Option<i64>],
-        &column!(packets_received) as &[Option<i64>],
-        &column!(packets_sent) as &[Option<i64>],
+        &column!(packets_lost) as &[Option<i32>],
+        &column!(packets_received) as &[Option<i32>],
+        &column!(packets_sent) as &[Option<i32>],
         &column!(concealed_samples) as &[Option<i64>],
         &column!(total_samples_received) as &[Option<i64>],
         &column!(rtt_ms as f32) as &[Option<f32>],
@@ -205,7 +200,6 @@ pub async fn insert(db: impl PgExecutor<'_>, polls: &[Poll]) -> Result<(), AppEr
         &poll_objects as &[Option<i16>],
         &column!(selected) as &[Option<bool>],
         &column!(stat_key) as &[String],
-        &poll_keys as &[&str],
     )
     .execute(db)
     .await?;

@@ -173,7 +173,8 @@ async fn streams(conn: &mut PgConnection, instance_id: i64) -> Result<Vec<Stream
                       stats_name('direction', direction) as direction,
                       stats_name('media_kind', media_kind) as media_kind, rtt_ms::float8 as rtt_ms,
                       jitter_ms::float8 as jitter_ms, fraction_lost::float8 as fraction_lost,
-                      packets_lost, packets_received, packets_sent, frame_rate::float8 as frame_rate, frame_height
+                      packets_lost::bigint as packets_lost, packets_received::bigint as packets_received,
+                      packets_sent::bigint as packets_sent, frame_rate::float8 as frame_rate, frame_height
                from stats_samples
                where fabric_id = any(array(select id from fabrics where instance_id = $1))
                  and sampled_at >= (select started_at - interval '1 hour'

@@ -10,6 +10,7 @@ mod hostile;
 mod physical;
 mod quota;
 mod sample_size;
+mod sample_size_demo;
 mod sdk;
 mod stats;
 mod wire;
@@ -35,6 +36,7 @@ pub struct Collector {
 }
 
 /// A joined endpoint, ready to send events.
+#[derive(Clone)]
 pub struct Joined {
     pub token: String,
     pub conf: String,

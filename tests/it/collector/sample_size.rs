@@ -12,8 +12,8 @@ use super::{Collector, Joined, header, now_ms, with};
 /// Polls sent per end: an hour at one every 10 s.
 const POLLS: u32 = 360;
 
-/// What the migration 0022 aims at (docs/benchmarks.md).
-const MAX_BYTES_PER_SAMPLE: f64 = 150.0;
+/// What the migrations 0022 and 0023 aim at (docs/benchmarks.md).
+pub(super) const MAX_BYTES_PER_SAMPLE: f64 = 150.0;
 
 /// The getStats() reports of one poll of one end, as the SDK's
 /// `statsBody()` sends them; `n` advances the counters, `side` tells the
@@ -160,7 +160,7 @@ async fn send_call(collector: &Collector, joined: &Joined, side: u32, peer: &str
 /// Bytes on disk (heap, indexes, TOAST, as `pg_total_relation_size`) of the
 /// partitions holding samples, per sample they hold; the samples; and the
 /// heap's and the indexes' share per sample.
-async fn bytes_per_sample(pool: &PgPool) -> (f64, i64, f64, f64) {
+pub(super) async fn bytes_per_sample(pool: &PgPool) -> (f64, i64, f64, f64) {
     sqlx::query_as(
         "with parts as (
              select c.oid, (select count(*) from stats_samples s where s.tableoid = c.oid) as rows

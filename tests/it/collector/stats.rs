@@ -38,7 +38,7 @@ async fn a_poll_is_stored_with_its_figures_in_columns_and_what_nothing_reads_is_
         Option<i64>,
         Option<f64>,
         Option<f64>,
-        Option<i64>,
+        Option<i32>,
         Option<f64>,
         Option<i32>,
         Value,
@@ -112,4 +112,31 @@ async fn ill_typed_figures_are_refused_naming_the_object(pool: PgPool) {
         .await
         .expect("count");
     assert_eq!(stored, 0, "nothing of a refused poll is stored");
+}
+
+#[sqlx::test]
+async fn a_packet_counter_past_what_the_store_holds_is_accepted_and_kept_at_its_bound(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let alice = collector.join("c", "alice").await;
+    let (huge, exact) = (9_007_199_254_740_992_i64, i64::from(i32::MAX));
+    let body = poll(
+        json!([{ "id": "IT1", "kind": "audio", "reportType": "inbound", "packetsReceived": huge,
+                 "packetsLost": -huge }, { "id": "OT1", "kind": "audio", "reportType": "outbound",
+                 "packetsSent": exact }]),
+        json!([]),
+    );
+    let response = collector.send(&alice, "stats", &body).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap_or_default());
+
+    type Counters = (String, Option<i32>, Option<i32>, Option<i32>);
+    let rows: Vec<Counters> = sqlx::query_as(
+        "select stat_key, packets_received, packets_lost, packets_sent from stats_samples order by stat_key",
+    )
+    .fetch_all(&collector.server.pool)
+    .await
+    .expect("samples");
+    assert_eq!(
+        rows,
+        [("IT1".to_owned(), Some(i32::MAX), Some(i32::MIN), None), ("OT1".to_owned(), None, None, Some(i32::MAX))]
+    );
 }

@@ -89,8 +89,9 @@ pub async fn buckets(pool: &PgPool, fabric_id: i64, bounds: Bounds) -> Result<Ve
                            min(rtt_ms)::float8 as rtt_min, max(rtt_ms)::float8 as rtt_max,
                            min(jitter_ms)::float8 as jitter_min, max(jitter_ms)::float8 as jitter_max,
                            min(fraction_lost)::float8 as fraction_min, max(fraction_lost)::float8 as fraction_max,
-                           min(packets_lost) as lost_min, max(packets_lost) as lost_max,
-                           min(packets_received) as received_min, max(packets_received) as received_max,
+                           min(packets_lost)::bigint as lost_min, max(packets_lost)::bigint as lost_max,
+                           min(packets_received)::bigint as received_min,
+                           max(packets_received)::bigint as received_max,
                            min(bitrate_bps)::float8 as bitrate_min, max(bitrate_bps)::float8 as bitrate_max,
                            min(frame_rate)::float8 as fps_min, max(frame_rate)::float8 as fps_max,
                            min(frame_height) as height_min, max(frame_height) as height_max
