@@ -2,7 +2,7 @@
 //! whether its conferences are rolled up or not; a conference summarised
 //! again counts once; a day row that cannot be read sets only its own
 //! conferences aside; and a week-long webhook interval reads its whole
-//! days from the rollups.
+//! days from the rollups, corrected by a conference summarised again.
 
 use callscope::api::{CurrentUser, OverviewView, ReportQuery};
 use callscope::domain::Role;
@@ -160,4 +160,33 @@ async fn a_week_long_interval_reads_its_whole_days_from_the_rollups(pool: PgPool
     let evaluated = evaluator::run_once(&pool, end + SETTLE + TimeDelta::seconds(1)).await.expect("evaluate");
     let week = evaluated.iter().find(|evaluation| evaluation.webhook_id == id).expect("evaluated");
     assert_eq!((week.ratio.actual, week.ratio.total, week.fired), (1, 2, true), "{week:?}");
+}
+
+#[sqlx::test]
+async fn a_week_long_interval_counts_a_conference_summarised_again_with_its_new_summary(pool: PgPool) {
+    let collector = Collector::spawn(pool.clone()).await;
+    let mut week = input("https://hooks.example.com/week", "failedConferences", "interval", Some(0.0));
+    week.interval_seconds = Some(7 * 24 * 3600);
+    let (id, _) = add_webhook(&collector, week).await;
+    failed_conference(&collector, "failed").await;
+    good_conference(&collector, "good").await;
+    sqlx::query(
+        "update conference_instances set started_at = started_at + interval '2 days',
+             last_activity_at = last_activity_at + interval '2 days', ended_at = ended_at + interval '2 days'",
+    )
+    .execute(&pool)
+    .await
+    .expect("moved");
+    lifecycle::run_once(&pool, Utc::now()).await.expect("rolled up");
+    // Summarised again (no longer failed) and not rolled up again yet: the
+    // day row still holds the failure, which must be taken out.
+    sqlx::query("update conference_instances set failure_group = null, summarized_at = now() + interval '1 second'")
+        .execute(&pool)
+        .await
+        .expect("summarised again");
+
+    let end = Utc::now() + TimeDelta::days(7);
+    let evaluated = evaluator::run_once(&pool, end + SETTLE + TimeDelta::seconds(1)).await.expect("evaluate");
+    let week = evaluated.iter().find(|evaluation| evaluation.webhook_id == id).expect("evaluated");
+    assert_eq!((week.ratio.actual, week.ratio.total, week.fired), (0, 2, false), "{week:?}");
 }

@@ -15,7 +15,7 @@ use super::sketch::Sketch;
 mod period;
 mod tally;
 
-pub use period::{Cut, cut};
+pub use period::{Cut, cut, midnight};
 pub use tally::{Key, OTHER, TALLY_KEYS, Tally};
 
 /// Longest setup delay told apart, ms (longer ones count as this).

@@ -13,9 +13,13 @@ pub struct Cut {
     pub parts: Vec<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
+/// The instant `day` starts (UTC), when chrono can represent it.
+pub fn midnight(day: NaiveDate) -> Option<DateTime<Utc>> {
+    day.and_hms_opt(0, 0, 0).map(|at| at.and_utc())
+}
+
 /// Cuts `[from, to)` at midnights.
 pub fn cut(from: DateTime<Utc>, to: DateTime<Utc>) -> Cut {
-    let midnight = |day: NaiveDate| day.and_hms_opt(0, 0, 0).map(|at| at.and_utc());
     let first = if midnight(from.date_naive()) == Some(from) {
         Some(from.date_naive())
     } else {

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor};
 
-use crate::domain::rollup::{Contribution, Day, Unreadable};
+use crate::domain::rollup::{Contribution, Day, Unreadable, midnight};
 use crate::server::AppError;
 
 /// One instance's contribution, as read from its rows.
@@ -251,12 +251,12 @@ async fn out_of_date(
 /// The rollup of the days `[first, end)` of `apps` as their rows say now:
 /// the day rows, corrected by the instances they do not hold as they are
 /// (their last contribution taken out, what their rows say added).
-pub async fn period(pool: &sqlx::PgPool, apps: &[i64], first: NaiveDate, end: NaiveDate) -> Result<Day, AppError> {
-    let midnight = |day: NaiveDate| day.and_hms_opt(0, 0, 0).map(|at| at.and_utc()).ok_or(AppError::NotFound);
-    let mut rollup = days(pool, apps, first, end).await?;
-    let pending = out_of_date(pool, apps, midnight(first)?, midnight(end)?).await?;
+pub async fn period(conn: &mut PgConnection, apps: &[i64], first: NaiveDate, end: NaiveDate) -> Result<Day, AppError> {
+    let start = |day| midnight(day).ok_or(AppError::NotFound);
+    let mut rollup = days(&mut *conn, apps, first, end).await?;
+    let pending = out_of_date(&mut *conn, apps, start(first)?, start(end)?).await?;
     for ids in pending.chunks(PENDING_PER_READ) {
-        for instance in contributions(pool, ids).await? {
+        for instance in contributions(&mut *conn, ids).await? {
             if let Some(previous) = &instance.previous {
                 rollup.subtract(previous);
             }

@@ -1,12 +1,13 @@
 //! What an interval webhook's evaluation counts over its period: the
-//! whole UTC days inside it from the daily rollups (with the instances of
-//! those days not rolled up yet), the hours around them from the rows.
+//! whole UTC days inside it from the daily rollups, corrected as the
+//! overview's are (`rollups::period`), the hours around them from the rows.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use super::rollups;
 use crate::domain::notification::ConferenceMatch;
-use crate::domain::rollup::{Cut, Tallies};
+use crate::domain::rollup::Cut;
 use crate::server::AppError;
 
 /// How many of a period's conferences or feedback matched, of how many.
@@ -40,54 +41,38 @@ pub async fn conferences_with(
     };
     let mut ratio = Ratio::default();
     if let Some((first, end)) = cut.days {
-        let days = sqlx::query_scalar!(
-            "select tallies from daily_conferences where app_id = $1 and day >= $2 and day < $3",
-            app_id,
-            first,
-            end,
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        for tallies in days {
-            let tallies: Tallies = serde_json::from_value(tallies).map_err(|e| AppError::Internal(e.into()))?;
-            let matched = match counted {
-                ConferenceMatch::FailureGroup(group) => tallies.failure_groups.get(&group.to_owned()),
-                ConferenceMatch::Issue(kind) => tallies.issue_kinds.get(&kind.as_str().to_owned()),
-            };
-            ratio += Ratio { actual: matched, total: tallies.summarized };
-        }
-        let (from, to) = (midnight(first)?, midnight(end)?);
-        ratio += conferences_in_rows(conn, app_id, group, issue, (from, to), true).await?;
+        let tallies = rollups::period(&mut *conn, &[app_id], first, end).await?.tallies;
+        let matched = match counted {
+            ConferenceMatch::FailureGroup(group) => tallies.failure_groups.get(&group.to_owned()),
+            ConferenceMatch::Issue(kind) => tallies.issue_kinds.get(&kind.as_str().to_owned()),
+        };
+        ratio += Ratio { actual: matched, total: tallies.summarized };
     }
     for &part in &cut.parts {
-        ratio += conferences_in_rows(conn, app_id, group, issue, part, false).await?;
+        ratio += conferences_in_rows(conn, app_id, group, issue, part).await?;
     }
     Ok(ratio)
 }
 
-/// The counts of [`conferences_with`] from the rows of `[from, to)`; with
-/// `not_rolled_up`, only of the instances no day row holds.
+/// The counts of [`conferences_with`] from the rows of `[from, to)`.
 async fn conferences_in_rows(
     conn: &mut PgConnection,
     app_id: i64,
     group: Option<&str>,
     issue: Option<&str>,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
-    not_rolled_up: bool,
 ) -> Result<Ratio, AppError> {
     Ok(sqlx::query_as!(
         Ratio,
         r#"select (count(*) filter (where failure_group = $4 or $5 = any(issue_kinds))) as "actual!",
                   count(*) as "total!"
              from conference_instances
-            where app_id = $1 and started_at >= $2 and started_at < $3 and summarized_at is not null
-              and (not $6 or rollup is null)"#,
+            where app_id = $1 and started_at >= $2 and started_at < $3 and summarized_at is not null"#,
         app_id,
         from,
         to,
         group,
         issue,
-        not_rolled_up,
     )
     .fetch_one(conn)
     .await?)
@@ -124,8 +109,4 @@ pub async fn dissatisfied_feedback(conn: &mut PgConnection, app_id: i64, cut: &C
         .await?;
     }
     Ok(ratio)
-}
-
-fn midnight(day: NaiveDate) -> Result<DateTime<Utc>, AppError> {
-    day.and_hms_opt(0, 0, 0).map(|at| at.and_utc()).ok_or(AppError::NotFound)
 }

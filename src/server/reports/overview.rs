@@ -25,10 +25,12 @@ pub async fn overview(
 ) -> Result<OverviewView, AppError> {
     let Scope { apps, choices, days, .. } = Scope::of(pool, user, &query, now).await?;
     let (first, end) = (days.0, days.1 + Days::new(1));
-    let period = rollups::period(pool, &apps, first, end).await?;
+    let mut conn = pool.acquire().await?;
+    let period = rollups::period(&mut conn, &apps, first, end).await?;
     let length = Days::new((end - first).num_days().unsigned_abs());
     let before = first.checked_sub_days(length).unwrap_or(first);
-    let previous = rollups::period(pool, &apps, before, first).await?;
+    let previous = rollups::period(&mut conn, &apps, before, first).await?;
+    drop(conn);
     let top_issues = super::top_issues::top_issues(&period.tallies, &previous.tallies);
 
     let t = &period.tallies;

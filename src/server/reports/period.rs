@@ -5,6 +5,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use crate::api::{AppChoice, CurrentUser, ReportQuery};
+use crate::domain::rollup::midnight;
 use crate::server::AppError;
 use crate::server::db::dashboard;
 
@@ -37,7 +38,6 @@ impl Scope {
             None => visible.iter().map(|v| v.id).collect(),
         };
         let days = query.days(now.date_naive());
-        let midnight = |day: NaiveDate| day.and_hms_opt(0, 0, 0).map(|at| at.and_utc());
         let from = midnight(days.0).ok_or_else(|| AppError::BadRequest("the period starts too early".into()))?;
         let to = days.1.checked_add_days(Days::new(1)).and_then(midnight);
         let to = to.ok_or_else(|| AppError::BadRequest("the period ends too late".into()))?;
