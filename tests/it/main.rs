@@ -13,6 +13,7 @@ mod dashboard;
 mod delivery;
 mod demo;
 mod diagnosis;
+mod distribution;
 mod durability;
 mod embedded_pg;
 mod lifecycle;
