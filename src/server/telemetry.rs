@@ -48,6 +48,7 @@ pub fn request_span<B>(request: &Request<B>) -> Span {
         "request",
         method = %request.method(),
         path = %request.uri().path(),
-        request_id = request_id.unwrap_or_default(),
+        // Displayed, not quoted: `request_id::acceptable` or a UUID, nothing to escape.
+        request_id = %request_id.unwrap_or_default(),
     )
 }
