@@ -202,6 +202,8 @@ user_commands() {
     us enable --email life@example.com | grep -q '"disabled":false' &&
     ! us role --email admin@localhost --role support 2>/dev/null
 }
+# psql ignores DATABASE_URL: `db psql` gives it the private cluster's socket.
+psql_reaches_store() { "$bin" --data-dir "$data" db psql -tAc 'select current_database()' | grep -qx callscope; }
 user_listed() { "$bin" --data-dir "$data" user list --json | grep -q '"email":"life@example.com"'; }
 
 check "first start serves" start "$work/first.log"
@@ -226,6 +228,8 @@ check "the CLI works with the server stopped" user_listed
 check "the CLI leaves no postgres behind" no_postgres_left
 check "with DATABASE_URL set the binary uses that server, no cluster of its own" uses_database_url
 check "db exec leaves no postgres behind" no_postgres_left
+check "db psql opens the private cluster's callscope database" psql_reaches_store
+check "db psql leaves no postgres behind" no_postgres_left
 
 echo "1..$n"
 [ "$failures" -eq 0 ]
