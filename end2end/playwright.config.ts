@@ -101,7 +101,7 @@ export default defineConfig({
     // `exec` so the signal below reaches the server itself, not only the shell.
     command: `exec ${shellQuote(bin)} serve`,
     cwd: REPO_ROOT,
-    url: `${baseURL}/healthz`,
+    url: `${baseURL}/readyz`,
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe',
@@ -111,6 +111,8 @@ export default defineConfig({
       ...inheritedEnv,
       CALLSCOPE_ADDR: listenAddr(baseURL),
       CALLSCOPE_DATA_DIR: dataDir,
+      // No load balancer to wait for: SIGTERM drains at once.
+      CALLSCOPE_DRAIN_DELAY_SECS: '0',
       // The webhook specs point at loopback, which webhooks may not reach by default.
       CALLSCOPE_WEBHOOK_ALLOW_NETWORKS: process.env.CALLSCOPE_WEBHOOK_ALLOW_NETWORKS ?? '127.0.0.0/8,::1/128',
     },

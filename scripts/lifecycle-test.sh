@@ -48,7 +48,23 @@ stop() { # stop SIGNAL: signals the server and waits; true if it exited 0
   pid=""
   return $status
 }
-healthy() { curl -fsS "http://$addr/healthz" | grep -q '"database":"ok"'; }
+healthy() { curl -fsS "http://$addr/readyz" | grep -q '"status":"ready"'; }
+# SIGTERM with the default drain delay (5 s): /readyz answers 503 at once
+# while /healthz still answers (the listener is open), then a clean exit.
+drains_on_sigterm() {
+  local code=""
+  kill -TERM "$pid" || return 1
+  for _ in $(seq 1 20); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://$addr/readyz")
+    [ "$code" = 503 ] && break
+    sleep 0.1
+  done
+  local failed=0
+  { [ "$code" = 503 ] && curl -fsS "http://$addr/healthz" >/dev/null; } || failed=1
+  wait "$pid" || failed=1
+  pid=""
+  return $failed
+}
 prints_first_admin() { grep -q 'password: ' "$work/first.log"; }
 no_second_admin() { ! grep -q 'password: ' "$work/second.log"; }
 create_user() { echo 'lifecycle-password' | "$bin" --data-dir "$data" user create --email life@example.com --role support --json | grep -q '"email":"life@example.com"'; }
@@ -186,10 +202,12 @@ user_commands() {
     us enable --email life@example.com | grep -q '"disabled":false' &&
     ! us role --email admin@localhost --role support 2>/dev/null
 }
+# psql ignores DATABASE_URL: `db psql` gives it the private cluster's socket.
+psql_reaches_store() { "$bin" --data-dir "$data" db psql -tAc 'select current_database()' | grep -qx callscope; }
 user_listed() { "$bin" --data-dir "$data" user list --json | grep -q '"email":"life@example.com"'; }
 
 check "first start serves" start "$work/first.log"
-check "the database is healthy" healthy
+check "the server is ready: database reachable, migrations applied" healthy
 check "the first start prints an admin login" prints_first_admin
 check "the CLI creates a user beside the running server" create_user
 check "the collector walk-through of docs/collector.md works" collector_walkthrough
@@ -204,12 +222,14 @@ check "second start serves" start "$work/second.log"
 check "the second start prints no new admin" no_second_admin
 check "users created before the restart are kept" user_listed
 check "the pending notification is delivered after the restart, once" webhook_delivered_after_restart
-check "SIGTERM stops the server cleanly" stop TERM
+check "SIGTERM fails /readyz at once, serves through the drain delay, then stops cleanly" drains_on_sigterm
 check "no postgres is left after SIGTERM" no_postgres_left
 check "the CLI works with the server stopped" user_listed
 check "the CLI leaves no postgres behind" no_postgres_left
 check "with DATABASE_URL set the binary uses that server, no cluster of its own" uses_database_url
 check "db exec leaves no postgres behind" no_postgres_left
+check "db psql opens the private cluster's callscope database" psql_reaches_store
+check "db psql leaves no postgres behind" no_postgres_left
 
 echo "1..$n"
 [ "$failures" -eq 0 ]

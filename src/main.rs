@@ -6,8 +6,9 @@ use callscope::server::{cli, telemetry};
 use clap::Parser;
 
 fn main() -> ExitCode {
-    telemetry::init();
-    match cli::run(cli::Cli::parse()) {
+    let cli = cli::Cli::parse();
+    telemetry::init_with(cli.log_format());
+    match cli::run(cli) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");

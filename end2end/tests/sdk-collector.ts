@@ -27,11 +27,17 @@ export class Collector {
     child.stderr?.on('data', (chunk) => (this.output += chunk));
   }
 
-  /** Starts `callscope serve` on `url` and waits until it answers /healthz. */
+  /** Starts `callscope serve` on `url` and waits until `/readyz` answers 200. */
   static async start(url: string): Promise<Collector> {
     const child = spawn(callscopeBin(), ['serve'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, CALLSCOPE_ADDR: listenAddr(url), CALLSCOPE_DATA_DIR: e2eDataDir() },
+      env: {
+        ...process.env,
+        CALLSCOPE_ADDR: listenAddr(url),
+        CALLSCOPE_DATA_DIR: e2eDataDir(),
+        // No load balancer to wait for: SIGTERM drains at once.
+        CALLSCOPE_DRAIN_DELAY_SECS: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const collector = new Collector(child, url);
@@ -47,12 +53,12 @@ export class Collector {
     const deadline = Date.now() + START_TIMEOUT_MS;
     while (Date.now() < deadline) {
       if (this.exited) throw new Error(`the second collector exited at start:\n${this.output}`);
-      const healthy = await fetch(`${this.url}/healthz`).then((r) => r.ok, () => false);
+      const healthy = await fetch(`${this.url}/readyz`).then((r) => r.ok, () => false);
       if (healthy) return;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     await this.stop();
-    throw new Error(`the second collector did not answer ${this.url}/healthz within ${START_TIMEOUT_MS} ms:\n${this.output}`);
+    throw new Error(`the second collector did not answer ${this.url}/readyz within ${START_TIMEOUT_MS} ms:\n${this.output}`);
   }
 
   /** Stops it with SIGTERM (a graceful shutdown) and returns its exit code. */

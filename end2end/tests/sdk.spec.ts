@@ -47,7 +47,7 @@ function storedAddresses(conference: StoredConference): string[] {
 }
 
 async function expectMainServerUp(request: APIRequestContext): Promise<void> {
-  const health = await request.get('/healthz');
+  const health = await request.get('/readyz');
   expect(health.status(), 'the server under test still reaches the store').toBe(200);
   expect(queryRows<{ one: number }>('select 1 as one')).toEqual([{ one: 1 }]);
 }

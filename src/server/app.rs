@@ -3,12 +3,14 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::{from_fn, from_fn_with_state, map_request};
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -17,10 +19,14 @@ use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::{AppState, Config, admin, auth, chart_images, collector, health, security_headers, site};
+use super::health::Draining;
+use super::{
+    AppState, Config, admin, auth, chart_images, collector, health, request_id, security_headers, site, telemetry,
+};
 use crate::ui::{App, shell};
 
 /// A bound, not yet running server. Binding first lets callers (and tests,
@@ -50,7 +56,14 @@ impl Application {
         Ok(self.listener.local_addr()?)
     }
 
-    /// Serves until `shutdown` completes, then waits for in-flight requests.
+    /// Serves until SIGINT or SIGTERM, then drains ([`shutdown_signal`]).
+    pub async fn run(self) -> std::io::Result<()> {
+        let shutdown = shutdown_signal(self.state.draining.clone(), self.state.config.drain_delay);
+        self.run_until(shutdown).await
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting connections
+    /// and waits for in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         // Without TCP_NODELAY, the last small write of a streamed page can
         // wait for the client's delayed ACK (40 ms on Linux).
@@ -95,6 +108,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     let static_files = site::router(&site_root)?.layer(from_fn(security_headers::static_files));
     let api = Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .merge(collector::router(state.clone()))
         .layer(from_fn(security_headers::api));
 
@@ -106,7 +120,13 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         // Outermost: what the layers above answer themselves (a 408) gets the baseline too.
         .layer(from_fn(security_headers::baseline))
-        .layer(TraceLayer::new_for_http())
+        // From the outside in: a client's unsafe x-request-id is dropped, a
+        // missing one made, the request's span carries it, and the answer
+        // (whoever made it) gets it back.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(map_request(request_id::drop_unacceptable))
         .with_state(state))
 }
 
@@ -119,8 +139,12 @@ fn compression() -> CompressionLayer<impl Predicate> {
     CompressionLayer::new().no_deflate().no_zstd().compress_when(worth)
 }
 
-/// Completes on SIGINT (Ctrl-C) or SIGTERM.
-pub async fn shutdown_signal() {
+/// Completes when the process should stop serving. On SIGTERM (systemd,
+/// Kubernetes, `docker stop`) it raises `draining` at once, so `/readyz`
+/// answers 503, and completes `drain_delay` later: meanwhile the balancers
+/// notice and stop sending requests, which are still served. On SIGINT
+/// (Ctrl-C, a person at a terminal) it completes at once, also draining.
+pub async fn shutdown_signal(draining: Arc<Draining>, drain_delay: Duration) {
     let ctrl_c = async {
         if let Err(error) = tokio::signal::ctrl_c().await {
             tracing::error!(%error, "cannot listen for Ctrl-C");
@@ -138,9 +162,17 @@ pub async fn shutdown_signal() {
             }
         }
     };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+    let delay = tokio::select! {
+        () = ctrl_c => Duration::ZERO,
+        () = terminate => drain_delay,
+    };
+    draining.start();
+    if !delay.is_zero() {
+        tracing::info!(
+            delay_secs = delay.as_secs_f64(),
+            "draining: /readyz answers 503; still serving until the delay ends"
+        );
+        tokio::time::sleep(delay).await;
     }
     tracing::info!("shutting down: finishing in-flight requests");
 }

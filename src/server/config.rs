@@ -11,6 +11,7 @@ use ipnet::IpNet;
 use leptos::config::LeptosOptions;
 use secrecy::SecretString;
 
+use super::telemetry::LogFormat;
 use crate::domain::retention::Retention;
 
 /// Settings shared by every subcommand. Each has an environment variable;
@@ -51,6 +52,16 @@ pub struct ConfigArgs {
     /// Seconds a request may take before it is answered with 408.
     #[arg(long, env = "CALLSCOPE_REQUEST_TIMEOUT_SECS", default_value_t = 30, global = true)]
     pub request_timeout_secs: u64,
+
+    /// Seconds between SIGTERM and closing the listener. `/readyz` answers
+    /// 503 from the signal on, so load balancers stop sending requests
+    /// before connections are refused.
+    #[arg(long, env = "CALLSCOPE_DRAIN_DELAY_SECS", default_value_t = 5, global = true)]
+    pub drain_delay_secs: u64,
+
+    /// Log lines on stderr: `text` for people, or `json`, one object a line.
+    #[arg(long, env = "CALLSCOPE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
 
     /// Largest accepted request body, in bytes.
     #[arg(long, env = "CALLSCOPE_BODY_LIMIT_BYTES", default_value_t = 1024 * 1024, global = true)]
@@ -206,6 +217,8 @@ pub struct Config {
     pub public_url: String,
     /// Per-request timeout.
     pub request_timeout: Duration,
+    /// How long a stopping process keeps serving after failing `/readyz`.
+    pub drain_delay: Duration,
     /// Largest accepted request body.
     pub body_limit_bytes: usize,
     /// Whether cookies carry `Secure`.
@@ -289,6 +302,7 @@ impl Config {
             public_url,
             leptos,
             request_timeout: Duration::from_secs(args.request_timeout_secs),
+            drain_delay: Duration::from_secs(args.drain_delay_secs),
             body_limit_bytes: args.body_limit_bytes,
             session_ttl: Duration::from_secs(u64::from(args.session_hours) * 3600),
             session_max_age: Duration::from_secs(u64::from(args.session_max_hours) * 3600),

@@ -20,6 +20,7 @@ pub mod lifecycle;
 pub mod master_key;
 pub mod progress;
 pub mod reports;
+pub mod request_id;
 pub mod retention;
 pub mod rollups;
 pub mod sealed;

@@ -34,7 +34,7 @@ pub enum Surface {
     /// Files served as they are (`/pkg`, the SDK, the demo): cacheable;
     /// the demo page's own scripts come from this origin.
     Static,
-    /// JSON answers (the collector, `/healthz`): nothing in them may run
+    /// JSON answers (the collector, `/healthz`, `/readyz`): nothing in them may run
     /// or be framed, and tokens are never stored by a cache.
     Api,
     /// Around everything: fills what an answer made outside the routes

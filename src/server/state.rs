@@ -8,6 +8,7 @@ use sqlx::PgPool;
 
 use super::auth::AuthLimits;
 use super::collector::{Lookups, Quotas, StatsWriter, TokenKeys};
+use super::health::Draining;
 use super::master_key::MasterKey;
 use super::progress::Progress;
 use super::{AppError, Config};
@@ -40,6 +41,8 @@ pub struct AppState {
     pub quotas: Arc<Quotas>,
     /// The browser bundle's URLs (`site::assets`).
     pub assets: Arc<SiteAssets>,
+    /// Raised when the process starts stopping; `/readyz` then fails.
+    pub draining: Arc<Draining>,
 }
 
 impl AppState {
@@ -61,6 +64,7 @@ impl AppState {
             config: Arc::new(config),
             progress: Arc::default(),
             lookups: Arc::default(),
+            draining: Arc::default(),
         })
     }
 

@@ -1,23 +1,7 @@
-//! The server skeleton: health, 404s, body limits, graceful shutdown.
+//! The server skeleton: 404s, body limits, graceful shutdown (health: `health.rs`).
 
 use crate::common::{self, TestApp};
 use sqlx::PgPool;
-
-#[sqlx::test]
-async fn healthz_reports_the_database(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
-    let response = app.page(&app.client, "/healthz").await;
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.text().await.expect("body"), r#"{"database":"ok","status":"ok"}"#);
-}
-
-#[sqlx::test]
-async fn healthz_answers_503_when_the_database_is_gone(pool: PgPool) {
-    let app = TestApp::spawn(pool.clone()).await;
-    pool.close().await;
-    let response = app.page(&app.client, "/healthz").await;
-    assert_eq!(response.status(), 503);
-}
 
 #[sqlx::test]
 async fn unknown_pages_get_a_404_page(pool: PgPool) {

@@ -20,6 +20,7 @@ use sqlx::PgPool;
 use super::config::{ConfigArgs, DatabaseSource};
 use super::embedded_pg::{self, EmbeddedPostgres};
 use super::master_key::MasterKey;
+use super::telemetry::LogFormat;
 use super::webhooks::TargetPolicy;
 use super::{Config, db};
 
@@ -61,6 +62,14 @@ enum Command {
     Db(db_exec::DbCommand),
     /// Fill the store with realistic demo conferences, sent through the collector over HTTP.
     Demo(demo::DemoArgs),
+}
+
+impl Cli {
+    /// How log lines are written (`CALLSCOPE_LOG_FORMAT`); read before
+    /// anything else runs, so that every line has the same format.
+    pub fn log_format(&self) -> LogFormat {
+        self.config.log_format
+    }
 }
 
 /// Runs the command line. The private cluster, when used, is started on

@@ -8,7 +8,6 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::open;
 use crate::domain::{Email, Role};
-use crate::server::app::shutdown_signal;
 use crate::server::auth::password;
 use crate::server::{Application, Config, db, lifecycle, retention, sealed, upkeep, webhooks};
 
@@ -32,7 +31,7 @@ pub async fn run(config: Config, database_url: &str) -> anyhow::Result<ExitCode>
     let addr = app.addr()?;
     tracing::info!(%addr, "callscope is listening");
     println!("callscope is listening on http://{addr} (sign in at http://{addr}/login)");
-    app.run_until(shutdown_signal()).await?;
+    app.run().await?;
     upkeep.abort();
     lifecycle.abort();
     retention.abort();

@@ -78,6 +78,22 @@ pub async fn ping(pool: &PgPool) -> Result<(), sqlx::Error> {
     sqlx::query_scalar!("select 1 as one").fetch_one(pool).await.map(|_| ())
 }
 
+/// The version of the newest migration built into the binary (`None` if
+/// it has none): a store is current when this one is applied.
+pub fn latest_embedded_migration() -> Option<i64> {
+    MIGRATOR.iter().filter(|migration| !migration.migration_type.is_down_migration()).map(|m| m.version).max()
+}
+
+/// Whether migration `version` was applied successfully to the store.
+pub async fn migration_applied(pool: &PgPool, version: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select exists(select 1 from _sqlx_migrations where version = $1 and success) as "applied!""#,
+        version
+    )
+    .fetch_one(pool)
+    .await
+}
+
 /// Serialises first-start work across instances until the transaction ends.
 pub async fn lock_first_start(db: impl sqlx::PgExecutor<'_>) -> Result<(), sqlx::Error> {
     // Arbitrary constant naming the "first start" lock.
