@@ -115,13 +115,17 @@ async fn every_acknowledged_record_survives_a_sigkill() {
 
     // Eight writers send stats as fast as they are acknowledged; the server
     // is killed the moment 200 acknowledgements are in, writes still in flight.
+    // Each writer is a connection of its own: a connection measures one poll
+    // an instant, and a poll is its connection and instant (migration 0023),
+    // so two writers on one connection in the same millisecond would be one
+    // poll sent twice.
     let (acks, mut acked) = tokio::sync::mpsc::unbounded_channel::<String>();
     for writer in 0..8 {
         let (client, token, url, acks) = (client.clone(), token.clone(), stats_url.clone(), acks.clone());
         tokio::spawn(async move {
             for n in 0.. {
                 let key = format!("w{writer}-{n}");
-                let mut body = json!({ "localID": "alice", "deviceID": "d", "connectionID": "pc", "remoteID": "bob",
+                let mut body = json!({ "localID": "alice", "deviceID": "d", "connectionID": format!("pc-{writer}"), "remoteID": "bob",
                     "timestamp": chrono::Utc::now().timestamp_millis(),
                     "stats": { "tracks": [{ "id": key, "ssrc": "1", "kind": "audio", "jitter": 0.01 }], "candidatePairs": [] } });
                 body["stats"]["timestamp"] = json!(chrono::Utc::now().timestamp_millis());
