@@ -17,6 +17,7 @@ mod durability;
 mod embedded_pg;
 mod lifecycle;
 mod migrations;
+mod replica;
 mod retention;
 mod rollups;
 mod secrets_at_rest;
