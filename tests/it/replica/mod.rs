@@ -62,13 +62,14 @@ async fn the_replica_serves_read_only_pages_while_writes_and_live_pages_use_the_
     let search = html(server, "/search", 200).await;
     assert!(search.contains(&link(live)) && search.contains("Renamed app"), "replayed, the replica has it all");
 
-    // The replica stops: its pages answer 503; live pages and the collector go on.
+    // The replica stops: its pages answer 503 (each after the pool's 10 s
+    // wait for a connection); live pages and the collector go on.
     replica.close().await;
     standby.stop();
     assert!(html(server, "/search", 503).await.contains("error-state"));
     assert!(html(server, &link_path(ended), 503).await.contains("error-state"));
     assert!(html(server, &link_path(live), 200).await.contains("Renamed app"));
-    leave(&collector, &bob).await;
+    leave(&collector, &bob).await; // asserts the collector's 200
 }
 
 /// Waits until `replica` has replayed everything `primary` has written so far.
