@@ -4,6 +4,7 @@
 //! fast page.
 
 use callscope::api::{CurrentUser, ReportQuery, SearchQuery, SearchResults};
+use callscope::server::db::dashboard::ReadPool;
 use callscope::server::reports;
 use chrono::NaiveDate;
 use serde_json::json;
@@ -47,6 +48,8 @@ impl Probes<'_> {
         let fabric_path = format!("/conferences/{conference}/fabrics/{fabric}");
         let conference_path = format!("/conferences/{conference}");
         let fabric_link = format!("href=\"{fabric_path}\"");
+        // The reports read the primary, as when no replica is configured.
+        let read = ReadPool::primary(self.pool.clone());
         Ok(vec![
             time(self.database, "a. search page `GET /search?conferenceID=…` (SSR)", warmup, samples, async |call| {
                 let (id, instance) = self.id(call);
@@ -75,7 +78,7 @@ impl Probes<'_> {
             time(self.database, "c. `reports::search` alone (2 queries)", warmup, samples, async |call| {
                 let (id, instance) = self.id(call);
                 let query = SearchQuery { conference_id: Some(id.to_owned()), ..SearchQuery::default() };
-                let results = reports::search(self.pool, self.admin, &query).await?;
+                let results = reports::search(&read, self.admin, &query).await?;
                 anyhow::ensure!(
                     results.rows.iter().any(|row| row.id == instance),
                     "{id:?}: instance {instance} not found"
@@ -104,7 +107,7 @@ impl Probes<'_> {
             )
             .await?,
             time(self.database, "d'. `reports::fabric` alone (queries, charts listed)", warmup, samples, async |_| {
-                let view = reports::fabric(self.pool, self.admin, conference, fabric).await?;
+                let view = reports::fabric(self.pool, &read, self.admin, conference, fabric).await?;
                 anyhow::ensure!(!view.charts.is_empty(), "no charts");
                 Ok(0)
             })
@@ -116,7 +119,7 @@ impl Probes<'_> {
             })
             .await?,
             time(self.database, "e'. `reports::conference` alone", warmup, samples, async |_| {
-                reports::conference(self.pool, self.admin, conference).await?;
+                reports::conference(self.pool, &read, self.admin, conference).await?;
                 Ok(0)
             })
             .await?,
@@ -149,7 +152,8 @@ impl Probes<'_> {
             )
             .await?,
             time(self.database, "f'. `reports::fabric` alone, flooded fabric", warmup, samples, async |_| {
-                let view = reports::fabric(self.pool, self.admin, self.hostile.conference, self.hostile.fabric).await?;
+                let view =
+                    reports::fabric(self.pool, &read, self.admin, self.hostile.conference, self.hostile.fabric).await?;
                 anyhow::ensure!(!view.charts.is_empty(), "no charts");
                 Ok(0)
             })
@@ -162,7 +166,7 @@ impl Probes<'_> {
             })
             .await?,
             time(self.database, "g'. `reports::conference` alone, large errors", warmup, samples, async |_| {
-                let view = reports::conference(self.pool, self.admin, self.hostile.errors_conference).await?;
+                let view = reports::conference(self.pool, &read, self.admin, self.hostile.errors_conference).await?;
                 anyhow::ensure!(view.errors_total == self.hostile.errors, "{} errors listed", view.errors_total);
                 Ok(0)
             })
@@ -174,7 +178,7 @@ impl Probes<'_> {
             })
             .await?,
             time(self.database, &self.year_name("h'. `reports::overview` alone"), warmup, samples, async |_| {
-                let view = reports::overview(self.pool, self.admin, self.year_report(), chrono::Utc::now()).await?;
+                let view = reports::overview(&read, self.admin, self.year_report(), chrono::Utc::now()).await?;
                 anyhow::ensure!(view.conferences >= self.year_conferences, "{} conferences", view.conferences);
                 Ok(0)
             })
@@ -186,7 +190,7 @@ impl Probes<'_> {
             })
             .await?,
             time(self.database, &self.year_name("i'. `reports::feedback` alone"), warmup, samples, async |_| {
-                let report = reports::feedback(self.pool, self.admin, self.year_report(), chrono::Utc::now()).await?;
+                let report = reports::feedback(&read, self.admin, self.year_report(), chrono::Utc::now()).await?;
                 anyhow::ensure!(report.trend.len() == year::DAYS as usize, "{} days of feedback", report.trend.len());
                 Ok(0)
             })

@@ -60,7 +60,7 @@ pub async fn get_error_detail(
 ) -> Result<ErrorDetail, ApiError> {
     let user = crate::server::auth::require_user()?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::reports::error_detail(&state.dashboard_pool, &user, conference, error).await?)
+    Ok(crate::server::reports::error_detail(&state.dashboard_pool, &state.read_pool, &user, conference, error).await?)
 }
 
 /// SDP snapshot `sdp` of fabric `fabric` in full; `NotFound` unless the
@@ -77,5 +77,6 @@ pub async fn get_sdp_snapshot(
 ) -> Result<SdpDetail, ApiError> {
     let user = crate::server::auth::require_user()?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::reports::sdp_snapshot(&state.dashboard_pool, &user, conference, fabric, sdp).await?)
+    Ok(crate::server::reports::sdp_snapshot(&state.dashboard_pool, &state.read_pool, &user, conference, fabric, sdp)
+        .await?)
 }

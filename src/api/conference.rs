@@ -234,5 +234,5 @@ pub async fn get_conference(
 ) -> Result<ConferenceView, ApiError> {
     let user = crate::server::auth::require_user()?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::reports::conference(&state.dashboard_pool, &user, id).await?)
+    Ok(crate::server::reports::conference(&state.dashboard_pool, &state.read_pool, &user, id).await?)
 }

@@ -121,5 +121,5 @@ pub async fn get_fabric(
 ) -> Result<FabricView, ApiError> {
     let user = crate::server::auth::require_user()?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::reports::fabric(&state.dashboard_pool, &user, conference, fabric).await?)
+    Ok(crate::server::reports::fabric(&state.dashboard_pool, &state.read_pool, &user, conference, fabric).await?)
 }

@@ -87,5 +87,5 @@ pub async fn get_feedback_report(
 ) -> Result<FeedbackReport, ApiError> {
     let user = crate::server::auth::require_user()?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::reports::feedback(&state.dashboard_pool, &user, query, Utc::now()).await?)
+    Ok(crate::server::reports::feedback(&state.read_pool, &user, query, Utc::now()).await?)
 }

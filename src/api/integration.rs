@@ -52,5 +52,7 @@ pub async fn integration_progress(
 ) -> Result<Option<IntegrationView>, ApiError> {
     let user = crate::server::auth::require_user()?;
     let state = crate::server::AppState::from_context()?;
+    // The primary, not the read replica: it is watched for the very first
+    // data of an SDK being set up.
     Ok(crate::server::reports::integration(&state.dashboard_pool, &user, &app).await?)
 }

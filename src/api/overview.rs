@@ -112,5 +112,5 @@ pub async fn get_overview(
 ) -> Result<OverviewView, ApiError> {
     let user = crate::server::auth::require_user()?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::reports::overview(&state.dashboard_pool, &user, query, chrono::Utc::now()).await?)
+    Ok(crate::server::reports::overview(&state.read_pool, &user, query, chrono::Utc::now()).await?)
 }

@@ -57,7 +57,7 @@ pub async fn search_conferences(
 ) -> Result<SearchResults, ApiError> {
     let user = crate::server::auth::require_user()?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::reports::search(&state.dashboard_pool, &user, &query).await?)
+    Ok(crate::server::reports::search(&state.read_pool, &user, &query).await?)
 }
 
 /// An app in the search form's app filter.
@@ -74,7 +74,7 @@ pub struct AppChoice {
 pub async fn list_search_apps() -> Result<Vec<AppChoice>, ApiError> {
     let user = crate::server::auth::require_user()?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::reports::apps(&state.dashboard_pool, &user).await?)
+    Ok(crate::server::reports::apps(&state.read_pool, &user).await?)
 }
 
 /// Suggestions for the userID field: people whose userID (support and
@@ -86,5 +86,5 @@ pub async fn suggest_people(
 ) -> Result<Vec<Person>, ApiError> {
     let user = crate::server::auth::require_user()?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::reports::people(&state.dashboard_pool, &user, &prefix).await?)
+    Ok(crate::server::reports::people(&state.read_pool, &user, &prefix).await?)
 }

@@ -9,9 +9,8 @@ use sqlx::{PgConnection, PgPool};
 use super::AppError;
 use super::audit::{Action, Actor, record};
 use super::auth::password;
-use super::db::{apps, users};
-use super::reports;
-use crate::api::{CurrentUser, UserRow, UserView, UsersView};
+use super::db::{apps, dashboard, users};
+use crate::api::{AppChoice, CurrentUser, UserRow, UserView, UsersView};
 use crate::domain::{Email, InvalidField, Role};
 
 /// Every user with the apps granted to them, and every app `admin` may
@@ -30,7 +29,10 @@ pub async fn view(pool: &PgPool, admin: &CurrentUser) -> Result<UsersView, AppEr
             UserView { user, apps }
         })
         .collect();
-    Ok(UsersView { users, apps: reports::apps(pool, admin).await? })
+    // On the primary, not through `reports::apps` (a read replica): an app
+    // created a moment ago must be grantable here.
+    let apps = dashboard::visible_apps(pool, admin.id, admin.role.is_admin()).await?;
+    Ok(UsersView { users, apps: apps.into_iter().map(AppChoice::from).collect() })
 }
 
 /// Creates a user with `role` and the password given.

@@ -25,6 +25,8 @@ async fn chart(
     let Extension(user) = user.ok_or(AppError::Unauthorized)?;
     // Ids that are not numbers name nothing, as on the page.
     let id = |text: &str| text.parse::<i64>().map_err(|_| AppError::NotFound);
-    let svg = reports::fabric_chart(&state.dashboard_pool, &user, id(&conference)?, id(&fabric)?, &figure).await?;
+    let (conference, fabric) = (id(&conference)?, id(&fabric)?);
+    let svg =
+        reports::fabric_chart(&state.dashboard_pool, &state.read_pool, &user, conference, fabric, &figure).await?;
     Ok(([(CONTENT_TYPE, "image/svg+xml")], svg))
 }

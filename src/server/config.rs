@@ -22,6 +22,11 @@ pub struct ConfigArgs {
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     pub database_url: Option<String>,
 
+    /// A streaming replica of `DATABASE_URL` for the dashboard's read-only
+    /// pages (docs/operations.md). Unset: they read `DATABASE_URL` too.
+    #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true, global = true)]
+    pub database_read_url: Option<String>,
+
     /// Where the private cluster and the generated master key live.
     #[arg(long, env = "CALLSCOPE_DATA_DIR", default_value = ".callscope", global = true)]
     pub data_dir: PathBuf,
@@ -203,6 +208,8 @@ pub enum DatabaseSource {
 pub struct Config {
     /// Where the store lives.
     pub database: DatabaseSource,
+    /// A read replica of the store for the dashboard's read-only pages, if any.
+    pub read_database_url: Option<SecretString>,
     /// Data directory (private cluster, master key).
     pub data_dir: PathBuf,
     /// Directory with the PostgreSQL server binaries, if given.
@@ -294,6 +301,7 @@ impl Config {
                 Some(url) if !url.is_empty() => DatabaseSource::Url(SecretString::from(url.clone())),
                 _ => DatabaseSource::Embedded,
             },
+            read_database_url: read_database_url(args)?,
             data_dir: args.data_dir.clone(),
             pg_bin: args.pg_bin.clone(),
             master_key: args.master_key.clone().map(SecretString::from),
@@ -345,8 +353,21 @@ impl Config {
     }
 }
 
+/// `DATABASE_READ_URL`, which only means something beside a `DATABASE_URL`:
+/// the private cluster has no replicas.
+fn read_database_url(args: &ConfigArgs) -> anyhow::Result<Option<SecretString>> {
+    let given = |url: &Option<String>| url.as_ref().is_some_and(|url| !url.is_empty());
+    match (given(&args.database_read_url), given(&args.database_url)) {
+        (true, true) => Ok(args.database_read_url.clone().map(SecretString::from)),
+        (true, false) => bail!("DATABASE_READ_URL is set but DATABASE_URL is not; a read replica needs its primary"),
+        (false, _) => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use secrecy::ExposeSecret;
+
     use super::*;
 
     fn load(args: &[&str]) -> Config {
@@ -369,5 +390,22 @@ mod tests {
         assert_eq!(shown, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
         assert!(load(&[]).trusted_proxies.is_empty());
         assert!(ConfigArgs::parse_from(["--trusted-proxies", "proxy.example"]).is_err());
+    }
+
+    #[test]
+    fn a_read_replica_is_taken_only_beside_a_primary() {
+        // Set here, not by flags: the environment may name a store for the tests.
+        let with = |primary: Option<&str>, replica: Option<&str>| {
+            let mut args = ConfigArgs::parse_from(std::iter::empty::<String>()).expect("args");
+            args.database_url = primary.map(str::to_owned);
+            args.database_read_url = replica.map(str::to_owned);
+            Config::load(&args).map(|config| config.read_database_url)
+        };
+        let (primary, replica) = (Some("postgres://primary/callscope"), Some("postgres://replica/callscope"));
+        assert!(with(primary, None).expect("no replica").is_none());
+        assert!(with(primary, Some("")).expect("an empty one").is_none());
+        let read = with(primary, replica).expect("a replica");
+        assert_eq!(read.as_ref().map(ExposeSecret::expose_secret), replica);
+        assert!(with(None, replica).is_err(), "a replica without its primary");
     }
 }

@@ -237,8 +237,10 @@ fn init_cluster(bin: &Path, data_dir: &Path, pg_data: &Path, owner: &ClusterOwne
     Ok(())
 }
 
-/// The directory holding `initdb` and `postgres`.
-fn find_bin_dir(configured: Option<&Path>) -> anyhow::Result<PathBuf> {
+/// The directory holding `initdb` and `postgres`: `configured` if given,
+/// else the newest `/usr/lib/postgresql/*/bin` (Debian's layout), else `PATH`.
+/// The tests that make clusters of their own find the binaries here too.
+pub fn find_bin_dir(configured: Option<&Path>) -> anyhow::Result<PathBuf> {
     let has_server = |dir: &Path| dir.join("postgres").is_file() && dir.join("initdb").is_file();
     if let Some(dir) = configured {
         return if has_server(dir) {

@@ -98,13 +98,28 @@ impl AppError {
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
+            // Io: a connection broke mid-query (its server stopped or went away).
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 tracing::warn!(%error, "the store is not answering");
                 AppError::ServiceUnavailable
             }
             // query_canceled: a dashboard read ran past its statement_timeout.
             sqlx::Error::Database(database) if database.code().as_deref() == Some("57014") => {
                 tracing::warn!(error = %database, "a query was cancelled (statement_timeout)");
+                AppError::ServiceUnavailable
+            }
+            // admin_shutdown, crash_shutdown, cannot_connect_now: the server is
+            // stopping or starting; a read replica's pages see this while it restarts.
+            sqlx::Error::Database(database)
+                if matches!(database.code().as_deref(), Some("57P01" | "57P02" | "57P03")) =>
+            {
+                tracing::warn!(error = %database, "the store is stopping or starting");
+                AppError::ServiceUnavailable
+            }
+            // serialization_failure: nothing here runs serializable; on a read
+            // replica, PostgreSQL cancels a read that holds back the replay.
+            sqlx::Error::Database(database) if database.code().as_deref() == Some("40001") => {
+                tracing::warn!(error = %database, "a read was cancelled by a conflict with recovery");
                 AppError::ServiceUnavailable
             }
             error => AppError::Internal(error.into()),

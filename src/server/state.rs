@@ -4,10 +4,12 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
+use secrecy::ExposeSecret;
 use sqlx::PgPool;
 
 use super::auth::AuthLimits;
 use super::collector::{Lookups, Quotas, StatsWriter, TokenKeys};
+use super::db::dashboard::ReadPool;
 use super::health::Draining;
 use super::master_key::MasterKey;
 use super::progress::Progress;
@@ -23,6 +25,9 @@ pub struct AppState {
     /// connection under the configured `statement_timeout`, so that no page
     /// keeps a backend busy after its request gave up (see `db::dashboard::pool`).
     pub dashboard_pool: PgPool,
+    /// Connections for the dashboard's read-only pages that may show data a
+    /// moment old: a replica (`DATABASE_READ_URL`), else `dashboard_pool`.
+    pub read_pool: ReadPool,
     /// The resolved configuration.
     pub config: Arc<Config>,
     /// Encrypts app secrets at rest.
@@ -52,10 +57,16 @@ impl AppState {
     pub fn new(config: Config, pool: PgPool) -> anyhow::Result<Self> {
         let master_key = MasterKey::load(config.master_key.as_ref(), &config.data_dir)?;
         let assets = super::site::assets(std::path::Path::new(config.leptos.site_root.as_ref()))?;
+        let dashboard_pool = super::db::dashboard::pool(&pool, config.dashboard_statement_timeout);
+        let read_pool = match &config.read_database_url {
+            Some(url) => ReadPool::replica(url.expose_secret(), config.dashboard_statement_timeout)?,
+            None => ReadPool::primary(dashboard_pool.clone()),
+        };
         Ok(Self {
             assets: Arc::new(assets),
             stats_writer: Arc::new(StatsWriter::start(&pool)),
-            dashboard_pool: super::db::dashboard::pool(&pool, config.dashboard_statement_timeout),
+            dashboard_pool,
+            read_pool,
             quotas: Arc::new(Quotas::from_config(&config)?),
             pool,
             tokens: Arc::new(TokenKeys::new(&master_key)),

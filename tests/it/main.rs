@@ -20,6 +20,7 @@ mod embedded_pg;
 mod health;
 mod lifecycle;
 mod migrations;
+mod replica;
 mod retention;
 mod rollups;
 mod secrets_at_rest;

@@ -10,6 +10,7 @@ use callscope::domain::retention::{Retention, RetentionOverrides};
 use callscope::server::AppError;
 use callscope::server::apps;
 use callscope::server::audit::Actor;
+use callscope::server::db::dashboard::ReadPool;
 use callscope::server::retention::{self, Policy};
 use callscope::server::{lifecycle, reports};
 use serde_json::json;
@@ -88,7 +89,9 @@ async fn rollups(pool: &PgPool) -> Vec<String> {
 async fn overview(collector: &Collector) -> callscope::api::OverviewView {
     let admin = callscope::api::CurrentUser { id: 0, email: "admin@example.com".into(), role: Role::Admin };
     let query = ReportQuery { app: Some(collector.app_id.clone()), ..ReportQuery::default() };
-    reports::overview(&collector.server.pool, &admin, query, chrono::Utc::now()).await.expect("overview")
+    reports::overview(&ReadPool::primary(collector.server.pool.clone()), &admin, query, chrono::Utc::now())
+        .await
+        .expect("overview")
 }
 
 async fn count(pool: &PgPool, sql: &'static str, instance: i64) -> i64 {

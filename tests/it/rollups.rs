@@ -6,6 +6,7 @@
 
 use callscope::api::{CurrentUser, OverviewView, ReportQuery};
 use callscope::domain::Role;
+use callscope::server::db::dashboard::ReadPool;
 use callscope::server::webhooks::evaluator::{self, SETTLE};
 use callscope::server::{lifecycle, reports, rollups};
 use chrono::{TimeDelta, Utc};
@@ -22,7 +23,9 @@ fn admin() -> CurrentUser {
 
 async fn overview(collector: &Collector) -> OverviewView {
     let query = ReportQuery { app: Some(collector.app_id.clone()), ..ReportQuery::default() };
-    reports::overview(&collector.server.pool, &admin(), query, Utc::now()).await.expect("overview")
+    reports::overview(&ReadPool::primary(collector.server.pool.clone()), &admin(), query, Utc::now())
+        .await
+        .expect("overview")
 }
 
 async fn rolled_up(pool: &PgPool) -> i64 {

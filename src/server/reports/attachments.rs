@@ -5,21 +5,24 @@
 
 use sqlx::PgPool;
 
-use super::Viewer;
 use super::conference::{fabrics, summary};
+use super::{InstancePools, Viewer};
 use crate::api::{CurrentUser, ErrorDetail, Person, SdpDetail};
 use crate::server::AppError;
-use crate::server::db::dashboard::{errors as errors_db, fabric as fabric_db};
+use crate::server::db::dashboard::{ReadPool, errors as errors_db, fabric as fabric_db};
 
 /// Error `error` of instance `conference` with its log, DOM error and SDPs.
 pub async fn error_detail(
-    pool: &PgPool,
+    primary: &PgPool,
+    read: &ReadPool,
     user: &CurrentUser,
     conference: i64,
     error: i64,
 ) -> Result<ErrorDetail, AppError> {
+    let pools = InstancePools::of(primary, read, conference).await?;
+    let pool = pools.read;
     let viewer = Viewer::of(pool, user).await?;
-    let (summary, _) = summary(pool, &viewer, conference).await?;
+    let (summary, _) = summary(pools, &viewer, conference).await?;
     let row = errors_db::error(pool, conference, error, viewer.names).await?.ok_or(AppError::NotFound)?;
     Ok(ErrorDetail {
         conference: summary,
@@ -38,14 +41,17 @@ pub async fn error_detail(
 
 /// Snapshot `sdp` of fabric `fabric` in instance `conference`.
 pub async fn sdp_snapshot(
-    pool: &PgPool,
+    primary: &PgPool,
+    read: &ReadPool,
     user: &CurrentUser,
     conference: i64,
     fabric: i64,
     sdp: i64,
 ) -> Result<SdpDetail, AppError> {
+    let pools = InstancePools::of(primary, read, conference).await?;
+    let pool = pools.read;
     let viewer = Viewer::of(pool, user).await?;
-    let (summary, _) = summary(pool, &viewer, conference).await?;
+    let (summary, _) = summary(pools, &viewer, conference).await?;
     let fabric = fabrics(pool, conference, Some(fabric), viewer.names).await?.pop().ok_or(AppError::NotFound)?;
     let row = fabric_db::sdp(pool, fabric.id, sdp).await?.ok_or(AppError::NotFound)?;
     Ok(SdpDetail { conference: summary, fabric, at: row.reported_at, local: row.local_sdp, remote: row.remote_sdp })

@@ -1,19 +1,28 @@
 use sqlx::PgPool;
 
-use super::Viewer;
+use super::{InstancePools, Viewer};
 use crate::api::{
     ConferenceSummary, ConferenceView, CurrentUser, ErrorRow, FabricRow, FailureGroup, FeedbackRow, InstanceLink,
     Participant, Person, PrecallResult,
 };
 use crate::server::AppError;
 use crate::server::db::audit;
+use crate::server::db::dashboard::ReadPool;
 use crate::server::db::dashboard::conference as db;
 use crate::server::db::dashboard::errors as errors_db;
 
-/// The conference page of instance `id`, if `user` may see its app.
-pub async fn conference(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<ConferenceView, AppError> {
+/// The conference page of instance `id`, if `user` may see its app: read
+/// from `read` once the instance has ended there, else from `primary`.
+pub async fn conference(
+    primary: &PgPool,
+    read: &ReadPool,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<ConferenceView, AppError> {
+    let pools = InstancePools::of(primary, read, id).await?;
+    let pool = pools.read;
     let viewer = Viewer::of(pool, user).await?;
-    let (summary, app_id) = summary(pool, &viewer, id).await?;
+    let (summary, app_id) = summary(pools, &viewer, id).await?;
     let (instances, participants, fabrics, errors, feedback) = tokio::try_join!(
         instances(pool, app_id, &summary.conference_id),
         participants(pool, id, viewer.names),
@@ -28,11 +37,15 @@ pub async fn conference(pool: &PgPool, user: &CurrentUser, id: i64) -> Result<Co
 
 /// The instance's summary and internal app id; `NotFound` outside the
 /// viewer's apps. A viewer shown real names is noted in the audit log.
-pub(super) async fn summary(pool: &PgPool, viewer: &Viewer, id: i64) -> Result<(ConferenceSummary, i64), AppError> {
-    let row = db::instance(pool, id, &viewer.apps).await?.ok_or(AppError::NotFound)?;
+pub(super) async fn summary(
+    pools: InstancePools<'_>,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<(ConferenceSummary, i64), AppError> {
+    let row = db::instance(pools.read, id, &viewer.apps).await?.ok_or(AppError::NotFound)?;
     if viewer.names {
         let user = &viewer.user;
-        audit::note_names_viewed(pool, user.id, &user.email, row.app_id, id, &row.conference_id).await?;
+        audit::note_names_viewed(pools.primary, user.id, &user.email, row.app_id, id, &row.conference_id).await?;
     }
     let setup_delay_ms = match (row.setup_delay_min_ms, row.setup_delay_median_ms, row.setup_delay_max_ms) {
         (Some(min), Some(median), Some(max)) => Some((min, median, max)),

@@ -4,10 +4,11 @@ use sqlx::PgPool;
 use super::conference::{errors, fabrics, summary};
 use super::fabric_charts::{self as charts, Figure, producer};
 use super::fabric_series as series;
-use super::{Viewer, timeline};
+use super::{InstancePools, Viewer, timeline};
 use crate::api::{ConferenceSummary, CurrentUser, FabricRow, FabricView, FirstMedia, SdpSnapshot};
 use crate::server::AppError;
 use crate::server::charts::off_runtime;
+use crate::server::db::dashboard::ReadPool;
 use crate::server::db::dashboard::conference as conference_db;
 use crate::server::db::dashboard::fabric::{self as db, EventRow, SsrcRow};
 use crate::server::db::dashboard::series as buckets_db;
@@ -16,7 +17,9 @@ use crate::server::db::dashboard::series as buckets_db;
 const ISSUES_LISTED: i64 = 200;
 
 /// One fabric as a viewer may see it, on its time axis.
-struct Scope {
+struct Scope<'a> {
+    /// Where its pages read (see `InstancePools`).
+    pool: &'a PgPool,
     viewer: Viewer,
     conference: ConferenceSummary,
     fabric: FabricRow,
@@ -24,18 +27,26 @@ struct Scope {
     range: (DateTime<Utc>, DateTime<Utc>),
 }
 
-impl Scope {
+impl<'a> Scope<'a> {
     /// `NotFound` unless the fabric belongs to that conference instance
     /// and `user` may see its app.
-    async fn of(pool: &PgPool, user: &CurrentUser, conference_id: i64, fabric_id: i64) -> Result<Self, AppError> {
+    async fn of(
+        primary: &'a PgPool,
+        read: &'a ReadPool,
+        user: &CurrentUser,
+        conference_id: i64,
+        fabric_id: i64,
+    ) -> Result<Self, AppError> {
+        let pools = InstancePools::of(primary, read, conference_id).await?;
+        let pool = pools.read;
         let viewer = Viewer::of(pool, user).await?;
-        let (conference, _) = summary(pool, &viewer, conference_id).await?;
+        let (conference, _) = summary(pools, &viewer, conference_id).await?;
         let fabric =
             fabrics(pool, conference_id, Some(fabric_id), viewer.names).await?.pop().ok_or(AppError::NotFound)?;
         let end =
             fabric.terminated_at.or(conference.ended_at).unwrap_or_else(|| conference.last_activity_at.max(Utc::now()));
         let range = (fabric.added_at, end.max(fabric.added_at + Duration::seconds(1)));
-        Ok(Self { viewer, conference, fabric, range })
+        Ok(Self { pool, viewer, conference, fabric, range })
     }
 
     /// The page's path.
@@ -44,15 +55,17 @@ impl Scope {
     }
 }
 
-/// The fabric page of `fabric_id` in conference instance `conference_id`.
+/// The fabric page of `fabric_id` in conference instance `conference_id`:
+/// read from `read` once the instance has ended there, else from `primary`.
 pub async fn fabric(
-    pool: &PgPool,
+    primary: &PgPool,
+    read: &ReadPool,
     user: &CurrentUser,
     conference_id: i64,
     fabric_id: i64,
 ) -> Result<FabricView, AppError> {
-    let scope = Scope::of(pool, user, conference_id, fabric_id).await?;
-    let Scope { ref viewer, ref fabric, range, .. } = scope;
+    let scope = Scope::of(primary, read, user, conference_id, fabric_id).await?;
+    let Scope { pool, ref viewer, ref fabric, range, .. } = scope;
     let (events, errors, sdps, labels, buckets, issues) = tokio::try_join!(
         db::events(pool, fabric.id, fabric.endpoint_id),
         errors(pool, conference_id, Some((fabric.id, fabric.endpoint_id)), viewer.names),
@@ -81,14 +94,15 @@ pub async fn fabric(
 /// One chart of the fabric page, named `figure` in its URL, as an SVG
 /// document; `NotFound` as for the page, or for a figure not charted.
 pub async fn fabric_chart(
-    pool: &PgPool,
+    primary: &PgPool,
+    read: &ReadPool,
     user: &CurrentUser,
     conference_id: i64,
     fabric_id: i64,
     figure: &str,
 ) -> Result<String, AppError> {
     let figure = Figure::named(figure).ok_or(AppError::NotFound)?;
-    let Scope { viewer, fabric, range, .. } = Scope::of(pool, user, conference_id, fabric_id).await?;
+    let Scope { pool, viewer, fabric, range, .. } = Scope::of(primary, read, user, conference_id, fabric_id).await?;
     let (labels, buckets) = tokio::try_join!(
         db::ssrc_labels(pool, fabric.id, viewer.names),
         buckets_db::buckets(pool, fabric.id, series::bounds(range)),

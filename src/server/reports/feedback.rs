@@ -2,12 +2,12 @@
 //! dissatisfied users and their comments.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use sqlx::PgPool;
 
 use super::period::Scope;
 use crate::api::{CurrentUser, FeedbackComment, FeedbackDay, FeedbackReport, RatingDistribution, ReportQuery};
 use crate::server::AppError;
 use crate::server::charts::{BarChart, LineChart, Point, Series, off_runtime};
+use crate::server::db::dashboard::ReadPool;
 use crate::server::db::dashboard::feedback::{self as db, Filter};
 
 /// The kinds of rating, in the order shown.
@@ -22,11 +22,12 @@ const COMMENTS: i64 = 50;
 
 /// The feedback report of `query` for `user` as of `now`.
 pub async fn feedback(
-    pool: &PgPool,
+    read: &ReadPool,
     user: &CurrentUser,
     query: ReportQuery,
     now: DateTime<Utc>,
 ) -> Result<FeedbackReport, AppError> {
+    let pool = read.pool();
     let Scope { apps, choices, days, from, to } = Scope::of(pool, user, &query, now).await?;
     let filter = Filter { apps: &apps, from, to, app_version: query.app_version.as_deref() };
     // Four independent reads, each on its own connection.

@@ -1,6 +1,10 @@
 //! The dashboard's read side: turns what `db::dashboard` reads into the
 //! DTOs of `crate::api`, for one signed-in user. Visibility (granted apps)
 //! and privacy (real names) are applied at the query, never after it.
+//!
+//! A report that takes a [`ReadPool`] may be served by a replica a moment
+//! behind the primary; the pages of one conference instance take both pools
+//! and choose per instance ([`InstancePools`]).
 
 mod attachments;
 mod conference;
@@ -28,7 +32,7 @@ use sqlx::PgPool;
 
 use crate::api::CurrentUser;
 use crate::server::AppError;
-use crate::server::db::dashboard;
+use crate::server::db::dashboard::{self, ReadPool};
 
 /// What one user may read: which apps, and whether real names.
 struct Viewer {
@@ -45,5 +49,21 @@ impl Viewer {
             names: user.role.sees_user_names(),
             user: user.clone(),
         })
+    }
+}
+
+/// The pools one conference instance's pages use.
+#[derive(Clone, Copy)]
+struct InstancePools<'a> {
+    /// Its reads: the replica once it has the instance ended, else the
+    /// primary (`ReadPool::for_instance`).
+    read: &'a PgPool,
+    /// Writes the pages make (the audit note of names viewed).
+    primary: &'a PgPool,
+}
+
+impl<'a> InstancePools<'a> {
+    async fn of(primary: &'a PgPool, read: &'a ReadPool, id: i64) -> Result<Self, AppError> {
+        Ok(Self { read: read.for_instance(primary, id).await?, primary })
     }
 }

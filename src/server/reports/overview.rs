@@ -3,7 +3,6 @@
 //! the conferences not rolled up yet, from their summaries).
 
 use chrono::{DateTime, Days, Utc};
-use sqlx::PgPool;
 
 use super::period::Scope;
 use crate::api::{CurrentUser, DelayPercentiles, OverviewView, ReportQuery};
@@ -11,6 +10,7 @@ use crate::domain::quality::Band;
 use crate::domain::rollup::{Delays, Tally};
 use crate::server::AppError;
 use crate::server::charts::{BarChart, off_runtime};
+use crate::server::db::dashboard::ReadPool;
 use crate::server::db::rollups;
 
 /// Browsers and app versions listed.
@@ -18,11 +18,12 @@ const CLIENTS: usize = 10;
 
 /// The overview of `query` for `user` as of `now`.
 pub async fn overview(
-    pool: &PgPool,
+    read: &ReadPool,
     user: &CurrentUser,
     query: ReportQuery,
     now: DateTime<Utc>,
 ) -> Result<OverviewView, AppError> {
+    let pool = read.pool();
     let Scope { apps, choices, days, .. } = Scope::of(pool, user, &query, now).await?;
     let (first, end) = (days.0, days.1 + Days::new(1));
     let mut conn = pool.acquire().await?;

@@ -1,15 +1,15 @@
-use sqlx::PgPool;
-
 use super::Viewer;
 use crate::api::{
     AppChoice, ConferenceRow, CurrentUser, Cursor, FailureGroup, PAGE_SIZE, Person, SearchQuery, SearchResults,
 };
 use crate::domain::diagnosis::IssueKind;
 use crate::server::AppError;
-use crate::server::db::dashboard::{self, search::Filter};
+use crate::server::db::dashboard::{self, ReadPool, search::Filter};
 
-/// One page of conferences matching `query` that `user` may see.
-pub async fn search(pool: &PgPool, user: &CurrentUser, query: &SearchQuery) -> Result<SearchResults, AppError> {
+/// One page of conferences matching `query` that `user` may see. A
+/// conference that started a moment ago may be missing on a lagging replica.
+pub async fn search(read: &ReadPool, user: &CurrentUser, query: &SearchQuery) -> Result<SearchResults, AppError> {
+    let pool = read.pool();
     let viewer = Viewer::of(pool, user).await?;
     let apps = match &query.app {
         Some(public_id) => match dashboard::app_by_public_id(pool, public_id).await? {
@@ -58,17 +58,18 @@ pub async fn search(pool: &PgPool, user: &CurrentUser, query: &SearchQuery) -> R
 }
 
 /// The apps `user` may search, by name.
-pub async fn apps(pool: &PgPool, user: &CurrentUser) -> Result<Vec<AppChoice>, AppError> {
-    let apps = dashboard::visible_apps(pool, user.id, user.role.is_admin()).await?;
+pub async fn apps(read: &ReadPool, user: &CurrentUser) -> Result<Vec<AppChoice>, AppError> {
+    let apps = dashboard::visible_apps(read.pool(), user.id, user.role.is_admin()).await?;
     Ok(apps.into_iter().map(AppChoice::from).collect())
 }
 
 /// Up to ten people `user` may see whose userID — or, for support and
 /// admin, real name — starts with `prefix`.
-pub async fn people(pool: &PgPool, user: &CurrentUser, prefix: &str) -> Result<Vec<Person>, AppError> {
+pub async fn people(read: &ReadPool, user: &CurrentUser, prefix: &str) -> Result<Vec<Person>, AppError> {
     if prefix.is_empty() {
         return Ok(Vec::new());
     }
+    let pool = read.pool();
     let viewer = Viewer::of(pool, user).await?;
     let rows = dashboard::search::people(pool, &viewer.apps, prefix, viewer.names, 10).await?;
     Ok(rows.into_iter().map(|row| Person { user_id: row.user_id, user_name: row.user_name }).collect())

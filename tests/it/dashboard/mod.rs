@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use callscope::api::{CurrentUser, SearchQuery, SearchResults};
 use callscope::domain::Role;
+use callscope::server::db::dashboard::ReadPool;
 use callscope::server::demo::{self, Collector, Options, SHOWCASE_CONFERENCES};
 use callscope::server::{apps, reports};
 use sqlx::PgPool;
@@ -66,7 +67,7 @@ impl Demo {
 
 /// Runs a search as `user` through the same code the server function runs.
 pub async fn search(pool: &PgPool, user: &CurrentUser, query: SearchQuery) -> SearchResults {
-    reports::search(pool, user, &query).await.expect("search")
+    reports::search(&ReadPool::primary(pool.clone()), user, &query).await.expect("search")
 }
 
 /// The conferenceIDs of a page of results, in order.

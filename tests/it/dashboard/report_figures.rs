@@ -9,6 +9,7 @@ use callscope::api::{FeedbackReport, OverviewView, ReportQuery};
 use callscope::domain::Role;
 use callscope::domain::quality::Band;
 use callscope::domain::stats::percentile;
+use callscope::server::db::dashboard::ReadPool;
 use callscope::server::reports;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::PgPool;
@@ -36,7 +37,8 @@ async fn overview_figures_equal_a_recomputation_over_the_raw_rows(pool: PgPool) 
     let (user, client) = demo.user(Role::Engineer).await;
     let (from, to, start, end) = month();
     let query = ReportQuery { app: Some(demo.public_id.clone()), from: Some(from), to: Some(to), app_version: None };
-    let view = reports::overview(&pool, &user, query.clone(), Utc::now()).await.expect("overview");
+    let view =
+        reports::overview(&ReadPool::primary(pool.clone()), &user, query.clone(), Utc::now()).await.expect("overview");
     let served: OverviewView = client
         .post(demo.server.url("/api/get_overview"))
         .json(&serde_json::json!({ "query": query }))
@@ -217,7 +219,8 @@ async fn feedback_figures_equal_a_recomputation_over_the_raw_rows(pool: PgPool) 
     assert!(rows.iter().any(|r| r.comment.is_some()) && rows.len() > 5, "the demo leaves feedback and comments");
 
     let query = ReportQuery { app: Some(demo.public_id.clone()), from: Some(from), to: Some(to), app_version: None };
-    let report = reports::feedback(&pool, &user, query.clone(), Utc::now()).await.expect("report");
+    let report =
+        reports::feedback(&ReadPool::primary(pool.clone()), &user, query.clone(), Utc::now()).await.expect("report");
     check_feedback(&report, &rows);
     assert!(report.dissatisfied > 0, "the demo has unhappy users");
 
@@ -225,6 +228,6 @@ async fn feedback_figures_equal_a_recomputation_over_the_raw_rows(pool: PgPool) 
     assert_eq!(report.app_versions, std::slice::from_ref(&version));
     let only: Vec<Rated> = rows.into_iter().filter(|r| r.application_version.as_ref() == Some(&version)).collect();
     let query = ReportQuery { app_version: Some(version), ..query };
-    let filtered = reports::feedback(&pool, &user, query, Utc::now()).await.expect("report");
+    let filtered = reports::feedback(&ReadPool::primary(pool.clone()), &user, query, Utc::now()).await.expect("report");
     check_feedback(&filtered, &only);
 }

@@ -3,6 +3,7 @@
 
 use callscope::api::{FailureGroup, SearchQuery};
 use callscope::domain::Role;
+use callscope::server::db::dashboard::ReadPool;
 use callscope::server::demo::SHOWCASE_CONFERENCES;
 use callscope::server::reports;
 use sqlx::{PgPool, Row};
@@ -187,16 +188,17 @@ async fn suggestions_offer_aliases_to_engineers_and_names_to_support(pool: PgPoo
             .expect("a named endpoint");
     let (alias, name): (String, String) = (row.get(0), row.get(1));
     let start = |text: &str| text.chars().take(3).collect::<String>();
+    let read = ReadPool::primary(pool.clone());
 
-    let for_engineer = reports::people(&pool, &engineer, &start(&alias)).await.expect("suggest");
+    let for_engineer = reports::people(&read, &engineer, &start(&alias)).await.expect("suggest");
     assert!(for_engineer.iter().any(|p| p.user_id == alias), "{for_engineer:?}");
     assert!(for_engineer.iter().all(|p| p.user_name.is_none()), "no names for engineers: {for_engineer:?}");
-    let by_name = reports::people(&pool, &engineer, &start(&name)).await.expect("suggest");
+    let by_name = reports::people(&read, &engineer, &start(&name)).await.expect("suggest");
     assert!(
         by_name.iter().all(|p| p.user_name.is_none() && !p.user_id.starts_with(&start(&name))) || by_name.is_empty()
     );
 
-    let for_support = reports::people(&pool, &support, &start(&name)).await.expect("suggest");
+    let for_support = reports::people(&read, &support, &start(&name)).await.expect("suggest");
     assert!(
         for_support.iter().any(|p| p.user_id == alias && p.user_name.as_deref() == Some(name.as_str())),
         "support finds {name:?} by the start of the name: {for_support:?}"

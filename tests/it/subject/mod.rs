@@ -11,6 +11,7 @@ use callscope::api::{CurrentUser, OverviewView, ReportQuery};
 use callscope::domain::Role;
 use callscope::domain::subject::SubjectKey;
 use callscope::server::audit::Actor;
+use callscope::server::db::dashboard::ReadPool;
 use callscope::server::{reports, subject};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -93,7 +94,7 @@ async fn planted(pool: PgPool) -> (Collector, i64) {
 async fn overview(pool: &PgPool, app_id: &str, now: DateTime<Utc>) -> OverviewView {
     let admin = CurrentUser { id: 1, email: "boss@example.com".into(), role: Role::Admin };
     let query = ReportQuery { app: Some(app_id.to_owned()), ..ReportQuery::default() };
-    reports::overview(pool, &admin, query, now).await.expect("overview")
+    reports::overview(&ReadPool::primary(pool.clone()), &admin, query, now).await.expect("overview")
 }
 
 /// Conferences, participants, endpoints, failures and feedback of the store.

@@ -14,13 +14,16 @@ pub mod conference;
 pub mod errors;
 pub mod fabric;
 pub mod feedback;
+mod read_pool;
 pub mod search;
 pub mod series;
+
+pub use read_pool::ReadPool;
 
 use std::time::Duration;
 
 use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::api::AppChoice;
 use crate::server::AppError;
@@ -70,11 +73,12 @@ pub async fn app_by_public_id(pool: &PgPool, public_id: &str) -> Result<Option<i
 /// queue here instead of taking every connection from the collector.
 /// Connections open on first use.
 pub fn pool(pool: &PgPool, statement_timeout: Duration) -> PgPool {
-    let options = pool
-        .connect_options()
-        .as_ref()
-        .clone()
-        .options([("statement_timeout", statement_timeout.as_millis().to_string())]);
+    pool_over(pool.connect_options().as_ref().clone(), statement_timeout)
+}
+
+/// A dashboard pool over `options`: see [`pool`].
+fn pool_over(options: PgConnectOptions, statement_timeout: Duration) -> PgPool {
+    let options = options.options([("statement_timeout", statement_timeout.as_millis().to_string())]);
     PgPoolOptions::new()
         .max_connections(DASHBOARD_CONNECTIONS)
         .acquire_timeout(Duration::from_secs(10))
