@@ -20,7 +20,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use super::{AppState, Config, admin, auth, chart_images, collector, health, security_headers, site};
+use super::{AppState, Config, admin, auth, chart_images, collector, health, metrics, security_headers, site};
 use crate::ui::{App, shell};
 
 /// A bound, not yet running server. Binding first lets callers (and tests,
@@ -29,6 +29,7 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     router: Router,
+    metrics: Option<metrics::Listener>,
 }
 
 impl Application {
@@ -37,7 +38,8 @@ impl Application {
         site::prepare(&mut config)?;
         let listener = TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
         let state = AppState::new(config, pool)?;
-        Ok(Self { listener, router: router(state.clone())?, state })
+        let metrics = metrics::Listener::bind(&state).await?;
+        Ok(Self { listener, router: router(state.clone())?, state, metrics })
     }
 
     /// The state its handlers share (the background workers need it too).
@@ -50,8 +52,14 @@ impl Application {
         Ok(self.listener.local_addr()?)
     }
 
+    /// The address of the metrics listener, when `CALLSCOPE_METRICS_ADDR` asks for one.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|metrics| metrics.addr().ok())
+    }
+
     /// Serves until `shutdown` completes, then waits for in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let metrics = self.metrics.map(|metrics| tokio::spawn(metrics.serve()));
         // Without TCP_NODELAY, the last small write of a streamed page can
         // wait for the client's delayed ACK (40 ms on Linux).
         let listener = self.listener.tap_io(|tcp| {
@@ -61,7 +69,11 @@ impl Application {
         });
         // The peer address feeds the client address (`auth::ClientAddr`).
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+        let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+        if let Some(task) = metrics {
+            task.abort();
+        }
+        served
     }
 }
 
@@ -95,6 +107,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     let static_files = site::router(&site_root)?.layer(from_fn(security_headers::static_files));
     let api = Router::new()
         .route("/healthz", get(health::healthz))
+        .merge(metrics::router(&state))
         .merge(collector::router(state.clone()))
         .layer(from_fn(security_headers::api));
 
@@ -106,6 +119,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         // Outermost: what the layers above answer themselves (a 408) gets the baseline too.
         .layer(from_fn(security_headers::baseline))
+        .layer(from_fn(metrics::http::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state))
 }

@@ -9,6 +9,7 @@ use sqlx::PgPool;
 use super::auth::AuthLimits;
 use super::collector::{Lookups, Quotas, StatsWriter, TokenKeys};
 use super::master_key::MasterKey;
+use super::metrics::Metrics;
 use super::progress::Progress;
 use super::{AppError, Config};
 use crate::api::SiteAssets;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub quotas: Arc<Quotas>,
     /// The browser bundle's URLs (`site::assets`).
     pub assets: Arc<SiteAssets>,
+    /// `/metrics`, when configured (`server::metrics`).
+    pub metrics: Option<Arc<Metrics>>,
 }
 
 impl AppState {
@@ -51,6 +54,7 @@ impl AppState {
         let assets = super::site::assets(std::path::Path::new(config.leptos.site_root.as_ref()))?;
         Ok(Self {
             assets: Arc::new(assets),
+            metrics: Metrics::install(&config)?.map(Arc::new),
             stats_writer: Arc::new(StatsWriter::start(&pool)),
             dashboard_pool: super::db::dashboard::pool(&pool, config.dashboard_statement_timeout),
             quotas: Arc::new(Quotas::from_config(&config)?),

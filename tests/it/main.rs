@@ -16,6 +16,7 @@ mod diagnosis;
 mod durability;
 mod embedded_pg;
 mod lifecycle;
+mod metrics;
 mod migrations;
 mod retention;
 mod rollups;
