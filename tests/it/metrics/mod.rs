@@ -63,7 +63,7 @@ async fn collector_traffic_moves_the_counters_by_exactly_that_traffic(pool: PgPo
     let before = scrape(server).await;
 
     let alice = collector.join("metered", "alice").await;
-    let failed = json!({ "delay": 900, "reason": "IceFailure" });
+    let failed = json!({ "delay": 900, "reason": "TransportFailure" });
     fabric_event(&collector, &alice, "pc-1", "fabricSetupFailed", failed).await;
     let pairs = json!([{ "id": "CP1", "state": "failed" }]);
     stats(&collector, &alice, "pc-1", crate::collector::now_ms(), json!([]), pairs).await;
