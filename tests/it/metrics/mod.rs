@@ -5,6 +5,7 @@
 
 mod access;
 mod docs;
+mod workers;
 
 use callscope::server::Config;
 use secrecy::SecretString;
