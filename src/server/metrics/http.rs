@@ -19,6 +19,8 @@ static ENABLED: AtomicBool = AtomicBool::new(false);
 
 /// The route label of requests no route matched (the fallback's pages, 404s).
 const UNMATCHED: &str = "(unmatched)";
+/// Directories served whole, for which no route template is matched: named by their fixed prefix.
+const SERVED_DIRS: [(&str, &str); 2] = [("/pkg/", "/pkg/{*file}"), ("/demo/", "/demo/{*file}")];
 
 pub(super) fn enable() {
     ENABLED.store(true, Ordering::Relaxed);
@@ -29,7 +31,7 @@ pub async fn track(request: Request, next: Next) -> Response {
     if !ENABLED.load(Ordering::Relaxed) {
         return next.run(request).await;
     }
-    let route = request.extensions().get::<MatchedPath>().map_or(UNMATCHED, MatchedPath::as_str).to_owned();
+    let route = route_of(&request);
     let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
@@ -40,6 +42,15 @@ pub async fn track(request: Request, next: Next) -> Response {
     let [surface, route, method] = labels;
     counter!(names::HTTP_REQUESTS, &[surface, route, method, ("status", status)]).increment(1);
     response
+}
+
+/// The matched route's template; else one of a few fixed labels, never the path itself.
+fn route_of(request: &Request) -> String {
+    if let Some(matched) = request.extensions().get::<MatchedPath>() {
+        return matched.as_str().to_owned();
+    }
+    let path = request.uri().path();
+    SERVED_DIRS.iter().find(|(prefix, _)| path.starts_with(prefix)).map_or(UNMATCHED, |(_, route)| route).to_owned()
 }
 
 /// Which part of the product a route belongs to.
@@ -85,7 +96,8 @@ mod tests {
         assert_eq!(surface("/v1/apps/{appID}/conferences/{confID}"), "collector");
         assert_eq!(surface("/authenticate"), "collector");
         assert_eq!(surface("/metrics"), "operations");
-        assert_eq!(surface("/pkg/{*path}"), "static");
+        assert_eq!(surface("/pkg/{*file}"), "static");
+        assert_eq!(surface("/callstats.js"), "static");
         assert_eq!(surface("/conferences/{id}"), "dashboard");
         assert_eq!(surface(UNMATCHED), "dashboard");
     }

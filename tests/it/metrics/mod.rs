@@ -116,6 +116,10 @@ async fn hostile_paths_and_methods_add_no_series(pool: PgPool) {
     let moved = value(&after, "callscope_http_requests_total", &unmatched)
         - value(&before, "callscope_http_requests_total", &unmatched);
     assert!(moved >= 2.0, "unmatched requests are counted under one label ({moved})");
+    let bundle = [("route", "/pkg/{*file}"), ("surface", "static")];
+    let moved = value(&after, "callscope_http_requests_total", &bundle)
+        - value(&before, "callscope_http_requests_total", &bundle);
+    assert_eq!(moved, 1.0, "the bundle's directory is one label");
     assert_eq!(
         value(&after, "callscope_http_requests_total", &[("route", "/healthz"), ("method", "other")])
             - value(&before, "callscope_http_requests_total", &[("route", "/healthz"), ("method", "other")]),
