@@ -377,4 +377,13 @@ mod tests {
         assert!(load(&[]).trusted_proxies.is_empty());
         assert!(ConfigArgs::parse_from(["--trusted-proxies", "proxy.example"]).is_err());
     }
+
+    #[test]
+    fn metrics_are_off_unless_asked_for_and_a_short_token_is_refused() {
+        let off = load(&[]);
+        assert!(off.metrics_addr.is_none() && off.metrics_token.is_none());
+        assert!(load(&["--metrics-token", "0123456789abcdef"]).metrics_token.is_some());
+        let short = ConfigArgs::parse_from(["--metrics-token", "0123456789abcde"]).expect("args");
+        assert!(Config::load(&short).is_err());
+    }
 }
