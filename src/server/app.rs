@@ -25,7 +25,8 @@ use tower_http::trace::TraceLayer;
 
 use super::health::Draining;
 use super::{
-    AppState, Config, admin, auth, chart_images, collector, health, request_id, security_headers, site, telemetry,
+    AppState, Config, admin, auth, chart_images, collector, health, metrics, request_id, security_headers, site,
+    telemetry,
 };
 use crate::ui::{App, shell};
 
@@ -35,6 +36,7 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     router: Router,
+    metrics: Option<metrics::Listener>,
 }
 
 impl Application {
@@ -43,7 +45,8 @@ impl Application {
         site::prepare(&mut config)?;
         let listener = TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
         let state = AppState::new(config, pool)?;
-        Ok(Self { listener, router: router(state.clone())?, state })
+        let metrics = metrics::Listener::bind(&state).await?;
+        Ok(Self { listener, router: router(state.clone())?, state, metrics })
     }
 
     /// The state its handlers share (the background workers need it too).
@@ -56,6 +59,11 @@ impl Application {
         Ok(self.listener.local_addr()?)
     }
 
+    /// The address of the metrics listener, when `CALLSCOPE_METRICS_ADDR` asks for one.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|metrics| metrics.addr().ok())
+    }
+
     /// Serves until SIGINT or SIGTERM, then drains ([`shutdown_signal`]).
     pub async fn run(self) -> std::io::Result<()> {
         let shutdown = shutdown_signal(self.state.draining.clone(), self.state.config.drain_delay);
@@ -65,6 +73,7 @@ impl Application {
     /// Serves until `shutdown` completes, then stops accepting connections
     /// and waits for in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let metrics = self.metrics.map(|metrics| tokio::spawn(metrics.serve()));
         // Without TCP_NODELAY, the last small write of a streamed page can
         // wait for the client's delayed ACK (40 ms on Linux).
         let listener = self.listener.tap_io(|tcp| {
@@ -74,7 +83,11 @@ impl Application {
         });
         // The peer address feeds the client address (`auth::ClientAddr`).
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+        let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+        if let Some(task) = metrics {
+            task.abort();
+        }
+        served
     }
 }
 
@@ -109,6 +122,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     let api = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .merge(metrics::router(&state))
         .merge(collector::router(state.clone()))
         .layer(from_fn(security_headers::api));
 
@@ -120,6 +134,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         // Outermost: what the layers above answer themselves (a 408) gets the baseline too.
         .layer(from_fn(security_headers::baseline))
+        .layer(from_fn(metrics::http::track))
         // From the outside in: a client's unsafe x-request-id is dropped, a
         // missing one made, the request's span carries it, and the answer
         // (whoever made it) gets it back.

@@ -163,6 +163,16 @@ pub struct ConfigArgs {
     /// Days the audit log is kept (1–36500).
     #[arg(long, env = "CALLSCOPE_AUDIT_RETENTION_DAYS", default_value_t = 730, global = true)]
     pub audit_retention_days: u32,
+
+    /// Address of a listener of its own serving Prometheus metrics at
+    /// `/metrics` (e.g. `127.0.0.1:9464`). Unset: see the token.
+    #[arg(long, env = "CALLSCOPE_METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// Bearer token (at least 16 characters) `/metrics` requires. Set without
+    /// the address: `/metrics` is served on the main listener. Neither set: off.
+    #[arg(long, env = "CALLSCOPE_METRICS_TOKEN", hide_env_values = true, global = true)]
+    pub metrics_token: Option<String>,
 }
 
 /// A network in CIDR notation, or one address (a /32 or /128).
@@ -258,6 +268,10 @@ pub struct Config {
     pub retention: Retention,
     /// Days the audit log is kept.
     pub audit_retention_days: u32,
+    /// Where `/metrics` has a listener of its own, if anywhere (`server::metrics`).
+    pub metrics_addr: Option<SocketAddr>,
+    /// The bearer token `/metrics` requires, if any.
+    pub metrics_token: Option<SecretString>,
 }
 
 /// The sign-in throttle's settings.
@@ -349,6 +363,13 @@ impl Config {
                 days @ 1..=36_500 => days,
                 _ => bail!("CALLSCOPE_AUDIT_RETENTION_DAYS must be 1 to 36500"),
             },
+            metrics_addr: args.metrics_addr,
+            metrics_token: match &args.metrics_token {
+                Some(token) if token.chars().count() < 16 => {
+                    bail!("CALLSCOPE_METRICS_TOKEN must be at least 16 characters")
+                }
+                token => token.clone().map(SecretString::from),
+            },
         })
     }
 }
@@ -407,5 +428,14 @@ mod tests {
         let read = with(primary, replica).expect("a replica");
         assert_eq!(read.as_ref().map(ExposeSecret::expose_secret), replica);
         assert!(with(None, replica).is_err(), "a replica without its primary");
+    }
+
+    #[test]
+    fn metrics_are_off_unless_asked_for_and_a_short_token_is_refused() {
+        let off = load(&[]);
+        assert!(off.metrics_addr.is_none() && off.metrics_token.is_none());
+        assert!(load(&["--metrics-token", "0123456789abcdef"]).metrics_token.is_some());
+        let short = ConfigArgs::parse_from(["--metrics-token", "0123456789abcde"]).expect("args");
+        assert!(Config::load(&short).is_err());
     }
 }

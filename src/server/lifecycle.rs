@@ -38,6 +38,7 @@ use tokio::task::JoinHandle;
 
 use super::AppError;
 use super::db::{conferences, diagnosis, summaries};
+use super::metrics::events as metrics;
 use crate::domain::limits::truncate_bytes;
 
 /// Silence after which a live instance ends.
@@ -76,8 +77,11 @@ pub struct Round {
 /// What became of a summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Summary {
-    /// Computed and stored.
-    Done,
+    /// Computed and stored; whether the instance is a total failure.
+    Done {
+        /// No fabric of the instance was ever set up.
+        total_failure: bool,
+    },
     /// Failed: rolled back, recorded, and left to a later round.
     Deferred,
 }
@@ -153,9 +157,9 @@ pub async fn summarize_or_defer(
 ) -> Result<Summary, AppError> {
     let mut savepoint = conn.begin().await?;
     let error = match summaries::summarize(&mut savepoint, instance_id).await {
-        Ok(()) => {
+        Ok(total_failure) => {
             savepoint.commit().await?;
-            return Ok(Summary::Done);
+            return Ok(Summary::Done { total_failure });
         }
         Err(error) => error,
     };
@@ -201,16 +205,22 @@ async fn pass(
             Some(cutoff) => conferences::claim_silent(&mut tx, cutoff, BATCH).await?,
             None => conferences::claim_stale(&mut tx, now, BATCH).await?,
         };
-        let mut failed = Vec::new();
+        let (mut failed, mut ends) = (Vec::new(), Vec::new());
         for &id in &ids {
-            if silent_since.is_some() {
-                conferences::end_silent(&mut tx, id).await?;
-            }
-            if summarize_or_defer(&mut tx, id, now).await? == Summary::Deferred {
+            let ended_app = match silent_since {
+                Some(_) => conferences::end_silent(&mut tx, id).await?,
+                None => None,
+            };
+            let summary = summarize_or_defer(&mut tx, id, now).await?;
+            if summary == Summary::Deferred {
                 failed.push(id);
             }
+            ends.extend(ended_app.map(|app_id| (app_id, summary)));
         }
         tx.commit().await?;
+        for (app_id, summary) in ends {
+            metrics::conference_ended(app_id, summary);
+        }
         claimed.extend(&ids);
         deferred.extend(failed);
         if ids.len() < BATCH as usize {

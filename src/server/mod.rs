@@ -18,6 +18,7 @@ pub mod error;
 pub mod health;
 pub mod lifecycle;
 pub mod master_key;
+pub mod metrics;
 pub mod progress;
 pub mod reports;
 pub mod request_id;

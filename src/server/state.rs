@@ -12,6 +12,7 @@ use super::collector::{Lookups, Quotas, StatsWriter, TokenKeys};
 use super::db::dashboard::ReadPool;
 use super::health::Draining;
 use super::master_key::MasterKey;
+use super::metrics::Metrics;
 use super::progress::Progress;
 use super::{AppError, Config};
 use crate::api::SiteAssets;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub assets: Arc<SiteAssets>,
     /// Raised when the process starts stopping; `/readyz` then fails.
     pub draining: Arc<Draining>,
+    /// `/metrics`, when configured (`server::metrics`).
+    pub metrics: Option<Arc<Metrics>>,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
         };
         Ok(Self {
             assets: Arc::new(assets),
+            metrics: Metrics::install(&config)?.map(Arc::new),
             stats_writer: Arc::new(StatsWriter::start(&pool)),
             dashboard_pool,
             read_pool,

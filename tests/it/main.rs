@@ -19,6 +19,7 @@ mod durability;
 mod embedded_pg;
 mod health;
 mod lifecycle;
+mod metrics;
 mod migrations;
 mod replica;
 mod retention;

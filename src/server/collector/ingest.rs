@@ -27,7 +27,8 @@ use super::wire::{Envelope, Validate, Wire, query_param};
 use crate::domain::limits::{self, ID_BYTES};
 use crate::server::db::conferences::EndpointRow;
 use crate::server::db::{conferences, idempotency};
-use crate::server::lifecycle;
+use crate::server::lifecycle::{self, Summary};
+use crate::server::metrics::events as metrics;
 use crate::server::progress::Progress;
 use crate::server::{AppError, AppState};
 
@@ -171,6 +172,10 @@ pub struct Ingest {
     app_id: i64,
     key: Option<String>,
     fingerprint: [u8; 32],
+    /// The summary of the instance this request ended, counted once committed.
+    ended: Option<Summary>,
+    /// Whether this request stored a dissatisfied feedback, counted once committed.
+    dissatisfied: bool,
 }
 
 impl Ingest {
@@ -191,6 +196,8 @@ impl Ingest {
             app_id: caller.app_id,
             key,
             fingerprint: hasher.finalize().into(),
+            ended: None,
+            dissatisfied: false,
         })
     }
 
@@ -214,9 +221,14 @@ impl Ingest {
     /// this process for it then marks the summary stale at once (see
     /// `server::lifecycle`), unthrottled by the activity memo.
     pub async fn summarize_ended(&mut self, instance_id: i64) -> Result<(), AppError> {
-        lifecycle::summarize_or_defer(&mut self.tx, instance_id, Utc::now()).await?;
+        self.ended = Some(lifecycle::summarize_or_defer(&mut self.tx, instance_id, Utc::now()).await?);
         self.lookups.forget_activity(instance_id);
         Ok(())
+    }
+
+    /// Notes that this request stores a feedback rated 1 or 2, for the metrics.
+    pub fn note_dissatisfied_feedback(&mut self) {
+        self.dissatisfied = true;
     }
 
     /// The transaction's connection, for the db layer.
@@ -242,6 +254,12 @@ impl Ingest {
             }
         }
         self.tx.commit().await?;
+        if let Some(summary) = self.ended {
+            metrics::conference_ended(self.app_id, summary);
+        }
+        if self.dissatisfied {
+            metrics::feedback_dissatisfied(self.app_id);
+        }
         self.progress.seen(&self.pool, self.app_id, step);
         Ok(json_response(StatusCode::OK, bytes))
     }

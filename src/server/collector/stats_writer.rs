@@ -7,12 +7,14 @@
 //! so one bad poll cannot fail the others.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use sqlx::PgPool;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 use crate::server::AppError;
 use crate::server::db::stats::{self, Poll};
+use crate::server::metrics::events;
 
 /// At most this many submissions per insert.
 pub const MAX_BATCH: usize = 64;
@@ -48,12 +50,17 @@ impl StatsWriter {
         self.jobs.send(Job { poll, done }).await.map_err(|_| AppError::ServiceUnavailable)?;
         committed.await.map_err(|_| AppError::Internal(anyhow::anyhow!("a stats writer stopped mid-batch")))?
     }
+
+    /// Submissions waiting for a writer.
+    pub fn queued(&self) -> usize {
+        self.jobs.max_capacity() - self.jobs.capacity()
+    }
 }
 
 async fn write_batches(pool: PgPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
     while let Some(batch) = next_batch(&queue).await {
         let (polls, answers): (Vec<Poll>, Vec<_>) = batch.into_iter().map(|job| (job.poll, job.done)).unzip();
-        match stats::insert(&pool, &polls).await {
+        match insert_timed(&pool, &polls).await {
             Ok(()) => answers.into_iter().for_each(|done| drop(done.send(Ok(())))),
             Err(error) if answers.len() == 1 => {
                 if let Some(done) = answers.into_iter().next() {
@@ -62,12 +69,25 @@ async fn write_batches(pool: PgPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
             }
             Err(error) => {
                 tracing::warn!(%error, polls = polls.len(), "a stats batch failed; writing its polls one by one");
+                events::stats_batch_failed();
                 for (poll, done) in polls.iter().zip(answers) {
                     drop(done.send(stats::insert(&pool, std::slice::from_ref(poll)).await));
                 }
             }
         }
     }
+}
+
+/// Inserts `polls` on a connection of its own, recording the wait for it,
+/// the batch's size and how long the insert took.
+async fn insert_timed(pool: &PgPool, polls: &[Poll]) -> Result<(), AppError> {
+    let started = Instant::now();
+    let mut conn = pool.acquire().await?;
+    events::pool_acquired("stats_writer", started.elapsed());
+    let started = Instant::now();
+    stats::insert(&mut *conn, polls).await?;
+    events::stats_batch(polls.len(), started.elapsed());
+    Ok(())
 }
 
 /// Waits for one job, then takes every job already queued, up to [`MAX_BATCH`].

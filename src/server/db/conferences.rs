@@ -209,17 +209,18 @@ pub async fn claim_silent(conn: &mut PgConnection, cutoff: DateTime<Utc>, limit:
     .await?)
 }
 
-/// Ends a silent instance at its last activity (client time).
-pub async fn end_silent(conn: &mut PgConnection, instance_id: i64) -> Result<(), AppError> {
-    sqlx::query!(
+/// Ends a silent instance at its last activity (client time); returns its
+/// app's id, or `None` when it was not live.
+pub async fn end_silent(conn: &mut PgConnection, instance_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar!(
         "update conference_instances
             set status = 'ended', ended_at = greatest(last_activity_at, started_at), end_reason = 'inactivity'
-          where id = $1 and status = 'live'",
+          where id = $1 and status = 'live'
+          returning app_id",
         instance_id,
     )
-    .execute(conn)
-    .await?;
-    Ok(())
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// Live instances not diagnosed since `cutoff` (server time), longest

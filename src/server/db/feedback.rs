@@ -27,6 +27,13 @@ pub struct Feedback<'a> {
     pub submitted_at: DateTime<Utc>,
 }
 
+impl Feedback<'_> {
+    /// Whether any rating is 1 or 2 (what the webhooks and the metrics call dissatisfied).
+    pub fn is_dissatisfied(&self) -> bool {
+        [self.overall, self.audio, self.video, self.screen].into_iter().flatten().any(|rating| rating <= 2)
+    }
+}
+
 /// Stores `feedback` of `endpoint_id` and recomputes the feedback summary
 /// of its instance (count, lowest rating, average overall rating). Feedback
 /// often arrives after the instance ended; the summary is kept here, in the

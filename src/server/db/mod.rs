@@ -13,6 +13,7 @@ pub mod feedback;
 pub mod ice;
 pub mod idempotency;
 pub mod login_failures;
+pub mod metrics;
 pub mod precall;
 pub mod progress;
 pub mod reports;

@@ -73,7 +73,8 @@ impl StreamRow {
 /// `server::lifecycle::summarize_or_defer` (so that a failure is isolated
 /// and retried); running it again recomputes everything (and notifies
 /// nobody twice), and clears the record of earlier failed attempts.
-pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), AppError> {
+/// Returns whether the instance is a total failure.
+pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<bool, AppError> {
     let streams = streams(conn, instance_id).await?;
     let scored: Vec<(&StreamRow, f64)> =
         streams.iter().filter_map(|stream| quality::score(&stream.figures()).map(|score| (stream, score))).collect();
@@ -152,7 +153,8 @@ pub async fn summarize(conn: &mut PgConnection, instance_id: i64) -> Result<(), 
     .await?
     .ok_or(AppError::NotFound)?;
     let reasons = Reason::of_conference(failure_group.as_deref(), &issues);
-    webhooks::enqueue_conference(conn, instance_id, &reasons).await
+    webhooks::enqueue_conference(conn, instance_id, &reasons).await?;
+    Ok(failure_group.as_deref() == Some("totalFailure"))
 }
 
 /// Per-stream aggregates of the instance's RTP streams. Only the instance's

@@ -24,6 +24,7 @@ use super::{payload, signature};
 use crate::server::AppError;
 use crate::server::db::webhook_deliveries::{self as outbox, Attempt, Claimed, Next};
 use crate::server::master_key::MasterKey;
+use crate::server::metrics::events as metrics;
 use crate::server::sealed::{self, Owner};
 
 /// How long a receiver has to answer.
@@ -157,6 +158,7 @@ impl Deliverer {
             response_snippet: snippet,
         };
         outbox::record(&self.pool, &attempt, next).await?;
+        metrics::webhook_attempt(next);
         Ok(Outcome { delivery_id: delivery.id, attempt: delivery.attempt, next })
     }
 

@@ -92,6 +92,9 @@ impl Validate for FeedbackBody {
 pub async fn submit_feedback(request: EndpointRequest<FeedbackBody>) -> Result<Response, AppError> {
     let EndpointRequest { mut ingest, endpoint, body, at } = request;
     let feedback = body.checked(at)?;
+    if feedback.is_dissatisfied() {
+        ingest.note_dissatisfied_feedback();
+    }
     feedback::insert(ingest.conn(), endpoint.instance_id, endpoint.id, endpoint.app_id, &feedback).await?;
     ingest.done("feedback").await
 }

@@ -41,6 +41,11 @@ impl ReadPool {
         &self.pool
     }
 
+    /// Whether these are a replica's connections (`DATABASE_READ_URL`).
+    pub fn is_replica(&self) -> bool {
+        self.replica
+    }
+
     /// The pool for conference instance `id`'s pages: this one once both
     /// the primary and this replica hold the instance as ended, else
     /// `primary`. A live conference changes by the second (and one that
