@@ -340,7 +340,7 @@ pub async fn store_samples_directly(pool: &PgPool, joined: &Joined, connection: 
                     case when kind = 'track' then 1 end, case when kind = 'track' then 1 end,
                     case when kind = 'track' then $4 end, stats_real($5::text::float8),
                     stats_real($5::text::float8), stats_real($5::text::float8),
-                    9223372036854775807, 9223372036854775807, 9223372036854775807
+                    2147483647, 2147483647, 2147483647 -- the largest counters the columns hold (0023)
                from fabrics f join conference_instances ci on ci.id = f.instance_id,
                     unnest(array['track', 'candidatePair']) as kind
               where f.endpoint_id = $1::uuid and f.connection_id = $2",
