@@ -1385,6 +1385,21 @@
   ];
   const CONNECTED = ['connected', 'completed'];
 
+  // callstats.io's integration guide tells SDKs that wrap the pc to pass a
+  // "fake peerconnection" offering these spellings instead of the standard ones.
+  const GUIDE_SPELLINGS = Object.freeze({
+    signalingState: 'signallingstate',
+    iceGatheringState: 'icegatheringstate',
+    iceConnectionState: 'iceconnectionstate',
+  });
+
+  /** A state of `pc` by its standard name, else by the guide's spelling (so such a wrapper is monitored too). */
+  function pcState(pc, property) {
+    const standard = pc[property];
+    if (typeof standard === 'string' || !(property in GUIDE_SPELLINGS)) return standard;
+    return pc[GUIDE_SPELLINGS[property]];
+  }
+
   class Fabric {
     constructor(session, conference, pc, remote, usage, attributes, pcCallback) {
       this.session = session;
@@ -1399,7 +1414,7 @@
       this.addedAt = session.env.now();
       this.live = true;
       this.states = {};
-      for (const [, property] of STATE_PROPERTIES) this.states[property] = pc[property];
+      for (const [, property] of STATE_PROPERTIES) this.states[property] = pcState(pc, property);
       this.times = { gatheringAt: null, gatheredAt: null, checkingAt: null, disruptedAt: null };
       this.setupSent = false;
       this.setupFailedSent = false;
@@ -1483,7 +1498,7 @@
     // --- states ---------------------------------------------------------
 
     stateChanged(property) {
-      const next = this.pc[property];
+      const next = pcState(this.pc, property);
       const prev = this.states[property];
       if (next === prev || typeof next !== 'string') return;
       this.states[property] = next;
@@ -1641,7 +1656,7 @@
 
     async poll() {
       try {
-        if (this.pc.signalingState === 'closed' || this.pc.connectionState === 'closed') {
+        if (pcState(this.pc, 'signalingState') === 'closed' || pcState(this.pc, 'connectionState') === 'closed') {
           this.session.endFabric(this, this.session.env.now());
           return;
         }
@@ -1728,8 +1743,8 @@
         remoteUserID: this.remoteUserID,
         fabricUsage: this.usage,
         timestamp: snapshot.at,
-        iceConnectionState: this.pc.iceConnectionState,
-        connectionState: this.pc.connectionState,
+        iceConnectionState: pcState(this.pc, 'iceConnectionState'),
+        connectionState: pcState(this.pc, 'connectionState'),
         rtt: pairRtt,
         transport: selected ? {
           localCandidateType: local && local.candidateType,
