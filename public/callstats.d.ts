@@ -33,7 +33,13 @@ declare class callstats {
     configParams?: callstats.ConfigParams | null,
   ): callstats.APIResult;
 
-  /** Starts monitoring a peer connection; the short form takes pcCallback fifth. */
+  /**
+   * Starts monitoring a peer connection; the short form takes pcCallback fifth.
+   * pcCallback gets `success` once the fabric is stored, else the failure:
+   * `csProtoError` (refused by the collector), `authError` or
+   * `tokenGenerationError` (initialize() failed), and later
+   * `appConnectivityError` when ICE disconnects or fails.
+   */
   addNewFabric(
     pcObject: RTCPeerConnection,
     remoteUserID: callstats.UserID,
@@ -85,7 +91,10 @@ declare class callstats {
     associatedVideoTag?: string | HTMLVideoElement | null,
   ): callstats.APIResult;
 
-  /** The user's rating of the call; pcCallback gets `success` once it is stored. */
+  /**
+   * The user's rating of the call; pcCallback gets `success` once it is
+   * stored, else the failure: `csProtoError`, `authError` or `tokenGenerationError`.
+   */
   sendUserFeedback(
     conferenceID: string,
     feedback: callstats.Feedback,
@@ -131,7 +140,10 @@ declare namespace callstats {
   const callStatsAPIReturnStatus: Enum<ReturnStatus>;
   const csError: Enum<CsError>;
 
-  /** Every API call answers at once; `error` means nothing was sent, and msg names the argument. */
+  /**
+   * Every API call answers at once; `error` means nothing was sent, and msg
+   * names the argument, or says that initialize() failed and must be called again.
+   */
   interface APIResult {
     status: ReturnStatus;
     msg: string;

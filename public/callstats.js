@@ -709,9 +709,11 @@
       this.localID = options.localID;
       this.credential = options.credential;
       this.notify = options.notify;
+      this.onRefused = options.onRefused || (() => {});
       this.token = null;
       this.expiresAt = 0;
       this.pending = null;
+      // Set for good once authentication is refused (or no token can be made): an Error with its csError.
       this.refused = null;
       this.refreshTimer = null;
       this.announced = false;
@@ -795,9 +797,10 @@
     }
 
     refuse(csError, message) {
-      this.refused = new Error(message);
+      this.refused = Object.assign(new Error(message), { csError });
       this.log.warn(message);
       this.notify(csError, message);
+      this.onRefused();
       return this.refused;
     }
 
@@ -896,7 +899,9 @@
      * Queues a POST. request: {kind: 'event'|'stats', url: () => string|null
      * (null: cannot be sent, e.g. the conference was never joined), body (an
      * object, or a promise of one; null skips the request), label, urgent
-     * (sent first at unload), onSuccess(answer), onRejected(status, message)}.
+     * (sent first at unload), onSuccess(answer), onRejected(status, message)
+     * (the collector refused it), onFailed(csError, message) (it can never be
+     * sent: authentication was refused)}.
      */
     enqueue(laneKey, request) {
       const entry = {
@@ -911,6 +916,7 @@
         urgent: request.urgent === true,
         onSuccess: request.onSuccess,
         onRejected: request.onRejected,
+        onFailed: request.onFailed,
         removed: false,
       };
       const take = (body) => {
@@ -974,7 +980,6 @@
           lane.inFlight = entry;
           const outcome = await this.attempt(entry);
           lane.inFlight = null;
-          if (outcome.halt) break;
           if (outcome.retry) {
             entry.attempts += 1;
             if (outcome.waitMs > 0) {
@@ -1009,23 +1014,30 @@
       } else if (outcome.rejected) {
         this.log.warn(`${entry.label} was refused: ${outcome.message}`);
         callBack(this.log, entry.onRejected, outcome.status, outcome.message);
+      } else if (outcome.failed) {
+        // Authentication was refused for good: said once to csInitCallback, here only to the request's own callback.
+        this.log.debug(`${entry.label} was not sent: ${outcome.message}`);
+        callBack(this.log, entry.onFailed, outcome.csError, outcome.message);
       }
     }
 
-    /** One try of `entry`: {done, answer} | {rejected, status, message} | {retry} | {halt} | {skipped}. */
+    /** One try of `entry`: {done, answer} | {rejected, status, message} | {failed, csError, message} | {retry} | {skipped}. */
     async attempt(entry) {
       await entry.ready;
       if (entry.skip) return { skipped: true };
-      const url = entry.url();
-      if (url === null) return { rejected: true, status: 0, message: 'the conference was never joined' };
       let token;
       try {
         token = await this.tokens.get();
-      } catch (_) {
-        return { halt: true };
+      } catch (error) {
+        // The tokens reject only once authentication is refused, which is final: so is this request.
+        // Asked before the URL: a conference never joined for that reason is no protocol error.
+        const csError = error && error.csError ? error.csError : CS_ERROR.authError;
+        return { failed: true, csError, message: errorText(error) };
       }
       // Sent by beacon (or dropped) while this lane waited.
       if (entry.removed) return { skipped: true };
+      const url = entry.url();
+      if (url === null) return { rejected: true, status: 0, message: 'the conference was never joined' };
       let answer;
       try {
         answer = await fetchWithTimeout(this.env, url, {
@@ -1340,6 +1352,7 @@
           session.protocolError(opts.label || suffix, message);
           callBack(session.log, opts.onRejected, status, message);
         },
+        onFailed: opts.onFailed,
       });
     }
 
@@ -1444,6 +1457,7 @@
         label: `addNewFabric ${this.connectionID}`,
         onSuccess: () => callBack(this.log, this.pcCallback, CS_ERROR.success, `monitoring ${this.connectionID}`),
         onRejected: (status, message) => callBack(this.log, this.pcCallback, CS_ERROR.csProtoError, message),
+        onFailed: (csError, message) => callBack(this.log, this.pcCallback, csError, message),
       });
       for (const [type, property] of STATE_PROPERTIES) this.listen(type, () => this.stateChanged(property));
       this.listen('icecandidate', (event) => this.candidateGathered(event));
@@ -2112,6 +2126,7 @@
       this.auth = new Authenticator({
         env, log: this.log, baseURL: this.baseURL, appID: this.appID, localID: this.localID,
         credential: init.credential, notify: (csError, message) => this.notify(csError, message),
+        onRefused: () => this.stopMonitoring(),
       });
       this.transport = new Transport({ env, log: this.log, tokens: this.auth });
     }
@@ -2245,10 +2260,15 @@
       this.log.debug(`page unload: ${sent} requests sent by beacon, ${this.transport.pending()} left`);
     }
 
-    /** Ends this session's monitoring (initialize was called again); queued requests still drain. */
-    close() {
+    /** Stops every fabric's polling and every alive timer: nothing more is sent from them. */
+    stopMonitoring() {
       for (const fabric of Array.from(this.fabrics.values())) fabric.stop();
       for (const conference of this.conferences.values()) conference.stopAlive();
+    }
+
+    /** Ends this session's monitoring (initialize was called again); queued requests still drain. */
+    close() {
+      this.stopMonitoring();
       const target = this.env.window;
       for (const [type, listener] of this.pageListeners) if (target) target.removeEventListener(type, listener);
       this.pageListeners = [];
@@ -2275,6 +2295,21 @@
     const session = stateOf(instance).session;
     if (!session) throw new ArgumentError('callstats is not initialized: call initialize() first');
     return session;
+  }
+
+  /**
+   * Refuses a call once initialize() failed (authentication refused, or no
+   * token): nothing can be sent until initialize() is called again. The call
+   * answers error, and its `callback`, if any, gets the failure (csError and
+   * message, as csInitCallback did) asynchronously, as callbacks report.
+   */
+  function checkInitializeSucceeded(session, callback) {
+    const refused = session.auth.refused;
+    if (!refused) return;
+    if (typeof callback === 'function') {
+      Promise.resolve().then(() => callBack(session.log, callback, refused.csError, refused.message));
+    }
+    throw new ArgumentError(`initialize() failed (${refused.csError}: ${refused.message}); call initialize() again`);
   }
 
   /** Runs an API call of `instance`: a broken rule or anything unexpected becomes {status: 'error'}; nothing throws. */
@@ -2388,6 +2423,7 @@
         checkIdentifier('conferenceID', conferenceID, LIMITS.idBytes);
         const attributes = checkFabricAttributes(fabricAttributes);
         checkCallback('pcCallback', pcCallback);
+        checkInitializeSucceeded(session, pcCallback);
         const existing = session.fabrics.get(pcObject);
         if (existing) {
           if (existing.conference.id === conferenceID) return `already monitoring this pcObject as ${existing.connectionID}`;
@@ -2408,6 +2444,7 @@
         checkEnum('wrtcFuncName', wrtcFuncName, ENUMS.webRTCFunctions);
         const local = checkSdp('localSDP', localSDP);
         const remote = checkSdp('remoteSDP', remoteSDP);
+        checkInitializeSucceeded(session);
         const fabric = pcObject ? session.fabrics.get(pcObject) : undefined;
         if (fabric && fabric.conference.id !== conferenceID) fabricOf(session, pcObject, conferenceID, 'pcObject');
 
@@ -2443,6 +2480,7 @@
         checkEnum('fabricEvent', fabricEvent, ENUMS.fabricEvent);
         checkIdentifier('conferenceID', conferenceID, LIMITS.idBytes);
         if (eventData !== undefined && eventData !== null) checkJsonObject('eventData', eventData);
+        checkInitializeSucceeded(session);
         if (fabricEvent === ENUMS.fabricEvent.fabricTerminated && session.ended.has(pcObject)) {
           return 'monitoring of this pcObject had already ended';
         }
@@ -2469,6 +2507,7 @@
         checkString('usageLabel', usageLabel);
         checkMaxBytes('usageLabel', usageLabel, LIMITS.usageLabelBytes);
         checkVideoTag('associatedVideoTag', associatedVideoTag);
+        checkInitializeSucceeded(session);
         const fabric = fabricOf(session, pcObject, conferenceID, 'pcObject');
         fabric.associate(decimal, userID, usageLabel, associatedVideoTag);
         return `SSRC ${decimal} associated`;
@@ -2493,10 +2532,12 @@
           ratings.comments = feedback.comment;
         }
         checkCallback('pcCallback', pcCallback);
+        checkInitializeSucceeded(session, pcCallback);
         session.conference(conferenceID).post('events/feedback', { remoteID: '', feedback: ratings }, {
           label: 'user feedback',
           onSuccess: () => callBack(session.log, pcCallback, CS_ERROR.success, 'feedback stored'),
           onRejected: (status, message) => callBack(session.log, pcCallback, CS_ERROR.csProtoError, message),
+          onFailed: (csError, message) => callBack(session.log, pcCallback, csError, message),
         });
         return 'feedback queued';
       });
@@ -2515,6 +2556,7 @@
         if (callAttributes.role !== undefined) {
           checkEnum('callAttributes.role', callAttributes.role, namedValues(['agent', 'participant', 'manager']));
         }
+        checkInitializeSucceeded(session);
         const fabric = session.fabrics.get(pc);
         const fields = { callAttributes };
         if (fabric) {

@@ -86,6 +86,28 @@ test('a 4xx answer to a body is not retried: it is reported and the lane moves o
   assert.deepEqual(rejected, [[422, '422 conferenceID: must be at most 256 bytes']]);
 });
 
+test('once authentication is refused, every queued request is dropped and reported with the refusal, none sent', async () => {
+  const refusal = Object.assign(new Error('authentication refused: unknown app'), { csError: 'authError' });
+  const { queue, clock, collector } = transport({
+    tokens: { get: () => Promise.reject(refusal), current: () => null, invalidate() {} },
+  });
+  const failed = [];
+  const rejected = [];
+  for (const label of ['joined', 'events/fabric/added', 'events/feedback']) {
+    queue.enqueue('conf', request(label, 'event', {
+      onFailed: (csError, message) => failed.push([label, csError, message]),
+      onRejected: (status, message) => rejected.push([label, status, message]),
+    }));
+  }
+  queue.enqueue('conf', request('stats', 'stats'));
+  await clock.advance(60000);
+  assert.deepEqual(failed, ['joined', 'events/fabric/added', 'events/feedback']
+    .map((label) => [label, 'authError', 'authentication refused: unknown app']));
+  assert.deepEqual(rejected, []);
+  assert.equal(queue.pending(), 0);
+  assert.equal(collector.requests.length, 0);
+});
+
 test('a 401 drops the token and retries the same request', async () => {
   let answered = 0;
   const { queue, clock, collector, invalidated } = transport({}, () => {
