@@ -31,6 +31,8 @@ pub const STATE_BYTES: usize = 64;
 pub const OBJECT_BYTES: usize = 64 * 1024;
 /// At most this many items in one array of a body.
 pub const MAX_ITEMS: usize = 1000;
+/// At most this many measured objects in one stats submission.
+pub const STATS_OBJECTS: usize = 2000;
 
 /// Why `value` cannot be stored as text: it holds NUL (U+0000), which
 /// PostgreSQL refuses in `text` and `jsonb`. Identifiers must stay

@@ -89,3 +89,32 @@ pub fn location(response: &reqwest::Response) -> &str {
 fn client() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
 }
+
+/// The URL of the database `pool` is on, for a process a test starts.
+pub fn database_url(pool: &PgPool) -> String {
+    let options = pool.connect_options();
+    let database = options.get_database().unwrap_or("postgres");
+    let user = options.get_username();
+    match options.get_socket() {
+        Some(dir) => format!("postgres://{user}@localhost:{}/{database}?host={}", options.get_port(), dir.display()),
+        None => format!("postgres://{user}@{}:{}/{database}", options.get_host(), options.get_port()),
+    }
+}
+
+/// A sign-in to the server at `addr` whose body is only half sent: the
+/// connection, and the rest of the body to send once a shutdown has begun.
+pub async fn half_sent_sign_in(addr: &str) -> (tokio::net::TcpStream, &'static str) {
+    use tokio::io::AsyncWriteExt;
+
+    let body = "email=nobody%40example.com&password=not+a+real+password&next=";
+    let (first, rest) = body.split_at(20);
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /login HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    stream.write_all(first.as_bytes()).await.expect("first half");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    (stream, rest)
+}

@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use sqlx::PgPool;
 
-use crate::serve_process::database_url;
+use crate::common::database_url;
 
 const BIN: &str = env!("CARGO_BIN_EXE_callscope");
 

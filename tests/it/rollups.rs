@@ -7,7 +7,7 @@
 use callscope::api::{CurrentUser, OverviewView, ReportQuery};
 use callscope::domain::Role;
 use callscope::server::db::dashboard::ReadPool;
-use callscope::server::webhooks::evaluator::{self, SETTLE};
+use callscope::server::webhooks::evaluator::{self, Evaluation, SETTLE};
 use callscope::server::{lifecycle, reports, rollups};
 use chrono::{TimeDelta, Utc};
 use serde_json::json;
@@ -139,48 +139,48 @@ async fn a_day_that_cannot_be_read_sets_aside_only_its_own_conferences(pool: PgP
     assert_eq!(rollups::roll_up_due(&pool).await.expect("again"), 0);
 }
 
-#[sqlx::test]
-async fn a_week_long_interval_reads_its_whole_days_from_the_rollups(pool: PgPool) {
-    let collector = Collector::spawn(pool.clone()).await;
+/// A week-long `failedConferences` interval over a failed and a good
+/// conference that started two days into it (a whole day of the period),
+/// rolled up: the webhook's id.
+async fn a_week_of_two_conferences_rolled_up(collector: &Collector, pool: &PgPool) -> i64 {
     let mut week = input("https://hooks.example.com/week", "failedConferences", "interval", Some(0.0));
     week.interval_seconds = Some(7 * 24 * 3600);
-    let (id, _) = add_webhook(&collector, week).await;
-    failed_conference(&collector, "failed").await;
-    good_conference(&collector, "good").await;
-    // Both conferences started two days into the period: a whole day of it.
+    let (id, _) = add_webhook(collector, week).await;
+    failed_conference(collector, "failed").await;
+    good_conference(collector, "good").await;
     sqlx::query(
         "update conference_instances set started_at = started_at + interval '2 days',
              last_activity_at = last_activity_at + interval '2 days', ended_at = ended_at + interval '2 days'",
     )
-    .execute(&pool)
+    .execute(pool)
     .await
     .expect("moved");
-    lifecycle::run_once(&pool, Utc::now()).await.expect("rolled up");
+    lifecycle::run_once(pool, Utc::now()).await.expect("rolled up");
+    id
+}
+
+/// The evaluation of webhook `id` once its week has ended.
+async fn evaluated_week(pool: &PgPool, id: i64) -> Evaluation {
+    let end = Utc::now() + TimeDelta::days(7);
+    let evaluated = evaluator::run_once(pool, end + SETTLE + TimeDelta::seconds(1)).await.expect("evaluate");
+    evaluated.into_iter().find(|evaluation| evaluation.webhook_id == id).expect("evaluated")
+}
+
+#[sqlx::test]
+async fn a_week_long_interval_reads_its_whole_days_from_the_rollups(pool: PgPool) {
+    let collector = Collector::spawn(pool.clone()).await;
+    let id = a_week_of_two_conferences_rolled_up(&collector, &pool).await;
     // The rows no longer say it failed; the day's rollup still does.
     sqlx::query("update conference_instances set failure_group = null").execute(&pool).await.expect("rows changed");
 
-    let end = Utc::now() + TimeDelta::days(7);
-    let evaluated = evaluator::run_once(&pool, end + SETTLE + TimeDelta::seconds(1)).await.expect("evaluate");
-    let week = evaluated.iter().find(|evaluation| evaluation.webhook_id == id).expect("evaluated");
+    let week = evaluated_week(&pool, id).await;
     assert_eq!((week.ratio.actual, week.ratio.total, week.fired), (1, 2, true), "{week:?}");
 }
 
 #[sqlx::test]
 async fn a_week_long_interval_counts_a_conference_summarised_again_with_its_new_summary(pool: PgPool) {
     let collector = Collector::spawn(pool.clone()).await;
-    let mut week = input("https://hooks.example.com/week", "failedConferences", "interval", Some(0.0));
-    week.interval_seconds = Some(7 * 24 * 3600);
-    let (id, _) = add_webhook(&collector, week).await;
-    failed_conference(&collector, "failed").await;
-    good_conference(&collector, "good").await;
-    sqlx::query(
-        "update conference_instances set started_at = started_at + interval '2 days',
-             last_activity_at = last_activity_at + interval '2 days', ended_at = ended_at + interval '2 days'",
-    )
-    .execute(&pool)
-    .await
-    .expect("moved");
-    lifecycle::run_once(&pool, Utc::now()).await.expect("rolled up");
+    let id = a_week_of_two_conferences_rolled_up(&collector, &pool).await;
     // Summarised again (no longer failed) and not rolled up again yet: the
     // day row still holds the failure, which must be taken out.
     sqlx::query("update conference_instances set failure_group = null, summarized_at = now() + interval '1 second'")
@@ -188,8 +188,6 @@ async fn a_week_long_interval_counts_a_conference_summarised_again_with_its_new_
         .await
         .expect("summarised again");
 
-    let end = Utc::now() + TimeDelta::days(7);
-    let evaluated = evaluator::run_once(&pool, end + SETTLE + TimeDelta::seconds(1)).await.expect("evaluate");
-    let week = evaluated.iter().find(|evaluation| evaluation.webhook_id == id).expect("evaluated");
+    let week = evaluated_week(&pool, id).await;
     assert_eq!((week.ratio.actual, week.ratio.total, week.fired), (0, 2, false), "{week:?}");
 }

@@ -12,19 +12,10 @@ use serde_json::Value;
 use sqlx::PgPool;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::common::database_url;
+
 const BIN: &str = env!("CARGO_BIN_EXE_callscope");
 const MASTER_KEY: &str = "5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed";
-
-/// The URL of the database `pool` is on.
-pub fn database_url(pool: &PgPool) -> String {
-    let options = pool.connect_options();
-    let database = options.get_database().unwrap_or("postgres");
-    let user = options.get_username();
-    match options.get_socket() {
-        Some(dir) => format!("postgres://{user}@localhost:{}/{database}?host={}", options.get_port(), dir.display()),
-        None => format!("postgres://{user}@{}:{}/{database}", options.get_host(), options.get_port()),
-    }
-}
 
 /// A running `callscope serve`, its address and what it wrote on stderr.
 struct Served {
@@ -105,17 +96,7 @@ async fn sigterm_fails_readiness_first_then_finishes_the_request_in_flight(pool:
     assert_eq!(status_of(&client, &served.url("/readyz")).await, 200);
 
     // A sign-in whose body is only half sent when SIGTERM arrives.
-    let body = "email=nobody%40example.com&password=not+a+real+password&next=";
-    let (first, rest) = body.split_at(20);
-    let addr = served.base.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let head = format!(
-        "POST /login HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).await.expect("head");
-    stream.write_all(first.as_bytes()).await.expect("first half");
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (mut stream, rest) = crate::common::half_sent_sign_in(served.base.trim_start_matches("http://")).await;
 
     let signalled = Instant::now();
     served.signal(Signal::SIGTERM);

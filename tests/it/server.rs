@@ -50,16 +50,7 @@ async fn shutdown_waits_for_a_request_in_flight_to_finish(pool: PgPool) {
     }));
 
     // A sign-in whose body is only half sent when the shutdown begins.
-    let body = "email=nobody%40example.com&password=not+a+real+password&next=";
-    let (first, rest) = body.split_at(20);
-    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let head = format!(
-        "POST /login HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).await.expect("head");
-    stream.write_all(first.as_bytes()).await.expect("first half");
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let (mut stream, rest) = common::half_sent_sign_in(&addr.to_string()).await;
     stop.send(()).expect("signal shutdown");
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert!(!server.is_finished(), "the server stopped before answering the request in flight");

@@ -23,7 +23,7 @@ use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use uuid::Uuid;
 
-use super::stats::MAX_OBJECTS;
+use crate::domain::limits::STATS_OBJECTS;
 use crate::server::{AppError, Config};
 
 /// How often buckets back at their starting state are dropped from memory.
@@ -67,8 +67,8 @@ impl Quotas {
     /// below the largest submission would refuse that submission forever.
     pub fn new(samples: u32, errors: u32, events: u32) -> anyhow::Result<Self> {
         ensure!(
-            samples == 0 || samples as usize >= MAX_OBJECTS,
-            "CALLSCOPE_QUOTA_SAMPLES_PER_MINUTE must be 0 (no quota) or at least {MAX_OBJECTS}, \
+            samples == 0 || samples as usize >= STATS_OBJECTS,
+            "CALLSCOPE_QUOTA_SAMPLES_PER_MINUTE must be 0 (no quota) or at least {STATS_OBJECTS}, \
              the most objects one stats submission may hold"
         );
         let limiter = |per_minute: u32| NonZeroU32::new(per_minute).map(|n| RateLimiter::keyed(Quota::per_minute(n)));

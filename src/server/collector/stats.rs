@@ -24,12 +24,9 @@ use super::responses::EventResponses;
 use super::wire::{JsonObject, Millis, Validate, wire_body};
 use crate::domain::InvalidField;
 use crate::domain::bounds::{self, Bounds};
-use crate::domain::limits::{ID_BYTES, STATE_BYTES};
+use crate::domain::limits::{ID_BYTES, STATE_BYTES, STATS_OBJECTS};
 use crate::server::db::stats::{Poll, Sample};
 use crate::server::{AppError, AppState};
-
-/// At most this many objects in one submission.
-pub const MAX_OBJECTS: usize = 2000;
 
 wire_body! {
     fabric;
@@ -69,8 +66,8 @@ pub struct StatsObject {
 
 impl Validate for StatsBody {
     fn validate(&self) -> Result<(), InvalidField> {
-        if self.stats.len() > MAX_OBJECTS {
-            return Err(InvalidField::new("stats", format!("at most {MAX_OBJECTS} objects per submission")));
+        if self.stats.len() > STATS_OBJECTS {
+            return Err(InvalidField::new("stats", format!("at most {STATS_OBJECTS} objects per submission")));
         }
         Ok(())
     }

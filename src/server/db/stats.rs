@@ -109,7 +109,7 @@ pub async fn insert(db: impl PgExecutor<'_>, polls: &[Poll]) -> Result<(), AppEr
             rows().map(|(_, _, sample)| sample.$field.clone()).collect::<Vec<_>>()
         };
     }
-    // At most MAX_OBJECTS (2000) per poll, so the count fits.
+    // At most STATS_OBJECTS (2000) per poll, so the count fits.
     let poll_objects: Vec<Option<i16>> = rows()
         .map(|(poll, index, _)| (index == 0).then(|| i16::try_from(poll.samples.len()).unwrap_or(i16::MAX)))
         .collect();

@@ -12,6 +12,7 @@ mod quota;
 mod sample_size;
 mod sample_size_demo;
 mod sdk;
+mod sdk_limits;
 mod stats;
 mod wire;
 

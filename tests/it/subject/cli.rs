@@ -10,18 +10,9 @@ use super::plant::{self, IP, LOGIN, NAME, SUBJECT};
 use super::scan;
 use crate::collector::Collector;
 
-const BIN: &str = env!("CARGO_BIN_EXE_callscope");
+use crate::common::database_url;
 
-/// The URL of the database `pool` is on.
-fn database_url(pool: &PgPool) -> String {
-    let options = pool.connect_options();
-    let database = options.get_database().unwrap_or("postgres");
-    let user = options.get_username();
-    match options.get_socket() {
-        Some(dir) => format!("postgres://{user}@localhost:{}/{database}?host={}", options.get_port(), dir.display()),
-        None => format!("postgres://{user}@{}:{}/{database}", options.get_host(), options.get_port()),
-    }
-}
+const BIN: &str = env!("CARGO_BIN_EXE_callscope");
 
 fn callscope(pool: &PgPool, args: &[&str]) -> Output {
     Command::new(BIN)
