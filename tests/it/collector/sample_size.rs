@@ -157,10 +157,18 @@ async fn send_call(collector: &Collector, joined: &Joined, side: u32, peer: &str
     }
 }
 
-/// Bytes on disk (heap, indexes, TOAST, as `pg_total_relation_size`) of the
-/// partitions holding samples, per sample they hold; the samples; and the
-/// heap's and the indexes' share per sample.
+/// Bytes on disk (heap, indexes, TOAST, free-space and visibility maps, as
+/// `pg_total_relation_size`) of the partitions holding samples, per sample
+/// they hold; the samples; and the heap's and the indexes' share per sample.
+///
+/// Measured after a `vacuum`, as autovacuum leaves a day's partition: when
+/// several writers extend a table at once, PostgreSQL adds empty pages
+/// ahead of use, which the next inserts fill; in a table of a few hundred
+/// pages they would weigh several bytes a sample, in a day's partition
+/// nothing. The vacuum returns them (they trail the table) and adds the
+/// free-space and visibility maps every vacuumed table has.
 pub(super) async fn bytes_per_sample(pool: &PgPool) -> (f64, i64, f64, f64) {
+    sqlx::query("vacuum stats_samples").execute(pool).await.expect("vacuum");
     sqlx::query_as(
         "with parts as (
              select c.oid, (select count(*) from stats_samples s where s.tableoid = c.oid) as rows
