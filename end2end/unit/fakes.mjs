@@ -133,6 +133,10 @@ const EVENT_OF = {
   iceConnectionState: 'iceconnectionstatechange',
   iceGatheringState: 'icegatheringstatechange',
   connectionState: 'connectionstatechange',
+  // The spellings of callstats.io's integration guide (guide-pc.test.mjs).
+  signallingstate: 'signalingstatechange',
+  iceconnectionstate: 'iceconnectionstatechange',
+  icegatheringstate: 'icegatheringstatechange',
 };
 
 /** An RTCPeerConnection as far as the SDK uses one. */

@@ -4,37 +4,25 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { callStats, initialized, until } from './fakes.mjs';
-
-const EVENT_OF = {
-  signallingstate: 'signalingstatechange',
-  iceconnectionstate: 'iceconnectionstatechange',
-  icegatheringstate: 'icegatheringstatechange',
-};
+import { FakePeerConnection, callStats, initialized, until } from './fakes.mjs';
 
 /**
  * The integration guide's fakePcObject: getStats(), the event handlers, and
  * the states as the guide spells them (signallingstate, icegatheringstate,
  * iceconnectionstate), none of the standard names.
  */
-class GuidePeerConnection extends EventTarget {
+class GuidePeerConnection extends FakePeerConnection {
   constructor() {
     super();
+    delete this.signalingState;
+    delete this.iceGatheringState;
+    delete this.iceConnectionState;
+    delete this.connectionState;
     this.signallingstate = 'stable';
     this.icegatheringstate = 'new';
     this.iceconnectionstate = 'new';
     this.localDescription = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
     this.remoteDescription = { type: 'answer', sdp: 'v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n' };
-    this.reports = [];
-  }
-
-  async getStats() {
-    return new Map(this.reports.map((report) => [report.id, report]));
-  }
-
-  set(property, value) {
-    this[property] = value;
-    this.dispatchEvent(new Event(EVENT_OF[property]));
   }
 }
 
