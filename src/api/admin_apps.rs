@@ -113,7 +113,7 @@ pub struct AppRetention {
 pub async fn admin_apps() -> Result<Vec<AppSummary>, ApiError> {
     crate::server::auth::require_role(crate::domain::Role::Admin)?;
     let state = crate::server::AppState::from_context()?;
-    Ok(crate::server::db::apps::with_counts(&state.pool, None).await?)
+    Ok(crate::server::apps::list(&state.pool).await?)
 }
 
 /// One app with its credentials (never a secret's value). Admins only.

@@ -10,7 +10,6 @@ pub const AUDIT_PAGE_SIZE: i64 = 50;
 
 /// One audit record: an admin action, or a view of real names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[serde(rename_all = "camelCase")]
 pub struct AuditRow {
     /// Record id (newest is highest).

@@ -1,7 +1,9 @@
 //! Server functions and the DTOs they return.
 //!
-//! Each function's body runs on the server and calls into `crate::server`;
-//! the browser gets a generated stub that POSTs to `/api/<name>`. Every
+//! Each function's body runs on the server and calls the `crate::server`
+//! module that serves it, which reads the store (`server::db`, never named
+//! here) and maps its rows to these DTOs; the browser gets a generated stub
+//! that POSTs to `/api/<name>`. Every
 //! function checks the caller's session and role itself: a page hiding a
 //! link is a convenience, the check here is the rule.
 

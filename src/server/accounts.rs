@@ -9,7 +9,8 @@ use sqlx::{PgConnection, PgPool};
 use super::AppError;
 use super::audit::{Action, Actor, record};
 use super::auth::password;
-use super::db::{apps, dashboard, users};
+use super::db::users::{self, User};
+use super::db::{apps, dashboard};
 use crate::api::{AppChoice, CurrentUser, UserRow, UserView, UsersView};
 use crate::domain::{Email, InvalidField, Role};
 
@@ -17,14 +18,14 @@ use crate::domain::{Email, InvalidField, Role};
 /// grant (all of them, by name), for the admin page.
 pub async fn view(pool: &PgPool, admin: &CurrentUser) -> Result<UsersView, AppError> {
     let mut grants = users::grants(pool).await?.into_iter().peekable();
-    let users = users::list(pool)
+    let users = list(pool)
         .await?
         .into_iter()
         .map(|user| {
             let mut apps = Vec::new();
             // Both are ordered by user id.
-            while let Some((_, app)) = grants.next_if(|(user_id, _)| *user_id == user.id) {
-                apps.push(app);
+            while let Some(grant) = grants.next_if(|grant| grant.user_id == user.id) {
+                apps.push(AppChoice { app_id: grant.public_id, name: grant.name });
             }
             UserView { user, apps }
         })
@@ -33,6 +34,11 @@ pub async fn view(pool: &PgPool, admin: &CurrentUser) -> Result<UsersView, AppEr
     // created a moment ago must be grantable here.
     let apps = dashboard::visible_apps(pool, admin.id, admin.role.is_admin()).await?;
     Ok(UsersView { users, apps: apps.into_iter().map(AppChoice::from).collect() })
+}
+
+/// Every user, oldest first.
+pub async fn list(pool: &PgPool) -> Result<Vec<UserRow>, AppError> {
+    Ok(users::list(pool).await?.into_iter().map(UserRow::from).collect())
 }
 
 /// Creates a user with `role` and the password given.
@@ -50,7 +56,7 @@ pub async fn create(
     let details = json!({ "email": user.email, "role": role.as_str() });
     record(&mut tx, actor, user_action("user.create", &user, details)).await?;
     tx.commit().await?;
-    Ok(user)
+    Ok(user.into())
 }
 
 /// Gives the user with `email` another role.
@@ -65,7 +71,7 @@ pub async fn set_role(pool: &PgPool, actor: &Actor, email: &Email, role: Role) -
     record(&mut tx, actor, user_action("user.role", &user, details)).await?;
     tx.commit().await?;
     user.role = role;
-    Ok(user)
+    Ok(user.into())
 }
 
 /// Disables the user with `email` (signing them out everywhere), or enables them again.
@@ -80,7 +86,7 @@ pub async fn set_disabled(pool: &PgPool, actor: &Actor, email: &Email, disabled:
     record(&mut tx, actor, user_action(verb, &user, json!({ "email": user.email }))).await?;
     tx.commit().await?;
     user.disabled = disabled;
-    Ok(user)
+    Ok(user.into())
 }
 
 /// Sets a new password for the user with `email` and signs them out everywhere.
@@ -125,14 +131,14 @@ pub async fn set_grant(
 }
 
 /// The user with `email`, locked for the change; a field error when none.
-async fn find(conn: &mut PgConnection, email: &Email) -> Result<UserRow, AppError> {
+async fn find(conn: &mut PgConnection, email: &Email) -> Result<User, AppError> {
     users::find_for_update(conn, email)
         .await?
         .ok_or_else(|| InvalidField::new("email", format!("no user has the email {email}")).into())
 }
 
 /// Refuses to take away the last active admin.
-async fn keep_an_admin(conn: &mut PgConnection, user: &UserRow, how: &str) -> Result<(), AppError> {
+async fn keep_an_admin(conn: &mut PgConnection, user: &User, how: &str) -> Result<(), AppError> {
     let admins = users::active_admins_for_update(conn).await?;
     if admins == [user.id] {
         return Err(AppError::Conflict(format!(
@@ -143,6 +149,18 @@ async fn keep_an_admin(conn: &mut PgConnection, user: &UserRow, how: &str) -> Re
     Ok(())
 }
 
-fn user_action(action: &'static str, user: &UserRow, details: serde_json::Value) -> Action {
+fn user_action(action: &'static str, user: &User, details: serde_json::Value) -> Action {
     Action { action, app_id: None, target: Some(("user", user.id.to_string())), details }
+}
+
+impl From<User> for UserRow {
+    fn from(user: User) -> Self {
+        UserRow {
+            id: user.id,
+            email: user.email,
+            role: user.role,
+            created_at: user.created_at,
+            disabled: user.disabled,
+        }
+    }
 }

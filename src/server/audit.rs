@@ -9,8 +9,8 @@ use sqlx::{PgConnection, PgPool};
 
 use super::AppError;
 use super::db::apps;
-use super::db::audit::{self, AuditFilter};
-use crate::api::{AUDIT_PAGE_SIZE, AuditPage, AuditQuery};
+use super::db::audit::{self, AuditFilter, NewRecord};
+use crate::api::{AUDIT_PAGE_SIZE, AuditPage, AuditQuery, AuditRow};
 use crate::domain::InvalidField;
 
 /// Who acts.
@@ -66,7 +66,27 @@ pub async fn record(conn: &mut PgConnection, actor: &Actor, action: Action) -> R
         Actor::User { id, .. } => ("user", Some(*id)),
         Actor::Cli => ("cli", None),
     };
-    audit::insert(conn, kind, user_id, &actor.label(), &action).await
+    insert(conn, kind, user_id, &actor.label(), &action).await
+}
+
+/// Appends `action` by the actor `kind`, `user_id`, `label` to the log.
+async fn insert(
+    conn: &mut PgConnection,
+    kind: &str,
+    user_id: Option<i64>,
+    label: &str,
+    action: &Action,
+) -> Result<(), AppError> {
+    let record = NewRecord {
+        actor_kind: kind,
+        actor_user_id: user_id,
+        actor_label: label,
+        action: action.action,
+        app_id: action.app_id,
+        target: action.target.as_ref().map(|(kind, id)| (*kind, id.as_str())),
+        details: &action.details,
+    };
+    audit::insert(conn, &record).await
 }
 
 /// A dashboard sign-in, recorded as `session.login` or `session.login_failed`.
@@ -97,7 +117,7 @@ pub async fn record_sign_in(pool: &PgPool, sign_in: SignIn<'_>, client: IpAddr) 
         SignIn::Succeeded { user_id, email } => {
             let action =
                 Action { action: "session.login", app_id: None, target: Some(("user", user_id.to_string())), details };
-            audit::insert(&mut conn, "user", Some(user_id), email, &action).await
+            insert(&mut conn, "user", Some(user_id), email, &action).await
         }
         SignIn::Failed { user_id } => {
             let action = Action {
@@ -106,7 +126,7 @@ pub async fn record_sign_in(pool: &PgPool, sign_in: SignIn<'_>, client: IpAddr) 
                 target: user_id.map(|id| ("user", id.to_string())),
                 details,
             };
-            audit::insert(&mut conn, "system", None, "sign-in", &action).await
+            insert(&mut conn, "system", None, "sign-in", &action).await
         }
     }
 }
@@ -137,5 +157,21 @@ pub async fn page(pool: &PgPool, query: &AuditQuery) -> Result<AuditPage, AppErr
     } else {
         None
     };
-    Ok(AuditPage { rows, older })
+    Ok(AuditPage { rows: rows.into_iter().map(AuditRow::from).collect(), older })
+}
+
+impl From<audit::AuditRow> for AuditRow {
+    fn from(row: audit::AuditRow) -> Self {
+        AuditRow {
+            id: row.id,
+            occurred_at: row.occurred_at,
+            actor_kind: row.actor_kind,
+            actor_label: row.actor_label,
+            action: row.action,
+            app_public_id: row.app_public_id,
+            target_type: row.target_type,
+            target_id: row.target_id,
+            details: row.details,
+        }
+    }
 }

@@ -1,11 +1,10 @@
 //! Managing dashboard users through the code path the CLI and the admin
 //! pages share: every change audited, the last active admin kept.
 
-use callscope::api::AuditRow;
 use callscope::domain::{Email, Role};
 use callscope::server::AppError;
 use callscope::server::audit::Actor;
-use callscope::server::db::audit::{AuditFilter, list};
+use callscope::server::db::audit::{AuditFilter, AuditRow, list};
 use callscope::server::{accounts, apps};
 use secrecy::SecretString;
 use serde_json::Value;

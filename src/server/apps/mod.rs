@@ -6,6 +6,9 @@
 pub mod jwt_key;
 pub mod origin;
 pub mod retention;
+mod view;
+
+pub use view::{detail, list, secrets};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -20,9 +23,7 @@ use super::audit::{Action, Actor, record};
 use super::db::apps::{self as store, AppRow};
 use super::master_key::MasterKey;
 use super::sealed::{self, Owner};
-use crate::api::{AppDetail, AppRetention, SecretRow};
 use crate::domain::InvalidField;
-use crate::domain::retention::Retention;
 
 /// An app may hold this many unrevoked secrets: the current one and, during
 /// a rotation, its successor.
@@ -109,30 +110,6 @@ pub async fn find(pool: &PgPool, public_id: &str) -> Result<AppRow, AppError> {
     store::find(pool, public_id).await?.ok_or(AppError::NotFound)
 }
 
-/// The app with this appID, everything that authenticates it and its
-/// webhooks, for the admin page: no secret values, only labels and last
-/// four characters.
-pub async fn detail(pool: &PgPool, public_id: &str, defaults: Retention) -> Result<AppDetail, AppError> {
-    let row = find(pool, public_id).await?;
-    let set = store::retention(pool, row.id).await?;
-    let retention = AppRetention {
-        set,
-        applied: defaults.with(set),
-        defaults,
-        last_run: super::db::retention::last_run(pool, super::retention::JOB).await?,
-    };
-    let app = store::with_counts(pool, Some(row.id)).await?.pop().ok_or(AppError::NotFound)?;
-    Ok(AppDetail {
-        app,
-        secrets: store::secrets(pool, row.id).await?,
-        keys: store::keys(pool, row.id).await?,
-        origins: store::origins(pool, row.id).await?,
-        grantees: store::grantees(pool, row.id).await?,
-        webhooks: super::db::webhooks::list(pool, row.id, None).await?,
-        retention,
-    })
-}
-
 /// Adds a secret for a rotation: the old one keeps working until revoked.
 /// Refused while the app already has [`MAX_ACTIVE_SECRETS`].
 pub async fn rotate_secret(
@@ -165,12 +142,6 @@ pub async fn revoke_secret(pool: &PgPool, actor: &Actor, public_id: &str, secret
     let target = ("app_secret", secret_id.to_string());
     record(&mut tx, actor, app_action("app.secret.revoke", app.id, target, json!({ "appID": public_id }))).await?;
     Ok(tx.commit().await?)
-}
-
-/// Every secret of the app, without values.
-pub async fn secrets(pool: &PgPool, public_id: &str) -> Result<Vec<SecretRow>, AppError> {
-    let app = find(pool, public_id).await?;
-    store::secrets(pool, app.id).await
 }
 
 /// Whitelists an origin; returns it normalised.

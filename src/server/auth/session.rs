@@ -61,7 +61,7 @@ pub async fn load_session(
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         let hash = token_hash(cookie.value());
         if let Some(user) = db::sessions::touch(&state.pool, &hash, lifetime(&state)).await? {
-            request.extensions_mut().insert(user);
+            request.extensions_mut().insert(CurrentUser { id: user.id, email: user.email, role: user.role });
         }
     }
     Ok(next.run(request).await)

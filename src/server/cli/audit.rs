@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use sqlx::PgPool;
 
 use super::report;
+use crate::api::AuditRow;
 use crate::server::apps;
 use crate::server::db::audit::{self, AuditFilter};
 
@@ -42,7 +43,8 @@ pub async fn run(command: AuditCommand, pool: &PgPool, json: bool) -> anyhow::Re
         before: None,
         limit: limit.clamp(1, 10_000),
     };
-    let rows = audit::list(pool, &filter).await?;
+    // As the admin page reads them (`appID`, camelCase).
+    let rows: Vec<AuditRow> = audit::list(pool, &filter).await?.into_iter().map(AuditRow::from).collect();
     let text = rows
         .iter()
         .map(|row| {

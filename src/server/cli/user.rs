@@ -9,8 +9,8 @@ use sqlx::PgPool;
 
 use super::report;
 use crate::domain::{Email, Role};
+use crate::server::accounts;
 use crate::server::audit::Actor;
-use crate::server::{accounts, db};
 
 /// Dashboard user commands. Each change is recorded in the audit log.
 #[derive(Debug, clap::Subcommand)]
@@ -82,7 +82,7 @@ pub async fn run(command: UserCommand, pool: &PgPool, json: bool) -> anyhow::Res
             report(json, &serde_json::to_value(&user)?, &format!("created {} ({})", user.email, user.role));
         }
         UserCommand::List => {
-            let users = db::users::list(pool).await?;
+            let users = accounts::list(pool).await?;
             let text =
                 users.iter().map(|u| format!("{}\t{}\t{}", u.id, u.role, u.email)).collect::<Vec<_>>().join("\n");
             report(json, &serde_json::to_value(&users)?, &text);

@@ -1,31 +1,45 @@
 //! The audit log of admin actions.
 
+use chrono::{DateTime, Utc};
+use serde_json::Value;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use crate::api::AuditRow;
 use crate::server::AppError;
-use crate::server::audit::Action;
+
+/// A record to append, column by column (`server::audit` says who acted
+/// and what they did).
+#[derive(Debug)]
+pub struct NewRecord<'a> {
+    /// `user`, `cli` or `system`.
+    pub actor_kind: &'a str,
+    /// The dashboard user who acted, if one did.
+    pub actor_user_id: Option<i64>,
+    /// The actor's email, `cli@<host>`, or what the system part was.
+    pub actor_label: &'a str,
+    /// Dotted verb.
+    pub action: &'a str,
+    /// The app concerned (internal id), if any.
+    pub app_id: Option<i64>,
+    /// What was acted on: its kind and id.
+    pub target: Option<(&'a str, &'a str)>,
+    /// More about it.
+    pub details: &'a Value,
+}
 
 /// Appends one record.
-pub async fn insert(
-    conn: &mut PgConnection,
-    actor_kind: &str,
-    actor_user_id: Option<i64>,
-    actor_label: &str,
-    action: &Action,
-) -> Result<(), AppError> {
-    let (target_type, target_id) = action.target.as_ref().map(|(kind, id)| (*kind, id.as_str())).unzip();
+pub async fn insert(conn: &mut PgConnection, record: &NewRecord<'_>) -> Result<(), AppError> {
+    let (target_type, target_id) = record.target.unzip();
     sqlx::query!(
         r#"insert into audit_log (actor_user_id, actor_kind, actor_label, action, app_id, target_type, target_id, details)
            values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
-        actor_user_id,
-        actor_kind,
-        actor_label,
-        action.action,
-        action.app_id,
+        record.actor_user_id,
+        record.actor_kind,
+        record.actor_label,
+        record.action,
+        record.app_id,
         target_type,
         target_id,
-        action.details,
+        record.details,
     )
     .execute(conn)
     .await?;
@@ -76,6 +90,29 @@ pub struct AuditFilter<'a> {
     pub before: Option<i64>,
     /// At most this many.
     pub limit: i64,
+}
+
+/// One record as read, its app named by appID.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    /// Record id (newest is highest).
+    pub id: i64,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+    /// `user`, `cli` or `system`.
+    pub actor_kind: String,
+    /// The actor's email, or `cli@<host>`.
+    pub actor_label: String,
+    /// Dotted verb.
+    pub action: String,
+    /// The appID concerned, if any.
+    pub app_public_id: Option<String>,
+    /// What was acted on.
+    pub target_type: Option<String>,
+    /// Its id.
+    pub target_id: Option<String>,
+    /// More about it.
+    pub details: Value,
 }
 
 /// The records `filter` selects, newest first.

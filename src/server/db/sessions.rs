@@ -5,7 +5,7 @@ use std::time::Duration;
 use sqlx::PgPool;
 
 use super::users::parse_role;
-use crate::api::CurrentUser;
+use crate::domain::Role;
 use crate::server::AppError;
 
 /// How long sessions last.
@@ -15,6 +15,17 @@ pub struct Lifetime {
     pub idle: Duration,
     /// From sign-in, however much it is used.
     pub max: Duration,
+}
+
+/// The user a live session belongs to.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    /// Database id.
+    pub id: i64,
+    /// Sign-in address.
+    pub email: String,
+    /// What the user may see and do.
+    pub role: Role,
 }
 
 /// Stores a new session for `user_id`.
@@ -38,7 +49,7 @@ pub async fn create(pool: &PgPool, token_hash: &[u8], user_id: i64, lifetime: Li
 ///
 /// The expiry is written at most once a minute per session, so reading a
 /// page does not turn into a write on every request.
-pub async fn touch(pool: &PgPool, token_hash: &[u8], lifetime: Lifetime) -> Result<Option<CurrentUser>, AppError> {
+pub async fn touch(pool: &PgPool, token_hash: &[u8], lifetime: Lifetime) -> Result<Option<SessionUser>, AppError> {
     let row = sqlx::query!(
         r#"with live as (
                select s.token_hash, u.id, u.email, u.role, s.last_seen_at
@@ -59,7 +70,7 @@ pub async fn touch(pool: &PgPool, token_hash: &[u8], lifetime: Lifetime) -> Resu
     )
     .fetch_optional(pool)
     .await?;
-    row.map(|row| Ok(CurrentUser { id: row.id, email: row.email, role: parse_role(&row.role)? })).transpose()
+    row.map(|row| Ok(SessionUser { id: row.id, email: row.email, role: parse_role(&row.role)? })).transpose()
 }
 
 /// Ends a session.

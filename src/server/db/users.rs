@@ -1,10 +1,25 @@
 //! Dashboard users.
 
+use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor, PgPool};
 
-use crate::api::{AppChoice, UserRow};
 use crate::domain::{Email, Role};
 use crate::server::AppError;
+
+/// A dashboard user as stored, without the password hash.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// Database id.
+    pub id: i64,
+    /// Sign-in address.
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+    /// Whether the account is disabled.
+    pub disabled: bool,
+}
 
 /// A user's credentials, read to check a sign-in.
 pub struct Credentials {
@@ -15,12 +30,7 @@ pub struct Credentials {
 }
 
 /// Inserts a user; [`AppError::Conflict`] when the email is taken.
-pub async fn create(
-    db: impl PgExecutor<'_>,
-    email: &Email,
-    role: Role,
-    password_hash: &str,
-) -> Result<UserRow, AppError> {
+pub async fn create(db: impl PgExecutor<'_>, email: &Email, role: Role, password_hash: &str) -> Result<User, AppError> {
     let row = sqlx::query!(
         r#"insert into users (email, role, password_hash) values ($1, $2, $3)
            returning id, created_at"#,
@@ -36,7 +46,7 @@ pub async fn create(
         }
         _ => error.into(),
     })?;
-    Ok(UserRow { id: row.id, email: email.to_string(), role, created_at: row.created_at, disabled: false })
+    Ok(User { id: row.id, email: email.to_string(), role, created_at: row.created_at, disabled: false })
 }
 
 /// The credentials of the active (not disabled) user with this email, if any.
@@ -51,7 +61,7 @@ pub async fn credentials(pool: &PgPool, email: &Email) -> Result<Option<Credenti
 }
 
 /// Every user, oldest first.
-pub async fn list(pool: &PgPool) -> Result<Vec<UserRow>, AppError> {
+pub async fn list(pool: &PgPool) -> Result<Vec<User>, AppError> {
     let rows = sqlx::query_as!(
         StoredUser,
         r#"select id, email, role, created_at, disabled_at is not null as "disabled!" from users order by id"#
@@ -72,7 +82,7 @@ pub(super) fn parse_role(raw: &str) -> Result<Role, AppError> {
 }
 
 /// The user with `email`, locked until the transaction ends.
-pub async fn find_for_update(conn: &mut PgConnection, email: &Email) -> Result<Option<UserRow>, AppError> {
+pub async fn find_for_update(conn: &mut PgConnection, email: &Email) -> Result<Option<User>, AppError> {
     let row = sqlx::query_as!(
         StoredUser,
         r#"select id, email, role, created_at, disabled_at is not null as "disabled!"
@@ -89,14 +99,14 @@ struct StoredUser {
     id: i64,
     email: String,
     role: String,
-    created_at: chrono::DateTime<chrono::Utc>,
+    created_at: DateTime<Utc>,
     disabled: bool,
 }
 
 impl StoredUser {
-    fn parse(self) -> Result<UserRow, AppError> {
+    fn parse(self) -> Result<User, AppError> {
         let role = parse_role(&self.role)?;
-        Ok(UserRow { id: self.id, email: self.email, role, created_at: self.created_at, disabled: self.disabled })
+        Ok(User { id: self.id, email: self.email, role, created_at: self.created_at, disabled: self.disabled })
     }
 }
 
@@ -161,13 +171,24 @@ pub async fn grant_app_to(conn: &mut PgConnection, user_id: i64, app_id: i64) ->
     Ok(done.rows_affected() > 0)
 }
 
-/// Every grant: the user's id and the app, by user then app name.
-pub async fn grants(pool: &PgPool) -> Result<Vec<(i64, AppChoice)>, AppError> {
+/// An app granted to a user.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    /// The user's database id.
+    pub user_id: i64,
+    /// The app's public appID.
+    pub public_id: String,
+    /// The app's display name.
+    pub name: String,
+}
+
+/// Every grant, by user then app name.
+pub async fn grants(pool: &PgPool) -> Result<Vec<Grant>, AppError> {
     let rows = sqlx::query!(
         "select g.user_id, a.public_id, a.name from user_app_grants g join apps a on a.id = g.app_id
           order by g.user_id, a.name, a.public_id"
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|row| (row.user_id, AppChoice { app_id: row.public_id, name: row.name })).collect())
+    Ok(rows.into_iter().map(|row| Grant { user_id: row.user_id, public_id: row.public_id, name: row.name }).collect())
 }

@@ -10,7 +10,6 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
-use crate::api::{AttemptRow, DeliveryRow};
 use crate::server::AppError;
 
 /// A delivery claimed for one attempt, with what sending it needs.
@@ -234,6 +233,48 @@ pub async fn replay(conn: &mut PgConnection, webhook_id: i64, id: i64) -> Result
     )
     .fetch_optional(conn)
     .await?)
+}
+
+/// A delivery in the log, with its attempts.
+#[derive(Debug, Clone)]
+pub struct DeliveryRow {
+    /// Internal id.
+    pub id: i64,
+    /// The notification reason.
+    pub reason: String,
+    /// `interval` or `individual`.
+    pub trigger_type: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    /// When it was enqueued.
+    pub created_at: DateTime<Utc>,
+    /// When the next attempt is due, while pending.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// When the receiver accepted it.
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// The rendered body, once the first attempt made it.
+    pub payload: Option<String>,
+    /// The delivery this one replays.
+    pub replay_of: Option<i64>,
+    /// Its attempts, oldest first.
+    pub attempts: Vec<AttemptRow>,
+}
+
+/// An attempt in the log.
+#[derive(Debug, Clone)]
+pub struct AttemptRow {
+    /// Its number, 1 for the first.
+    pub attempt: i32,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// How long it took.
+    pub latency_ms: i32,
+    /// The HTTP status, if a response came.
+    pub status_code: Option<i16>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// The start of the response body.
+    pub response_snippet: String,
 }
 
 /// The newest `limit` deliveries of webhook `webhook_id` with their attempts.

@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
 use super::webhook_ratios::Ratio;
-use crate::api::WebhookRow;
 use crate::domain::notification::Reason;
 use crate::server::AppError;
 
@@ -146,6 +145,37 @@ pub async fn set_secret(conn: &mut PgConnection, id: i64, secret: &SealedSecret<
 pub async fn delete(conn: &mut PgConnection, app_id: i64, id: i64) -> Result<bool, AppError> {
     let deleted = sqlx::query!("delete from webhooks where app_id = $1 and id = $2", app_id, id).execute(conn).await?;
     Ok(deleted.rows_affected() == 1)
+}
+
+/// A webhook as listed: its settings and state, never its secret.
+#[derive(Debug, Clone)]
+pub struct WebhookRow {
+    /// Internal id.
+    pub id: i64,
+    /// Where notifications are POSTed.
+    pub url: String,
+    /// Notification reasons.
+    pub reasons: Vec<String>,
+    /// `interval` or `individual`.
+    pub trigger_type: String,
+    /// Ratio to exceed; 1 for individual.
+    pub threshold: f64,
+    /// Period of an interval trigger, in seconds.
+    pub interval_seconds: i32,
+    /// Whether it fires.
+    pub enabled: bool,
+    /// Last four characters of its signing secret.
+    pub secret_last4: String,
+    /// When the current interval period ends.
+    pub next_evaluation_at: DateTime<Utc>,
+    /// When an interval period was last evaluated.
+    pub last_evaluated_at: Option<DateTime<Utc>>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// Deliveries waiting for an attempt.
+    pub pending: i64,
+    /// Deliveries given up on.
+    pub failed: i64,
 }
 
 /// The webhooks of `app_id` (or only webhook `id`), oldest first, with

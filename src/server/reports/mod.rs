@@ -30,9 +30,9 @@ pub use search::{apps, people, search};
 
 use sqlx::PgPool;
 
-use crate::api::CurrentUser;
+use crate::api::{AppChoice, CurrentUser};
 use crate::server::AppError;
-use crate::server::db::dashboard::{self, ReadPool};
+use crate::server::db::dashboard::{self, ReadPool, VisibleApp};
 
 /// What one user may read: which apps, and whether real names.
 struct Viewer {
@@ -65,5 +65,11 @@ struct InstancePools<'a> {
 impl<'a> InstancePools<'a> {
     async fn of(primary: &'a PgPool, read: &'a ReadPool, id: i64) -> Result<Self, AppError> {
         Ok(Self { read: read.for_instance(primary, id).await?, primary })
+    }
+}
+
+impl From<VisibleApp> for AppChoice {
+    fn from(app: VisibleApp) -> Self {
+        AppChoice { app_id: app.public_id, name: app.name }
     }
 }

@@ -3,7 +3,8 @@
 //! - Managing an app's webhooks: one code path for the CLI and the admin
 //!   pages, each action audited in its own transaction. A webhook's signing
 //!   secret is generated here, sealed to its row with the master key
-//!   (`server::sealed`), and returned exactly once.
+//!   (`server::sealed`), and returned exactly once; `view` shows them
+//!   (never a secret) as the api's DTOs.
 //! - Causes enqueue notifications in the transaction that commits them (see
 //!   `db::webhooks`): a conference summarised as a total failure, a feedback
 //!   rated 1–2, and — through [`evaluator`] — an interval whose share
@@ -19,6 +20,7 @@ pub mod evaluator;
 pub mod payload;
 pub mod signature;
 pub mod target;
+mod view;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,17 +33,17 @@ use sqlx::PgPool;
 use tokio::task::JoinHandle;
 
 use super::AppError;
-use super::apps::{begin, find, random_secret};
+use super::apps::{begin, random_secret};
 use super::audit::{Action, Actor, record};
 use super::db::webhook_deliveries as outbox;
 use super::db::webhooks::{self as store, SealedSecret, Settings};
 use super::master_key::MasterKey;
 use super::sealed::{self, Owner, Sealed};
-use crate::api::{DELIVERY_LOG_SIZE, WebhookDetail, WebhookRow};
 use crate::domain::InvalidField;
 use crate::domain::notification::Reason;
 pub use delivery::Deliverer;
 pub use target::TargetPolicy;
+pub use view::{detail, list};
 
 /// How often each process evaluates and delivers.
 const INTERVAL: Duration = Duration::from_secs(2);
@@ -224,24 +226,6 @@ pub async fn replay(pool: &PgPool, actor: &Actor, public_id: &str, id: i64, deli
     record(&mut tx, actor, action("webhook.delivery.replay", app.id, id, details)).await?;
     tx.commit().await?;
     Ok(replay)
-}
-
-/// The app's webhooks, oldest first (never a secret).
-pub async fn list(pool: &PgPool, public_id: &str) -> Result<Vec<WebhookRow>, AppError> {
-    let app = find(pool, public_id).await?;
-    store::list(pool, app.id, None).await
-}
-
-/// One webhook with its newest deliveries.
-pub async fn detail(pool: &PgPool, public_id: &str, id: i64) -> Result<WebhookDetail, AppError> {
-    let app = find(pool, public_id).await?;
-    let webhook = store::list(pool, app.id, Some(id)).await?.pop().ok_or(AppError::NotFound)?;
-    Ok(WebhookDetail {
-        app_id: app.public_id,
-        app_name: app.name,
-        deliveries: outbox::log(pool, webhook.id, DELIVERY_LOG_SIZE).await?,
-        webhook,
-    })
 }
 
 /// Evaluates and delivers every few seconds in the background, only to

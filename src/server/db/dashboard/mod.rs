@@ -25,7 +25,6 @@ use std::time::Duration;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use crate::api::AppChoice;
 use crate::server::AppError;
 
 /// An app a dashboard user may see.
@@ -37,12 +36,6 @@ pub struct VisibleApp {
     pub public_id: String,
     /// Display name.
     pub name: String,
-}
-
-impl From<VisibleApp> for AppChoice {
-    fn from(app: VisibleApp) -> Self {
-        AppChoice { app_id: app.public_id, name: app.name }
-    }
 }
 
 /// The apps a dashboard user may see, by name: every app for an admin,

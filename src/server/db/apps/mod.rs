@@ -1,13 +1,17 @@
 //! Customer apps and what authenticates them: secrets (encrypted), ES256
 //! public keys, whitelisted origins and the JWT IDs already used.
 
+mod listing;
+
+pub use listing::{
+    AppWithCounts, Grantee, KeyRow, OriginRow, SecretRow, grantees, keys, origins, secrets, with_counts,
+};
+
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
 
-use crate::api::{AppSummary, Grantee, KeyRow, OriginRow, SecretRow};
 use crate::domain::retention::RetentionOverrides;
 use crate::server::AppError;
-use crate::server::db::users::parse_role;
 
 /// An app as the collector and the CLI need it.
 #[derive(Debug, Clone)]
@@ -67,59 +71,6 @@ pub async fn list(pool: &PgPool) -> Result<Vec<AppRow>, AppError> {
     .await?)
 }
 
-/// Every app with counts of its credentials, oldest first (`app_id` filters
-/// to one app).
-pub async fn with_counts(db: impl PgExecutor<'_>, app_id: Option<i64>) -> Result<Vec<AppSummary>, AppError> {
-    Ok(sqlx::query_as!(
-        AppSummary,
-        r#"select a.public_id as app_id, a.name, a.disabled_at is not null as "disabled!", a.created_at,
-                  (select count(*) from app_secrets s where s.app_id = a.id and s.revoked_at is null) as "active_secrets!",
-                  (select max(s.last_used_at) from app_secrets s where s.app_id = a.id) as last_used_at,
-                  (select count(*) from app_origins o where o.app_id = a.id) as "origins!",
-                  (select count(*) from app_jwt_keys k where k.app_id = a.id and k.revoked_at is null) as "active_keys!"
-             from apps a
-            where $1::bigint is null or a.id = $1
-            order by a.id"#,
-        app_id,
-    )
-    .fetch_all(db)
-    .await?)
-}
-
-/// The public keys of an app, revoked ones included, oldest first.
-pub async fn keys(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<KeyRow>, AppError> {
-    Ok(sqlx::query_as!(
-        KeyRow,
-        "select key_id, fingerprint, created_at, last_used_at, revoked_at from app_jwt_keys where app_id = $1 order by id",
-        app_id,
-    )
-    .fetch_all(db)
-    .await?)
-}
-
-/// The whitelisted origins of an app, alphabetically.
-pub async fn origins(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<OriginRow>, AppError> {
-    Ok(sqlx::query_as!(
-        OriginRow,
-        "select origin, created_at from app_origins where app_id = $1 order by origin",
-        app_id,
-    )
-    .fetch_all(db)
-    .await?)
-}
-
-/// The non-admin users granted an app, by email.
-pub async fn grantees(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<Grantee>, AppError> {
-    let rows = sqlx::query!(
-        "select u.email, u.role from user_app_grants g join users u on u.id = g.user_id
-          where g.app_id = $1 and u.role <> 'admin' order by u.email",
-        app_id,
-    )
-    .fetch_all(db)
-    .await?;
-    rows.into_iter().map(|row| Ok(Grantee { email: row.email, role: parse_role(&row.role)? })).collect()
-}
-
 /// The app with this appID, its row locked for the rest of `tx`, so that
 /// changes to one app (e.g. two rotations) happen one after the other.
 pub async fn find_for_update(tx: &mut Transaction<'_, Postgres>, public_id: &str) -> Result<Option<AppRow>, AppError> {
@@ -174,17 +125,6 @@ pub async fn active_secrets(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<
         StoredSecret,
         "select id, ciphertext, nonce, ciphertext_format from app_secrets
           where app_id = $1 and revoked_at is null order by id",
-        app_id,
-    )
-    .fetch_all(db)
-    .await?)
-}
-
-/// Every secret of an app, revoked ones included, oldest first.
-pub async fn secrets(db: impl PgExecutor<'_>, app_id: i64) -> Result<Vec<SecretRow>, AppError> {
-    Ok(sqlx::query_as!(
-        SecretRow,
-        "select id, label, last4, created_at, last_used_at, revoked_at from app_secrets where app_id = $1 order by id",
         app_id,
     )
     .fetch_all(db)
