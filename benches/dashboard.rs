@@ -167,7 +167,7 @@ async fn run(args: &Args, url: &str, database: &str) -> anyhow::Result<()> {
 
 /// Starts the application on a free port; its base URL.
 async fn serve(config: Config, pool: PgPool) -> anyhow::Result<String> {
-    let server = Application::build(config, pool).await?;
+    let server = Application::build(config, pool, callscope::pages()).await?;
     let base = format!("http://{}", server.addr()?);
     tokio::spawn(server.run_until(std::future::pending()));
     Ok(base)

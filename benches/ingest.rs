@@ -146,7 +146,7 @@ fn main() -> anyhow::Result<()> {
         let mut config = config(&url)?;
         // The benchmark measures the server's throughput, not one endpoint's quota.
         config.quota_samples_per_minute = 0;
-        let server = Application::build(config, db::connect(&url).await?).await?;
+        let server = Application::build(config, db::connect(&url).await?, callscope::pages()).await?;
         let addr = server.addr()?;
         tokio::spawn(server.run_until(std::future::pending()));
         anyhow::Ok(addr)

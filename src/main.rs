@@ -8,7 +8,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     telemetry::init_with(cli.log_format());
-    match cli::run(cli) {
+    match cli::run(cli, callscope::pages()) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");

@@ -13,6 +13,8 @@ use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state, map_request};
 use axum::routing::get;
 use axum::serve::ListenerExt;
+use leptos::config::LeptosOptions;
+use leptos::prelude::AnyView;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -28,7 +30,18 @@ use super::{
     AppState, Config, admin, auth, chart_images, collector, health, metrics, request_id, security_headers, site,
     telemetry,
 };
-use crate::ui::{App, shell};
+
+/// The dashboard's Leptos app and the HTML document around it, as the
+/// router mounts them. `server` never names `ui`: the crate root makes
+/// these (`callscope::pages()`), and the binary and the tests pass them to
+/// [`Application::build`].
+#[derive(Clone, Copy)]
+pub struct Pages {
+    /// The root component: its routes are the paths answered with a page.
+    pub app: fn() -> AnyView,
+    /// The whole HTML document of a page, the app inside.
+    pub shell: fn(LeptosOptions) -> AnyView,
+}
 
 /// A bound, not yet running server. Binding first lets callers (and tests,
 /// with port 0) learn the address before serving.
@@ -40,13 +53,13 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds `config.addr` and assembles the router over `pool`.
-    pub async fn build(mut config: Config, pool: PgPool) -> anyhow::Result<Self> {
+    /// Binds `config.addr` and assembles the router over `pool`, serving `pages`.
+    pub async fn build(mut config: Config, pool: PgPool, pages: Pages) -> anyhow::Result<Self> {
         site::prepare(&mut config)?;
         let listener = TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
         let state = AppState::new(config, pool)?;
         let metrics = metrics::Listener::bind(&state).await?;
-        Ok(Self { listener, router: router(state.clone())?, state, metrics })
+        Ok(Self { listener, router: router(state.clone(), pages)?, state, metrics })
     }
 
     /// The state its handlers share (the background workers need it too).
@@ -91,11 +104,11 @@ impl Application {
     }
 }
 
-/// Every route of the product.
+/// Every route of the product, the dashboard's being `pages`.
 ///
 /// # Errors
 /// When the site (`make site`) is missing or incomplete.
-pub fn router(state: AppState) -> anyhow::Result<Router> {
+pub fn router(state: AppState, pages: Pages) -> anyhow::Result<Router> {
     let config = &state.config;
     let leptos_options = config.leptos.clone();
     let site_root = std::path::Path::new(leptos_options.site_root.as_ref()).to_owned();
@@ -103,14 +116,14 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         let state = state.clone();
         move || state.provide_page_context()
     };
-    let render_shell = move || shell(leptos_options.clone());
+    let render_shell = move || (pages.shell)(leptos_options.clone());
 
     let dashboard = Router::new()
         .merge(auth::router())
-        .merge(admin::router())
+        .merge(admin::router(pages))
         .merge(chart_images::router())
-        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), render_shell.clone())
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .leptos_routes_with_context(&state, generate_route_list(pages.app), context.clone(), render_shell.clone())
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, pages.shell))
         .layer(from_fn(auth::redirect_signed_out_pages))
         .layer(from_fn_with_state(state.clone(), auth::load_session))
         .layer(from_fn(auth::same_origin_writes))

@@ -33,7 +33,7 @@ pub mod telemetry;
 pub mod upkeep;
 pub mod webhooks;
 
-pub use app::Application;
+pub use app::{Application, Pages};
 pub use config::Config;
 pub use error::AppError;
 pub use state::AppState;

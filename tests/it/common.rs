@@ -35,7 +35,7 @@ impl TestApp {
     /// Spawns the real application with `config` over `pool`.
     pub async fn spawn_with(config: Config, pool: PgPool) -> Self {
         callscope::server::telemetry::init();
-        let app = Application::build(config, pool.clone()).await.expect("build app");
+        let app = Application::build(config, pool.clone(), callscope::pages()).await.expect("build app");
         let addr = app.addr().expect("addr");
         tokio::spawn(app.run_until(std::future::pending()));
         Self { base: format!("http://{addr}"), client: client(), pool }

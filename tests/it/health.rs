@@ -32,7 +32,7 @@ async fn readyz_answers_200_on_a_reachable_migrated_store(pool: PgPool) {
 
 #[sqlx::test]
 async fn a_draining_instance_is_not_ready_but_still_alive(pool: PgPool) {
-    let app = Application::build(test_config(), pool.clone()).await.expect("build");
+    let app = Application::build(test_config(), pool.clone(), callscope::pages()).await.expect("build");
     let draining = app.state().draining.clone();
     let addr = app.addr().expect("addr");
     tokio::spawn(app.run_until(std::future::pending()));

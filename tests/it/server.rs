@@ -42,7 +42,8 @@ async fn the_login_page_is_served_without_a_session(pool: PgPool) {
 async fn shutdown_waits_for_a_request_in_flight_to_finish(pool: PgPool) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    let app = callscope::server::Application::build(common::test_config(), pool).await.expect("build");
+    let app =
+        callscope::server::Application::build(common::test_config(), pool, callscope::pages()).await.expect("build");
     let addr = app.addr().expect("addr");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {

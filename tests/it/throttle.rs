@@ -128,7 +128,7 @@ async fn behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own(po
 async fn many_concurrent_sign_ins_never_run_more_hashes_at_once_than_the_bound(pool: PgPool) {
     let mut config = test_config();
     config.hash_concurrency = 2;
-    let application = Application::build(config, pool.clone()).await.expect("build");
+    let application = Application::build(config, pool.clone(), callscope::pages()).await.expect("build");
     let state = application.state().clone();
     let base = format!("http://{}", application.addr().expect("addr"));
     tokio::spawn(application.run_until(std::future::pending()));

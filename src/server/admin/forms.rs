@@ -1,112 +1,22 @@
 //! One handler per admin page, naming the actions its forms may ask for.
 
-use std::collections::BTreeMap;
-
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use secrecy::{ExposeSecret, SecretString};
+use axum::{Extension, Form};
+use secrecy::ExposeSecret;
 
+use super::posted::Posted;
 use super::render;
 use crate::api::{CurrentUser, FormError, FormOutcome, SecretKind, ShownSecret};
-use crate::domain::retention::RetentionOverrides;
 use crate::domain::subject::SubjectKey;
-use crate::domain::{Email, InvalidField, Role};
+use crate::domain::{InvalidField, Role};
 use crate::server::apps::NewSecret;
 use crate::server::audit::Actor;
 use crate::server::webhooks::{self, NewWebhookSecret};
-use crate::server::{AppError, AppState, accounts, apps, subject};
-
-/// Fields that are never sent back to the browser, not even to refill a form.
-const PRIVATE_FIELDS: [&str; 1] = ["password"];
-
-/// A form as posted: its intent and its fields.
-struct Posted {
-    intent: String,
-    fields: BTreeMap<String, String>,
-}
-
-impl Posted {
-    /// A field posted more than once (checkboxes) keeps every value, joined by commas.
-    fn new(pairs: Vec<(String, String)>) -> Self {
-        let mut fields: BTreeMap<String, String> = BTreeMap::new();
-        for (name, value) in pairs {
-            fields.entry(name).and_modify(|joined| joined.extend([",", &value])).or_insert(value);
-        }
-        let intent = fields.remove("intent").unwrap_or_default();
-        Self { intent, fields }
-    }
-
-    /// The field `name`, empty when it was not posted.
-    fn get(&self, name: &str) -> &str {
-        self.fields.get(name).map_or("", String::as_str)
-    }
-
-    fn email(&self) -> Result<Email, InvalidField> {
-        Email::parse(self.get("email"))
-    }
-
-    fn role(&self) -> Result<Role, InvalidField> {
-        self.get("role").parse()
-    }
-
-    fn password(&self) -> SecretString {
-        SecretString::from(self.get("password").to_owned())
-    }
-
-    fn id(&self, name: &'static str) -> Result<i64, InvalidField> {
-        self.get(name).parse().map_err(|_| InvalidField::new(name, "must be an id"))
-    }
-
-    /// The retention form: days per kind of data, empty for the default.
-    fn retention(&self) -> Result<RetentionOverrides, InvalidField> {
-        let days = |name: &'static str| -> Result<Option<u32>, InvalidField> {
-            match self.get(name).trim() {
-                "" => Ok(None),
-                text => text
-                    .parse()
-                    .map(Some)
-                    .map_err(|_| InvalidField::new(name, "must be a number of days, or empty for the default")),
-            }
-        };
-        Ok(RetentionOverrides {
-            stats_days: days("statsDays")?,
-            detail_days: days("detailDays")?,
-            webhook_days: days("webhookDays")?,
-        })
-    }
-
-    /// The webhook settings of the add and edit forms: the threshold in
-    /// percent and the period in minutes, as the forms ask for them.
-    fn webhook(&self) -> Result<webhooks::Input, InvalidField> {
-        let number = |name: &'static str, what: &str| -> Result<Option<f64>, InvalidField> {
-            match self.get(name).trim() {
-                "" => Ok(None),
-                text => text.parse::<f64>().map(Some).map_err(|_| InvalidField::new(name, format!("must be {what}"))),
-            }
-        };
-        let threshold = number("threshold", "a percentage")?.map(|percent| percent / 100.0);
-        let minutes = number("interval", "a number of minutes")?;
-        Ok(webhooks::Input {
-            url: self.get("url").to_owned(),
-            reasons: self.get("reasons").split(',').filter(|reason| !reason.is_empty()).map(str::to_owned).collect(),
-            trigger_type: self.get("triggerType").to_owned(),
-            threshold,
-            interval_seconds: minutes.map(|minutes| (minutes * 60.0).round().clamp(0.0, f64::from(i32::MAX)) as i32),
-            enabled: !self.get("enabled").is_empty(),
-        })
-    }
-
-    /// What to fill the form with again: every field but passwords.
-    fn values(&self) -> BTreeMap<String, String> {
-        let mut values = self.fields.clone();
-        values.retain(|name, _| !PRIVATE_FIELDS.contains(&name.as_str()));
-        values
-    }
-}
+use crate::server::{AppError, AppState, Pages, accounts, apps, subject};
 
 /// What a done action leaves to show.
 enum Done {
@@ -146,8 +56,13 @@ impl Done {
 }
 
 /// `POST /admin`: create an app.
-pub async fn apps(State(state): State<AppState>, parts: Parts, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    submit(state, parts, Posted::new(pairs), async |state, actor, posted| match posted.intent.as_str() {
+pub async fn apps(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    parts: Parts,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    submit(state, pages, parts, Posted::new(pairs), async |state, actor, posted| match posted.intent.as_str() {
         "create_app" => {
             let (app, secret) = apps::create(&state.pool, actor, &state.master_key, posted.get("name")).await?;
             Ok(Done::secret(&app.public_id, apps::FIRST_SECRET_LABEL, secret))
@@ -160,11 +75,12 @@ pub async fn apps(State(state): State<AppState>, parts: Parts, Form(pairs): Form
 /// `POST /admin/apps/{app}`: change one app and its credentials.
 pub async fn app(
     State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
     Path(app): Path<String>,
     parts: Parts,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    submit(state, parts, Posted::new(pairs), async move |state, actor, posted| {
+    submit(state, pages, parts, Posted::new(pairs), async move |state, actor, posted| {
         let pool = &state.pool;
         match posted.intent.as_str() {
             "rename" => apps::rename(pool, actor, &app, posted.get("name")).await.map(|_| Done::Plain),
@@ -206,11 +122,12 @@ pub async fn app(
 /// `POST /admin/apps/{app}/webhooks/{id}`: change one webhook, replay a delivery.
 pub async fn webhook(
     State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
     Path((app, id)): Path<(String, i64)>,
     parts: Parts,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    submit(state, parts, Posted::new(pairs), async move |state, actor, posted| {
+    submit(state, pages, parts, Posted::new(pairs), async move |state, actor, posted| {
         let pool = &state.pool;
         match posted.intent.as_str() {
             "update_webhook" => {
@@ -235,11 +152,12 @@ pub async fn webhook(
 /// erase also needs the identifier typed again (`confirm`).
 pub async fn subject(
     State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
     Path(app): Path<String>,
     parts: Parts,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    submit(state, parts, Posted::new(pairs), async move |state, actor, posted| {
+    submit(state, pages, parts, Posted::new(pairs), async move |state, actor, posted| {
         let key = SubjectKey::parse(posted.get("by"), posted.get("value"))?;
         match posted.intent.as_str() {
             "export_subject" => {
@@ -262,8 +180,13 @@ pub async fn subject(
 }
 
 /// `POST /admin/users`: manage dashboard users.
-pub async fn users(State(state): State<AppState>, parts: Parts, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    submit(state, parts, Posted::new(pairs), async |state, actor, posted| {
+pub async fn users(
+    State(state): State<AppState>,
+    Extension(pages): Extension<Pages>,
+    parts: Parts,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    submit(state, pages, parts, Posted::new(pairs), async |state, actor, posted| {
         let pool = &state.pool;
         let done = match posted.intent.as_str() {
             "create_user" => {
@@ -288,6 +211,7 @@ pub async fn users(State(state): State<AppState>, parts: Parts, Form(pairs): For
 /// Checks the role, does `act` as the signed-in admin, and answers.
 async fn submit(
     state: AppState,
+    pages: Pages,
     parts: Parts,
     posted: Posted,
     act: impl AsyncFnOnce(&AppState, &Actor, &Posted) -> Result<Done, AppError>,
@@ -297,7 +221,7 @@ async fn submit(
         // Nothing is done; the page explains (sign in, or not allowed).
         let status = if user.is_some() { StatusCode::FORBIDDEN } else { StatusCode::UNAUTHORIZED };
         tracing::warn!(path = parts.uri.path(), intent = posted.intent, "refused an admin form post");
-        return render::page(&state, parts, None, status).await;
+        return render::page(&state, pages, parts, None, status).await;
     };
     let actor = Actor::User { id, email };
     match act(&state, &actor, &posted).await {
@@ -313,7 +237,7 @@ async fn submit(
             .into_response(),
         Ok(Done::Secret(secret)) => {
             let outcome = FormOutcome { intent: posted.intent, secret: Some(secret), ..FormOutcome::default() };
-            render::page(&state, parts, Some(outcome), StatusCode::OK).await
+            render::page(&state, pages, parts, Some(outcome), StatusCode::OK).await
         }
         Err(error) => {
             let status = error.status();
@@ -323,7 +247,7 @@ async fn submit(
                 error: Some(form_error(error)),
                 secret: None,
             };
-            render::page(&state, parts, Some(outcome), status).await
+            render::page(&state, pages, parts, Some(outcome), status).await
         }
     }
 }

@@ -14,20 +14,23 @@
 //! posts are refused by `auth::same_origin_writes`.
 
 mod forms;
+mod posted;
 mod render;
 
-use axum::Router;
 use axum::routing::post;
+use axum::{Extension, Router};
 
-use super::AppState;
+use super::{AppState, Pages};
 
 /// The routes of the admin forms. The pages themselves are Leptos routes
-/// on the same paths (GET).
-pub fn router() -> Router<AppState> {
+/// on the same paths (GET); a form post answered with its page renders
+/// `pages` (handed to each handler as an extension).
+pub fn router(pages: Pages) -> Router<AppState> {
     Router::new()
         .route("/admin", post(forms::apps))
         .route("/admin/apps/{app}", post(forms::app))
         .route("/admin/apps/{app}/subject", post(forms::subject))
         .route("/admin/apps/{app}/webhooks/{id}", post(forms::webhook))
         .route("/admin/users", post(forms::users))
+        .layer(Extension(pages))
 }

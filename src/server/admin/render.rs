@@ -9,13 +9,18 @@ use axum::response::Response;
 use leptos::prelude::provide_context;
 
 use crate::api::FormOutcome;
-use crate::server::AppState;
-use crate::ui::shell;
+use crate::server::{AppState, Pages};
 
-/// The page at the posted URL, rendered as for a GET with `outcome` in its
-/// context, answered with `status` (unless the page set a worse one, as a
-/// 403 for a non-admin).
-pub async fn page(state: &AppState, mut parts: Parts, outcome: Option<FormOutcome>, status: StatusCode) -> Response {
+/// The page of `pages` at the posted URL, rendered as for a GET with
+/// `outcome` in its context, answered with `status` (unless the page set a
+/// worse one, as a 403 for a non-admin).
+pub async fn page(
+    state: &AppState,
+    pages: Pages,
+    mut parts: Parts,
+    outcome: Option<FormOutcome>,
+    status: StatusCode,
+) -> Response {
     parts.method = Method::GET;
     let options = state.config.leptos.clone();
     let context_state = state.clone();
@@ -26,7 +31,7 @@ pub async fn page(state: &AppState, mut parts: Parts, outcome: Option<FormOutcom
                 provide_context(outcome);
             }
         },
-        move || shell(options.clone()),
+        move || (pages.shell)(options.clone()),
     );
     let mut response = render(Request::from_parts(parts, Body::empty())).await;
     if response.status().is_success() {

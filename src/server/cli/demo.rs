@@ -16,7 +16,7 @@ use super::{open, report};
 use crate::server::audit::Actor;
 use crate::server::demo::{self, Collector, DEFAULT_SEED, Options, SHOWCASE_CONFERENCES};
 use crate::server::master_key::MasterKey;
-use crate::server::{Application, Config, apps};
+use crate::server::{Application, Config, Pages, apps};
 
 /// Options of `callscope demo`.
 #[derive(Debug, clap::Args)]
@@ -29,15 +29,22 @@ pub struct DemoArgs {
     seed: u64,
 }
 
-/// Runs the demo against a private, in-process server over `database_url`.
-pub async fn run(args: DemoArgs, mut config: Config, database_url: &str, json: bool) -> anyhow::Result<ExitCode> {
+/// Runs the demo against a private, in-process server over `database_url`
+/// (the whole application, `pages` included).
+pub async fn run(
+    args: DemoArgs,
+    mut config: Config,
+    database_url: &str,
+    pages: Pages,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let pool = open(database_url).await?;
     let key = MasterKey::load(config.master_key.as_ref(), &config.data_dir)?;
     let name = format!("Demo {}", chrono::Utc::now().format("%Y-%m-%d %H:%M:%S"));
     let (app, secret) = apps::create(&pool, &Actor::Cli, &key, &name).await.context("creating the demo app")?;
 
     config.addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-    let server = Application::build(config, pool.clone()).await?;
+    let server = Application::build(config, pool.clone(), pages).await?;
     let base = format!("http://{}", server.addr()?);
     let (stop, stopped) = oneshot::channel::<()>();
     let serving = tokio::spawn(server.run_until(async {

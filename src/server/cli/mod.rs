@@ -22,7 +22,7 @@ use super::embedded_pg::{self, EmbeddedPostgres};
 use super::master_key::MasterKey;
 use super::telemetry::LogFormat;
 use super::webhooks::TargetPolicy;
-use super::{Config, db};
+use super::{Config, Pages, db};
 
 /// callscope: self-hosted WebRTC call-quality monitoring.
 #[derive(Debug, Parser)]
@@ -72,9 +72,10 @@ impl Cli {
     }
 }
 
-/// Runs the command line. The private cluster, when used, is started on
-/// this (the main) thread before the async runtime and stopped after it.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+/// Runs the command line; a server it starts serves `pages`. The private
+/// cluster, when used, is started on this (the main) thread before the
+/// async runtime and stopped after it.
+pub fn run(cli: Cli, pages: Pages) -> anyhow::Result<ExitCode> {
     let config = Config::load(&cli.config)?;
     let cluster = match config.database {
         DatabaseSource::Url(_) => None,
@@ -84,7 +85,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let result = runtime.block_on(async {
         let database_url = database_url(&config, cluster.as_ref()).await?;
         match cli.command.unwrap_or(Command::Serve) {
-            Command::Serve => serve::run(config, &database_url).await,
+            Command::Serve => serve::run(config, &database_url, pages).await,
             Command::Migrate => {
                 let pool = open(&database_url).await?;
                 db::migrate(&pool).await?;
@@ -100,7 +101,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Audit(command) => audit::run(command, &open(&database_url).await?, cli.json).await,
             Command::Subject(command) => subject::run(command, &open(&database_url).await?, cli.json).await,
             Command::Db(command) => db_exec::run(command, &database_url).await,
-            Command::Demo(args) => demo::run(args, config, &database_url, cli.json).await,
+            Command::Demo(args) => demo::run(args, config, &database_url, pages, cli.json).await,
         }
     });
     // Close every connection before the cluster stops.

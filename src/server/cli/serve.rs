@@ -9,21 +9,21 @@ use secrecy::{ExposeSecret, SecretString};
 use super::open;
 use crate::domain::{Email, Role};
 use crate::server::auth::password;
-use crate::server::{Application, Config, db, lifecycle, retention, sealed, upkeep, webhooks};
+use crate::server::{Application, Config, Pages, db, lifecycle, retention, sealed, upkeep, webhooks};
 
 /// Email of the admin created on the first start.
 const FIRST_ADMIN_EMAIL: &str = "admin@localhost";
 
-/// Migrates, creates the first admin on an empty store, serves until
-/// SIGINT/SIGTERM, then drains in-flight requests.
-pub async fn run(config: Config, database_url: &str) -> anyhow::Result<ExitCode> {
+/// Migrates, creates the first admin on an empty store, serves `pages`, the
+/// SDK and the collector until SIGINT/SIGTERM, then drains in-flight requests.
+pub async fn run(config: Config, database_url: &str, pages: Pages) -> anyhow::Result<ExitCode> {
     let pool = open(database_url).await?;
     create_first_admin(&pool).await?;
     let upkeep = upkeep::start(pool.clone()).await?;
     let lifecycle = lifecycle::start(pool.clone());
     let policy = retention::Policy { defaults: config.retention, audit_days: config.audit_retention_days };
     let retention = retention::start(pool.clone(), policy);
-    let app = Application::build(config, pool.clone()).await?;
+    let app = Application::build(config, pool.clone(), pages).await?;
     let state = app.state();
     sealed::upgrade(&pool, &state.master_key).await?;
     let targets = webhooks::TargetPolicy::new(&state.config.webhook_allow_networks);

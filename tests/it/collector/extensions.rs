@@ -21,7 +21,7 @@ async fn spawn_roomy(pool: PgPool) -> Collector {
     let mut collector = Collector::spawn(pool.clone()).await;
     let mut config = test_config();
     config.body_limit_bytes = 1024 * 1024;
-    let app = Application::build(config, pool.clone()).await.expect("build app");
+    let app = Application::build(config, pool.clone(), callscope::pages()).await.expect("build app");
     let addr = app.addr().expect("addr");
     tokio::spawn(app.run_until(std::future::pending()));
     let client = collector.server.client.clone();

@@ -39,7 +39,7 @@ async fn a_metrics_address_serves_metrics_there_and_not_on_the_main_listener(poo
     let mut config = test_config();
     config.metrics_addr = Some("127.0.0.1:0".parse().expect("address"));
     callscope::server::telemetry::init();
-    let app = Application::build(config, pool).await.expect("build app");
+    let app = Application::build(config, pool, callscope::pages()).await.expect("build app");
     let (main, metrics) = (app.addr().expect("addr"), app.metrics_addr().expect("a metrics listener"));
     assert_ne!(main, metrics);
     tokio::spawn(app.run_until(std::future::pending()));
