@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod arrays;
+mod arrows;
 mod auth;
 mod client_tokens;
 mod collector;
