@@ -8,10 +8,14 @@ import { FakeClock, FakeCollector, callstats, initialized, recordingConsole, unt
 
 const { Transport, retryAfterMs } = callstats._internal;
 
-/** A 429 as the collector sends it when an endpoint is over its quota. */
-function overQuota(retryAfter) {
-  return new Response(JSON.stringify({ status: 'error', msg: 'too many requests' }), {
-    status: 429,
+/**
+ * A 429 as the collector sends it when an endpoint is over its quota, or a
+ * 503 as it sends it while its database is unreachable.
+ */
+function overQuota(retryAfter, status = 429) {
+  const msg = status === 429 ? 'too many requests' : 'service unavailable, retry later';
+  return new Response(JSON.stringify({ status: 'error', msg }), {
+    status,
     headers: { 'Content-Type': 'application/json', 'Retry-After': retryAfter },
   });
 }
@@ -43,12 +47,12 @@ test('Retry-After is read in seconds or as an HTTP date, and bounded', () => {
   assert.equal(retryAfterMs(answerWith('999999999'), now), 3600000, 'at most an hour');
 });
 
-test('a 429 with Retry-After is waited out, then the same request goes again with its key', async () => {
+for (const status of [429, 503]) test(`a ${status} with Retry-After is waited out, then the same request goes again with its key`, async () => {
   let refusals = 0;
   const { queue, clock, collector } = transport((req) => {
     if (req.url.endsWith('/stats') && refusals < 1) {
       refusals += 1;
-      return overQuota('7');
+      return overQuota('7', status);
     }
     return undefined;
   });

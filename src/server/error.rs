@@ -56,7 +56,8 @@ pub enum AppError {
     /// The body is larger than the configured limit.
     #[error("request body too large")]
     PayloadTooLarge,
-    /// The store is unreachable or saturated; the client should retry.
+    /// The store is unreachable or saturated; answered 503 with
+    /// `Retry-After` ([`UNAVAILABLE_RETRY_AFTER`]): the client should retry.
     #[error("service unavailable, retry later")]
     ServiceUnavailable,
     /// A rate limit or quota was reached; answered 429 with `Retry-After`.
@@ -154,12 +155,21 @@ impl IntoResponse for AppError {
             _ => json!({ "status": "error", "msg": message }),
         };
         let mut response = (self.status(), Json(body)).into_response();
-        if let AppError::TooManyRequests { retry_after } = self {
-            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(retry_after_secs(retry_after)));
+        let retry_after = match self {
+            AppError::TooManyRequests { retry_after } => Some(retry_after),
+            AppError::ServiceUnavailable => Some(UNAVAILABLE_RETRY_AFTER),
+            _ => None,
+        };
+        if let Some(wait) = retry_after {
+            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(retry_after_secs(wait)));
         }
         response
     }
 }
+
+/// When a client should come back after a 503: a store restarting is
+/// back within seconds, and a longer outage is waited out by retrying.
+pub const UNAVAILABLE_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// `Retry-After` counts whole seconds; round up so a client never comes back early.
 fn retry_after_secs(wait: std::time::Duration) -> u64 {
@@ -174,6 +184,9 @@ impl From<AppError> for ApiError {
         error.log_if_internal();
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(error.status());
+            if matches!(error, AppError::ServiceUnavailable) {
+                response.insert_header(RETRY_AFTER, HeaderValue::from(retry_after_secs(UNAVAILABLE_RETRY_AFTER)));
+            }
         }
         match error {
             AppError::Unauthorized | AppError::InvalidToken(_) | AppError::AuthenticationFailed { .. } => {

@@ -8,6 +8,16 @@
 //!   wrong, and `callscope demo` replays past calls), with
 //!   `end_reason = 'inactivity'` and `ended_at` at its last activity (by
 //!   the clients' clock, like every other time of the conference).
+//! - Silence counts only while the collector is heard from: when it has
+//!   heard nothing from any live instance for [`QUIET`], the collector
+//!   itself may be what cannot be reached (every process down for a
+//!   deploy, the network in front of them), and after such a gap silence
+//!   counts again from when it heard again ([`silent_before`], from the
+//!   pulse of `db::pulse`). So an outage of the collector ends no call
+//!   whose clients come back within [`SILENCE`] of its end. A system that
+//!   hears nothing at all cannot tell an outage from a last call whose
+//!   clients left without a word: there an instance ends after
+//!   [`SILENCE_CAP`].
 //! - Every ended instance is summarised in the transaction that ends it,
 //!   through [`summarize_or_defer`]: the summary runs in a savepoint, so
 //!   when it fails (data no summary foresaw, a bug) only it is rolled back.
@@ -37,12 +47,20 @@ use sqlx::{Connection, PgConnection, PgPool};
 use tokio::task::JoinHandle;
 
 use super::AppError;
+use super::db::pulse::{self, Pulse};
 use super::db::{conferences, diagnosis, summaries};
 use super::metrics::events as metrics;
 use crate::domain::limits::truncate_bytes;
 
 /// Silence after which a live instance ends.
 pub const SILENCE: TimeDelta = TimeDelta::seconds(30);
+/// Hearing nothing from any live instance for longer than this means the
+/// collector may be unreachable: every client that is still there posts
+/// at least every 10 s (userAlive, and stats by default).
+pub const QUIET: TimeDelta = TimeDelta::seconds(15);
+/// Silence after which a live instance ends even while nothing at all is
+/// heard: the longest a collector outage can be without ending calls.
+pub const SILENCE_CAP: TimeDelta = TimeDelta::minutes(5);
 /// The wait after a summary's first failure.
 pub const FIRST_RETRY: TimeDelta = TimeDelta::minutes(1);
 /// The longest wait between two attempts at a summary that keeps failing.
@@ -109,17 +127,29 @@ pub fn start(pool: PgPool) -> JoinHandle<()> {
     })
 }
 
-/// One round as of `now`: ends the instances silent for [`SILENCE`],
-/// summarises again those a late event made stale or whose failed summary
-/// is due for another try, and diagnoses the live ones that are due.
+/// One round as of `now`: takes the collector's pulse, ends the instances
+/// that fell silent ([`silent_before`]), summarises again those a late
+/// event made stale or whose failed summary is due for another try, and
+/// diagnoses the live ones that are due.
 pub async fn run_once(pool: &PgPool, now: DateTime<Utc>) -> Result<Round, AppError> {
-    let (ended, mut deferred) = pass(pool, Some(now - SILENCE), now).await?;
+    let pulse = pulse::observe(&mut *pool.acquire().await?, QUIET).await?;
+    let (ended, mut deferred) = pass(pool, Some(silent_before(now, pulse)), now).await?;
     let (stale, failed_again) = pass(pool, None, now).await?;
     let resummarized = stale.into_iter().filter(|id| !failed_again.contains(id)).collect();
     deferred.extend(failed_again);
     let diagnosed = diagnose_live(pool, now).await?;
     let rolled_up = super::rollups::roll_up_due(pool).await?;
     Ok(Round { ended, resummarized, deferred, diagnosed, rolled_up })
+}
+
+/// The instant before which a live instance last heard from has fallen
+/// silent, as of `now`, given the collector's `pulse`: `now` − [`SILENCE`]
+/// while the collector hears from someone and has done so for
+/// [`SILENCE`] since its last gap; otherwise `now` − [`SILENCE_CAP`].
+pub fn silent_before(now: DateTime<Utc>, pulse: Option<Pulse>) -> DateTime<Utc> {
+    let counting = pulse
+        .is_some_and(|pulse| now - pulse.heard_at <= QUIET && pulse.resumed_at.is_none_or(|at| at <= now - SILENCE));
+    if counting { now - SILENCE } else { now - SILENCE_CAP }
 }
 
 /// Diagnoses the live instances due at `now`, each in its own transaction;
@@ -232,6 +262,21 @@ async fn pass(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pulse(heard_ago: i64, resumed_ago: Option<i64>, now: DateTime<Utc>) -> Option<Pulse> {
+        let resumed_at = resumed_ago.map(|ago| now - TimeDelta::seconds(ago));
+        Some(Pulse { heard_at: now - TimeDelta::seconds(heard_ago), resumed_at })
+    }
+
+    #[test]
+    fn silence_counts_only_while_the_collector_hears_from_someone() {
+        let now = Utc::now();
+        assert_eq!(silent_before(now, pulse(1, None, now)), now - SILENCE, "heard from others just now");
+        assert_eq!(silent_before(now, pulse(15, Some(31), now)), now - SILENCE, "a gap ended 31 s ago");
+        assert_eq!(silent_before(now, pulse(16, None, now)), now - SILENCE_CAP, "nothing heard for 16 s");
+        assert_eq!(silent_before(now, pulse(1, Some(29), now)), now - SILENCE_CAP, "heard again 29 s ago");
+        assert_eq!(silent_before(now, None), now - SILENCE_CAP, "no live instance");
+    }
 
     #[test]
     fn a_failing_summary_waits_longer_each_time_up_to_an_hour() {

@@ -8,7 +8,7 @@ use secrecy::ExposeSecret;
 use sqlx::PgPool;
 
 use super::auth::AuthLimits;
-use super::collector::{Lookups, Quotas, StatsWriter, TokenKeys};
+use super::collector::{Activity, Lookups, Quotas, StatsWriter, TokenKeys};
 use super::db::dashboard::ReadPool;
 use super::health::Draining;
 use super::master_key::MasterKey;
@@ -39,6 +39,8 @@ pub struct AppState {
     pub progress: Arc<Progress>,
     /// The stats hot path's in-memory lookups.
     pub lookups: Arc<Lookups>,
+    /// When conference instances were last heard from, written throttled.
+    pub activity: Arc<Activity>,
     /// Writes stats submissions in batches (group commit).
     pub stats_writer: Arc<StatsWriter>,
     /// Sign-in and `/authenticate` limits of this process.
@@ -69,6 +71,7 @@ impl AppState {
             assets: Arc::new(assets),
             metrics: Metrics::install(&config)?.map(Arc::new),
             stats_writer: Arc::new(StatsWriter::start(&pool)),
+            activity: Activity::start(&pool),
             dashboard_pool,
             read_pool,
             quotas: Arc::new(Quotas::from_config(&config)?),

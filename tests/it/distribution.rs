@@ -9,8 +9,9 @@ use sqlx::PgPool;
 
 /// Small tables every node would hold a copy of.
 const REFERENCE: &[&str] = &["apps", "job_leases", "login_failures", "sessions", "users"];
-/// Kept on the coordinator only: admin actions, read by admins.
-const COORDINATOR: &[&str] = &["audit_log"];
+/// Kept on the coordinator only: admin actions, read by admins; the
+/// collector's pulse, one row for the whole fleet.
+const COORDINATOR: &[&str] = &["audit_log", "collector_pulse"];
 /// Hash-distributed by `fabric_id`: every read names its fabrics.
 const BY_FABRIC: &[&str] = &["stats_samples"];
 /// Distributed by `app_id` and ready: an `app_id` column, in every primary

@@ -1,10 +1,11 @@
 //! Conference instances end and are summarised: at once when every fabric
-//! terminated; after 30 s of silence through the lifecycle worker, once
+//! terminated; after 30 s of silence through the lifecycle worker (5
+//! minutes when nothing else is heard: tests/it/outage/silence.rs), once
 //! each even with two workers; a late event stays with its instance and
 //! its summary is computed again; a join after the end opens a new
 //! instance. The worker takes `now`, so the clock is driven, not slept.
 
-use callscope::server::lifecycle::{self, SILENCE};
+use callscope::server::lifecycle::{self, SILENCE, SILENCE_CAP};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -12,6 +13,7 @@ use sqlx::postgres::PgPoolOptions;
 
 use crate::collector::{Collector, Joined, header, with};
 use crate::common::TestApp;
+use crate::outage::heard;
 
 /// What the tests read of an instance.
 #[derive(Debug, sqlx::FromRow)]
@@ -63,25 +65,29 @@ async fn an_instance_whose_fabrics_all_terminated_ends_at_once(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn a_silent_instance_ends_30_s_after_its_last_activity(pool: PgPool) {
+async fn a_silent_instance_ends_30_s_after_its_last_activity_while_others_are_heard(pool: PgPool) {
     let collector = Collector::spawn(pool).await;
     let pool = &collector.server.pool;
     let alice = collector.join("quiet", "alice").await;
+    let talking = instance(pool, &collector.join("talking", "bob").await).await.id;
     let live = instance(pool, &alice).await;
     let last = live.last_seen_at;
 
-    let early = lifecycle::run_once(pool, last + SILENCE - TimeDelta::seconds(1)).await.expect("round");
-    assert!(early.ended.is_empty());
+    let early = last + SILENCE - TimeDelta::seconds(1);
+    heard(pool, talking, early).await;
+    assert!(lifecycle::run_once(pool, early).await.expect("round").ended.is_empty());
     assert_eq!(instance(pool, &alice).await.status, "live", "29 s of silence is not enough");
 
-    let round = lifecycle::run_once(pool, last + SILENCE + TimeDelta::seconds(1)).await.expect("round");
+    let due = last + SILENCE + TimeDelta::seconds(1);
+    heard(pool, talking, due).await;
+    let round = lifecycle::run_once(pool, due).await.expect("round");
     assert_eq!(round.ended, [live.id]);
     let ended = instance(pool, &alice).await;
     assert_eq!((ended.status.as_str(), ended.end_reason.as_deref()), ("ended", Some("inactivity")));
     assert_eq!(ended.ended_at, Some(live.last_activity_at), "it ended when it fell silent, not when it was noticed");
     assert!(ended.summarized);
 
-    let again = lifecycle::run_once(pool, last + SILENCE * 3).await.expect("round");
+    let again = lifecycle::run_once(pool, last + SILENCE * 2).await.expect("round");
     assert_eq!(again, lifecycle::Round::default(), "an instance ends once");
 }
 
@@ -112,13 +118,13 @@ async fn a_late_event_stays_with_its_ended_instance_and_a_join_opens_a_new_one(p
     let pool = &collector.server.pool;
     let alice = collector.join("reused", "alice").await;
     let first = instance(pool, &alice).await;
-    lifecycle::run_once(pool, first.last_seen_at + SILENCE + TimeDelta::seconds(1)).await.expect("round");
+    lifecycle::run_once(pool, first.last_seen_at + SILENCE_CAP + TimeDelta::seconds(1)).await.expect("round");
     let ended = instance(pool, &alice).await;
     assert_eq!((ended.status.as_str(), ended.error_count), ("ended", 0));
 
     // A report still in flight when the instance ended, received by another
     // callscope process. (The process that took the join notes activity at
-    // most every 5 s of real time; here the clock jumped 31 s in no time.)
+    // most every 5 s of real time; here the clock jumped 5 minutes in no time.)
     let other = TestApp::spawn(pool.clone()).await;
     let late = json!({ "wrtcFuncName": "createOffer", "connectionID": "pc-1", "remoteID": "bob",
                        "domError": { "name": "OperationError", "message": "late" } });
@@ -160,7 +166,7 @@ async fn two_workers_on_one_database_end_and_summarise_each_instance_once(pool: 
     }
     // A second pool: two callscope processes on one database.
     let other = PgPoolOptions::new().connect_with(pool.connect_options().as_ref().clone()).await.expect("second pool");
-    let now = latest + SILENCE + TimeDelta::seconds(1);
+    let now = latest + SILENCE_CAP + TimeDelta::seconds(1);
     let (a, b) = tokio::join!(lifecycle::run_once(pool, now), lifecycle::run_once(&other, now));
     let (a, b) = (a.expect("worker a"), b.expect("worker b"));
 
@@ -225,7 +231,7 @@ async fn a_worker_round_with_one_broken_instance_still_ends_the_others_and_retri
     let broken = live[1].id;
     break_summaries(pool).await;
 
-    let now = live.iter().map(|one| one.last_seen_at).max().expect("three") + SILENCE + TimeDelta::seconds(1);
+    let now = live.iter().map(|one| one.last_seen_at).max().expect("three") + SILENCE_CAP + TimeDelta::seconds(1);
     let round = lifecycle::run_once(pool, now).await.expect("one bad instance does not fail the round");
     assert_eq!(round.ended.len(), 3, "{round:?}");
     assert_eq!(round.deferred, [broken]);
@@ -264,7 +270,7 @@ async fn stored_figures_that_once_overflowed_the_summary_no_longer_stop_the_work
     crate::summaries::store_samples_directly(pool, &poisoned, "pc-1", 1234, &["1e308", "1e308"]).await;
 
     let latest = instance(pool, &fine).await.last_seen_at.max(instance(pool, &poisoned).await.last_seen_at);
-    let round = lifecycle::run_once(pool, latest + SILENCE + TimeDelta::seconds(1)).await.expect("round");
+    let round = lifecycle::run_once(pool, latest + SILENCE_CAP + TimeDelta::seconds(1)).await.expect("round");
     assert_eq!((round.ended.len(), round.deferred.len()), (2, 0), "{round:?}");
     for joined in [&fine, &poisoned] {
         let ended = instance(pool, joined).await;

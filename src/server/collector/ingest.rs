@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 
 use std::sync::Arc;
 
-use super::lookups::Lookups;
+use super::activity::Activity;
 use super::quota::Kind;
 use super::token::Caller;
 use super::wire::{Envelope, Validate, Wire, query_param};
@@ -167,7 +167,7 @@ where
 pub struct Ingest {
     pool: PgPool,
     progress: Arc<Progress>,
-    lookups: Arc<Lookups>,
+    activity: Arc<Activity>,
     tx: Transaction<'static, Postgres>,
     app_id: i64,
     key: Option<String>,
@@ -191,7 +191,7 @@ impl Ingest {
         Ok(Self {
             pool: state.pool.clone(),
             progress: state.progress.clone(),
-            lookups: state.lookups.clone(),
+            activity: state.activity.clone(),
             tx,
             app_id: caller.app_id,
             key,
@@ -202,7 +202,11 @@ impl Ingest {
     }
 
     /// Resolves the path's ucID, noting activity at `at`; refuses one of
-    /// another conference, app or user.
+    /// another conference, app or user. An event notes activity in its own
+    /// transaction, unthrottled: the instance's row lock, held until the
+    /// event commits, orders it with an end decided elsewhere, which either
+    /// waits for the event (and its summary reads it) or is seen by it (and
+    /// the summary is marked stale, `conferences::touch_instance`).
     async fn endpoint(
         &mut self,
         caller: &Caller,
@@ -211,18 +215,18 @@ impl Ingest {
     ) -> Result<Endpoint, AppError> {
         let id = parse_uc_id(path)?;
         let endpoint = check_endpoint(caller, path, id, conferences::endpoint(&mut *self.tx, id).await?)?;
-        self.lookups.touch(&mut *self.tx, endpoint.instance_id, at).await?;
+        conferences::touch_instance(&mut *self.tx, endpoint.instance_id, at).await?;
         Ok(endpoint)
     }
 
     /// Summarises instance `instance_id`, which this request has just ended.
     /// A summary that fails is left to the lifecycle worker: the client's
-    /// event is stored and acknowledged all the same. A later event from
-    /// this process for it then marks the summary stale at once (see
-    /// `server::lifecycle`), unthrottled by the activity memo.
+    /// event is stored and acknowledged all the same. Stats that reach this
+    /// process for it later mark the summary stale at once (see
+    /// `server::lifecycle`), not after the activity's 5 s throttle.
     pub async fn summarize_ended(&mut self, instance_id: i64) -> Result<(), AppError> {
         self.ended = Some(lifecycle::summarize_or_defer(&mut self.tx, instance_id, Utc::now()).await?);
-        self.lookups.forget_activity(instance_id);
+        self.activity.forget(instance_id);
         Ok(())
     }
 

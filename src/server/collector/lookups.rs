@@ -1,9 +1,7 @@
 //! What the stats hot path would otherwise ask the database on every
 //! submission (a connection is taken from the pool only on a miss): which endpoint a ucID is (immutable but for the app's
 //! disabled flag, so re-read every few seconds), which fabric a
-//! connectionID names (immutable), when an instance's activity was last
-//! written (throttled to once per 5 s from this process), and whether an
-//! origin may read the collector's answers (CORS; re-read every 5 s — the
+//! connectionID names (immutable), and whether an origin may read the collector's answers (CORS; re-read every 5 s — the
 //! whitelist itself is enforced by `/authenticate` on every token request).
 
 use std::collections::HashMap;
@@ -12,7 +10,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgExecutor, PgPool};
+use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::server::AppError;
@@ -22,7 +20,6 @@ use crate::server::db::{apps, fabrics};
 /// How long an endpoint is trusted from memory: disabling an app stops
 /// its stats within this time (and every other call at once).
 const ENDPOINT_TTL: Duration = Duration::from_secs(5);
-const ACTIVITY_INTERVAL: Duration = Duration::from_secs(5);
 const ORIGIN_TTL: Duration = Duration::from_secs(5);
 /// Each map is cleared when it grows past this; it refills on demand.
 const CAPACITY: usize = 100_000;
@@ -32,7 +29,6 @@ const CAPACITY: usize = 100_000;
 pub struct Lookups {
     endpoints: Memo<Uuid, EndpointRow>,
     fabrics: Memo<(Uuid, String), i64>,
-    activity: Memo<i64, ()>,
     origins: Memo<(String, String), bool>,
 }
 
@@ -69,22 +65,6 @@ impl Lookups {
         Ok(id)
     }
 
-    /// Notes activity in the instance, at most every 5 s from this process.
-    pub async fn touch(&self, db: impl PgExecutor<'_>, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
-        if self.activity.get(&instance_id, ACTIVITY_INTERVAL).is_some() {
-            return Ok(());
-        }
-        conferences::touch_instance(db, instance_id, at).await?;
-        self.activity.put(instance_id, ());
-        Ok(())
-    }
-
-    /// Forgets when activity was last noted in the instance, so the next
-    /// event writes it (the instance has just ended).
-    pub fn forget_activity(&self, instance_id: i64) {
-        self.activity.remove(&instance_id);
-    }
-
     /// Whether the app with appID `public_id` lets `origin` read answers.
     pub async fn origin_allowed(&self, pool: &PgPool, public_id: &str, origin: &str) -> Result<bool, AppError> {
         let key = (public_id.to_owned(), origin.to_owned());
@@ -110,10 +90,6 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     fn get(&self, key: &K, ttl: Duration) -> Option<V> {
         let map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         map.get(key).filter(|(_, stored)| stored.elapsed() < ttl).map(|(value, _)| value.clone())
-    }
-
-    fn remove(&self, key: &K) {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(key);
     }
 
     fn put(&self, key: K, value: V) {

@@ -2,6 +2,7 @@
 //! extension endpoints callstats.js needs, and the OpenAPI document of all
 //! of them at `/v1/openapi.json`.
 
+mod activity;
 mod authenticate;
 mod cors;
 mod enums;
@@ -28,6 +29,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub use activity::Activity;
 pub use authenticate::{AccessToken, LEEWAY_SECONDS};
 pub use lookups::Lookups;
 pub use quota::Quotas;

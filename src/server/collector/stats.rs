@@ -318,10 +318,11 @@ pub async fn submit(
     let uc_id = parse_uc_id(&path)?;
     let endpoint = check_endpoint(&caller, &path, uc_id, lookups.endpoint(pool, uc_id).await?)?;
     state.quotas.charge(endpoint.id, Kind::Samples, samples.len())?;
-    lookups.touch(pool, endpoint.instance_id, at).await?;
+    state.activity.note(pool, endpoint.instance_id, at).await;
     let fabric_id =
         lookups.fabric(pool, endpoint.id, endpoint.instance_id, &body.connection_id, &body.remote_id, at).await?;
     state.stats_writer.write(Poll { fabric_id, sampled_at, samples }).await?;
+    state.activity.stored(endpoint.instance_id, at);
     state.progress.seen(&state.pool, endpoint.app_id, "stats");
     Ok(Json(json!({ "status": "success", "msg": "stats received" })).into_response())
 }

@@ -4,7 +4,8 @@
 //! [`MAX_BATCH`]) the moment it is free, so a lone submission waits for
 //! nobody. Each submission is answered only after the insert holding it
 //! has committed; if a batch fails, its submissions are retried one by one
-//! so one bad poll cannot fail the others.
+//! so one bad poll cannot fail the others — unless the store is what failed
+//! (all are then answered 503 at once, to be sent again).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -66,6 +67,10 @@ async fn write_batches(pool: PgPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
                 if let Some(done) = answers.into_iter().next() {
                     drop(done.send(Err(error)));
                 }
+            }
+            // The store is away: one by one would wait for it once per poll.
+            Err(AppError::ServiceUnavailable) => {
+                answers.into_iter().for_each(|done| drop(done.send(Err(AppError::ServiceUnavailable))));
             }
             Err(error) => {
                 tracing::warn!(%error, polls = polls.len(), "a stats batch failed; writing its polls one by one");

@@ -105,18 +105,19 @@ pub async fn endpoint(db: impl PgExecutor<'_>, uc_id: Uuid) -> Result<Option<End
 }
 
 /// Notes activity at client time `at` in an instance, and that the server
-/// heard from it now; a no-op unless either was noted more than 5 s ago.
-/// An event for an instance that has ended (and been summarised) makes its
-/// summary stale: the lifecycle worker computes it again.
+/// heard from it now. Takes the instance's row lock (until the caller's
+/// transaction ends), so an end decided at the same moment elsewhere is
+/// ordered with it: data stored before this call is either read by that
+/// end's summary or, the instance being ended and summarised already, the
+/// summary is marked stale here and the lifecycle worker computes it again.
+/// Throttled by its callers (`collector::Activity`), not here: a condition
+/// here would skip the lock.
 pub async fn touch_instance(db: impl PgExecutor<'_>, instance_id: i64, at: DateTime<Utc>) -> Result<(), AppError> {
     sqlx::query!(
         r#"update conference_instances
            set last_activity_at = greatest(last_activity_at, $2), last_seen_at = now(),
                summarized_at = case when status = 'ended' then null else summarized_at end
-           where id = $1
-             and (last_activity_at < $2::timestamptz - interval '5 seconds'
-                  or last_seen_at < now() - interval '5 seconds'
-                  or (status = 'ended' and summarized_at is not null))"#,
+           where id = $1"#,
         instance_id,
         at,
     )

@@ -16,6 +16,7 @@ pub mod login_failures;
 pub mod metrics;
 pub mod precall;
 pub mod progress;
+pub mod pulse;
 pub mod reports;
 pub mod retention;
 pub mod rollups;

@@ -12,7 +12,8 @@ use sqlx::PgPool;
 use super::{events, names};
 use crate::server::AppState;
 use crate::server::db::metrics::{self as store, AppLive, Backlog};
-use crate::server::lifecycle::SILENCE;
+use crate::server::db::pulse;
+use crate::server::lifecycle;
 
 /// Sets every gauge to what it is now; a store that does not answer sets
 /// [`names::STORE_UP`] to 0 and leaves its gauges as they were.
@@ -45,7 +46,8 @@ async fn read(pool: &PgPool) -> Result<(Vec<AppLive>, Backlog), crate::server::A
     events::pool_acquired("metrics", started.elapsed());
     let now = Utc::now();
     let apps = store::live_by_app(&mut conn).await?;
-    let backlog = store::backlog(&mut conn, now - SILENCE, now).await?;
+    let silent_before = lifecycle::silent_before(now, pulse::last(&mut conn).await?);
+    let backlog = store::backlog(&mut conn, silent_before, now).await?;
     Ok((apps, backlog))
 }
 

@@ -3,18 +3,16 @@
 //! by the standby, writes and live pages by the primary, and while the
 //! standby is down the pages it serves answer 503 (docs/operations.md).
 
-mod cluster;
-
 use callscope::domain::Role;
 use callscope::server::db;
 use secrecy::SecretString;
 use sqlx::{PgPool, postgres::PgPoolOptions};
 
 use crate::admin::post_form;
+use crate::cluster::{Cluster, Scratch};
 use crate::collector::Collector;
 use crate::common::{TestApp, test_config};
 use crate::summaries::{instance_of, leave};
-use cluster::{Cluster, Scratch};
 
 const ADMIN: &str = "boss@example.com";
 const PASSWORD: &str = "a long enough password";

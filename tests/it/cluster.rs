@@ -1,6 +1,7 @@
-//! Throwaway PostgreSQL clusters for the read-replica test: a primary that
-//! allows streaming replication from 127.0.0.1 and a hot standby made from
-//! it with `pg_basebackup -R`, each on a free port of 127.0.0.1 in a scratch
+//! Throwaway PostgreSQL clusters for the read-replica and outage tests: a
+//! primary that allows streaming replication from 127.0.0.1 (and can be
+//! stopped and started again on its port) and a hot standby made from it
+//! with `pg_basebackup -R`, each on a free port of 127.0.0.1 in a scratch
 //! directory under the temp dir. The binaries are found as the private
 //! cluster finds them (`embedded_pg::find_bin_dir`); a missing one fails
 //! the test. PostgreSQL refuses to run as root, so under root the clusters
@@ -24,7 +25,7 @@ pub struct Scratch(PathBuf);
 impl Scratch {
     pub fn new() -> Self {
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").subsec_nanos();
-        let dir = std::env::temp_dir().join(format!("cs-replica-{}-{nanos}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("cs-cluster-{}-{nanos}", std::process::id()));
         fs::create_dir_all(&dir).expect("scratch dir");
         // The clusters' user must pass through it (not list it) when that is not us.
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o711)).expect("scratch dir mode");
@@ -91,6 +92,8 @@ impl Tools {
 pub struct Cluster {
     child: Option<Child>,
     port: u16,
+    data: PathBuf,
+    settings: Vec<String>,
     log: PathBuf,
 }
 
@@ -121,22 +124,33 @@ impl Cluster {
     }
 
     async fn start(tools: &Tools, data: &Path, settings: &[&str]) -> Self {
-        let port = free_port();
-        let log = data.with_extension("log");
-        let file = fs::File::create(&log).expect("log file");
+        let settings = settings.iter().map(|setting| (*setting).to_owned()).collect();
+        let mut cluster =
+            Self { child: None, port: free_port(), data: data.to_owned(), settings, log: data.with_extension("log") };
+        cluster.spawn(tools).await;
+        cluster
+    }
+
+    /// Starts the stopped cluster again, on the same port.
+    pub async fn restart(&mut self) {
+        assert!(self.child.is_none(), "stop the cluster before starting it again");
+        self.spawn(&Tools::find()).await;
+    }
+
+    async fn spawn(&mut self, tools: &Tools) {
+        let file = fs::OpenOptions::new().create(true).append(true).open(&self.log).expect("log file");
         let child = tools
             .command("postgres")
             .arg("-D")
-            .arg(data)
-            .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="])
-            .args(settings)
+            .arg(&self.data)
+            .args(["-p", &self.port.to_string(), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="])
+            .args(&self.settings)
             .stdout(file.try_clone().expect("log file"))
             .stderr(file)
             .spawn()
             .expect("starting postgres");
-        let mut cluster = Self { child: Some(child), port, log };
-        cluster.wait_accepting().await;
-        cluster
+        self.child = Some(child);
+        self.wait_accepting().await;
     }
 
     /// The URL of `database` on this cluster.
