@@ -47,8 +47,8 @@ const chromium = {
   ],
 };
 
-/** The specs of the `sdk` project. */
-const SDK_SPECS = /\/sdk[^/]*\.spec\.ts$/;
+/** The specs of the `sdk` project: the SDK's, and the fleet's (a real call through one of two instances). */
+const SDK_SPECS = /\/(sdk[^/]*|fleet)\.spec\.ts$/;
 /** Specs about the browser bundle, which loads only with JavaScript. */
 const JS_ONLY_SPECS = /\/delivery\.spec\.ts$/;
 
@@ -78,9 +78,9 @@ export default defineConfig({
   },
 
   // Every dashboard test runs twice: hydrated app, and plain server-rendered
-  // HTML. The SDK specs (sdk*.spec.ts) make real WebRTC calls, so they run
-  // once, with JavaScript and a fake camera and microphone that need no
-  // permission prompt.
+  // HTML. The SDK specs (sdk*.spec.ts, fleet.spec.ts) make real WebRTC
+  // calls, so they run once, with JavaScript and a fake camera and
+  // microphone that need no permission prompt.
   projects: [
     { name: 'js', testIgnore: SDK_SPECS, use: { javaScriptEnabled: true } },
     { name: 'nojs', testIgnore: [SDK_SPECS, JS_ONLY_SPECS], use: { javaScriptEnabled: false } },

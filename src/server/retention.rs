@@ -77,7 +77,7 @@ pub fn holder() -> String {
 /// Runs the job if `holder` takes its lease: what it removed, or none when
 /// another instance has it or it ran less than an hour ago.
 pub async fn run_once(pool: &PgPool, policy: Policy, holder: &str) -> anyhow::Result<Option<Removed>> {
-    if !db::retention::lease(pool, JOB, holder, EVERY, HOLD).await? {
+    if !db::job_leases::lease(pool, JOB, holder, EVERY, HOLD).await? {
         return Ok(None);
     }
     let outcome = remove(pool, policy, Utc::now()).await;
@@ -85,7 +85,7 @@ pub async fn run_once(pool: &PgPool, policy: Policy, holder: &str) -> anyhow::Re
         Ok(removed) => (serde_json::to_value(removed)?, None),
         Err(error) => (serde_json::json!({}), Some(format!("{error:#}"))),
     };
-    db::retention::finish(pool, JOB, holder, &result, error.as_deref()).await?;
+    db::job_leases::finish(pool, JOB, holder, &result, error.as_deref()).await?;
     outcome.map(Some)
 }
 

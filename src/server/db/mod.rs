@@ -12,6 +12,7 @@ pub mod fabrics;
 pub mod feedback;
 pub mod ice;
 pub mod idempotency;
+pub mod job_leases;
 pub mod login_failures;
 pub mod metrics;
 pub mod precall;
