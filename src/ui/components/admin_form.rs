@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{FormOutcome, SecretKind, ShownSecret};
+use crate::api::{ApiError, FormOutcome, SecretKind, ShownSecret};
 
 /// What the last form post on this page came to: provided by the server
 /// when it answers a post with the page (an error, or a new secret); empty
@@ -10,6 +10,18 @@ use crate::api::{FormOutcome, SecretKind, ShownSecret};
 pub fn use_form_outcome() -> Resource<FormOutcome> {
     let outcome = use_context::<FormOutcome>().unwrap_or_default();
     Resource::new(|| (), move |()| std::future::ready(outcome.clone()))
+}
+
+/// An admin page's data with the form outcome, for [`PageData`](super::PageData).
+pub async fn with_outcome<T>(
+    data: Resource<Result<T, ApiError>>,
+    outcome: Resource<FormOutcome>,
+) -> Result<(T, FormOutcome), ApiError>
+where
+    T: Clone + Send + Sync + 'static,
+{
+    let outcome = outcome.await;
+    data.await.map(|data| (data, outcome))
 }
 
 /// The admin pages' navigation.

@@ -5,7 +5,9 @@ use super::fabric::moment_anchor;
 use crate::api::{
     ConferenceSummary, ConferenceView, DiagnosisLine, FabricRow, FeedbackRow, InstanceLink, Participant, get_conference,
 };
-use crate::ui::components::{EmptyState, ErrorList, ErrorView, LiveRefresh, PageTitle, ParticipantsOverview};
+use crate::ui::components::{
+    EmptyState, ErrorList, LiveRefresh, PageData, PageTitle, ParticipantsOverview, resource_for,
+};
 use crate::ui::format;
 
 /// `/conferences/{id}`: one conference instance — summary, participants,
@@ -14,24 +16,11 @@ use crate::ui::format;
 pub fn ConferencePage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
-    let view_data = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_conference(id).await,
-                None => Err(crate::api::ApiError::NotFound),
-            }
-        },
-    );
+    let view_data = resource_for(move || id.get(), get_conference);
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading the conference…"</p> }>
-            {move || Suspend::new(async move {
-                match view_data.await {
-                    Ok(data) => view! { <Conference data refresh=view_data/> }.into_any(),
-                    Err(error) => view! { <PageTitle text="Conference"/> <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <PageData load=move || view_data.into_future() loading="Loading the conference…" error_title="Conference" let:data>
+            <Conference data refresh=view_data/>
+        </PageData>
     }
 }
 

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{ApiError, ErrorDetail, get_error_detail};
-use crate::ui::components::{ErrorView, PageTitle, SdpViewer};
+use crate::api::{ErrorDetail, get_error_detail};
+use crate::ui::components::{PageData, PageTitle, SdpViewer, resource_for};
 use crate::ui::format;
 
 /// `/conferences/{id}/errors/{error}`: one reported error in full — DOM
@@ -17,25 +17,10 @@ pub fn ErrorDetailPage() -> impl IntoView {
             id("id").zip(id("error"))
         })
     });
-    let data = Resource::new(
-        move || ids.get(),
-        |ids| async move {
-            match ids {
-                Some((conference, error)) => get_error_detail(conference, error).await,
-                None => Err(ApiError::NotFound),
-            }
-        },
-    );
+    let data = resource_for(move || ids.get(), |(conference, error)| get_error_detail(conference, error));
     view! {
         <PageTitle text="Reported error"/>
-        <Transition fallback=|| view! { <p class="loading">"Loading the error…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(detail) => view! { <Detail detail/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <PageData load=move || data.into_future() loading="Loading the error…" let:detail><Detail detail/></PageData>
     }
 }
 

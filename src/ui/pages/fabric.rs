@@ -2,7 +2,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{ApiError, ChartView, FabricView, TimelineEntry, get_fabric};
-use crate::ui::components::{EmptyState, ErrorList, ErrorView, LiveRefresh, PageTitle, TimelineStrip, size};
+use crate::ui::components::{
+    EmptyState, ErrorList, LiveRefresh, PageData, PageTitle, TimelineStrip, resource_for, size,
+};
 use crate::ui::format;
 
 /// `/conferences/{id}/fabrics/{fabric}`: one monitored connection on one
@@ -16,24 +18,11 @@ pub fn FabricPage() -> impl IntoView {
             id("id").zip(id("fabric"))
         })
     });
-    let data = Resource::new(
-        move || ids.get(),
-        |ids| async move {
-            match ids {
-                Some((conference, fabric)) => get_fabric(conference, fabric).await,
-                None => Err(ApiError::NotFound),
-            }
-        },
-    );
+    let data = resource_for(move || ids.get(), |(conference, fabric)| get_fabric(conference, fabric));
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading the connection…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(view_data) => view! { <Fabric data=view_data refresh=data/> }.into_any(),
-                    Err(error) => view! { <PageTitle text="Connection"/> <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <PageData load=move || data.into_future() loading="Loading the connection…" error_title="Connection" let:view_data>
+            <Fabric data=view_data refresh=data/>
+        </PageData>
     }
 }
 

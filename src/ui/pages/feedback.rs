@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{FeedbackReport, ReportQuery, get_feedback_report};
-use crate::ui::components::{EmptyState, ErrorView, PageTitle, ReportFilters};
+use crate::ui::components::{EmptyState, PageData, PageTitle, ReportFilters};
 use crate::ui::format;
 
 /// `/feedback?app=&from=&to=&appVersion=`: what users rated — distributions,
@@ -17,14 +17,7 @@ pub fn FeedbackPage() -> impl IntoView {
     view! {
         <PageTitle text="Feedback"/>
         <h1>"Feedback"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Counting…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(report) => view! { <Feedback report/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <PageData load=move || data.into_future() loading="Counting…" let:report><Feedback report/></PageData>
     }
 }
 

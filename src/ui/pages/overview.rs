@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{ClientShare, IssueTrend, OverviewView, ReportQuery, SearchQuery, get_overview};
-use crate::ui::components::{EmptyState, ErrorView, PageTitle, ReportFilters};
+use crate::ui::components::{EmptyState, PageData, PageTitle, ReportFilters};
 use crate::ui::format;
 
 /// `/overview?app=&from=&to=`: conferences, failures with their reasons,
@@ -17,14 +17,7 @@ pub fn OverviewPage() -> impl IntoView {
     view! {
         <PageTitle text="Overview"/>
         <h1>"Overview"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Counting…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(view) => view! { <Overview view/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <PageData load=move || data.into_future() loading="Counting…" let:view><Overview view/></PageData>
     }
 }
 

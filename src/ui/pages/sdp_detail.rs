@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{ApiError, SdpDetail, get_sdp_snapshot};
-use crate::ui::components::{ErrorView, PageTitle, SdpViewer};
+use crate::api::{SdpDetail, get_sdp_snapshot};
+use crate::ui::components::{PageData, PageTitle, SdpViewer, resource_for};
 use crate::ui::format;
 
 /// `/conferences/{id}/fabrics/{fabric}/sdps/{sdp}`: one SDP snapshot of a
@@ -16,25 +16,10 @@ pub fn SdpDetailPage() -> impl IntoView {
             Some((id("id")?, id("fabric")?, id("sdp")?))
         })
     });
-    let data = Resource::new(
-        move || ids.get(),
-        |ids| async move {
-            match ids {
-                Some((conference, fabric, sdp)) => get_sdp_snapshot(conference, fabric, sdp).await,
-                None => Err(ApiError::NotFound),
-            }
-        },
-    );
+    let data = resource_for(move || ids.get(), |(conference, fabric, sdp)| get_sdp_snapshot(conference, fabric, sdp));
     view! {
         <PageTitle text="SDP snapshot"/>
-        <Transition fallback=|| view! { <p class="loading">"Loading the SDPs…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(detail) => view! { <Detail detail/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <PageData load=move || data.into_future() loading="Loading the SDPs…" let:detail><Detail detail/></PageData>
     }
 }
 

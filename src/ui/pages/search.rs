@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{ApiError, SearchQuery, list_search_apps, search_conferences};
-use crate::ui::components::{ConferenceTable, EmptyState, ErrorView, PageTitle, SearchForm};
+use crate::ui::components::{ConferenceTable, EmptyState, PageData, PageTitle, SearchForm};
 
 /// `/search`: find a conference by the IDs a customer gives. The query
 /// string is the whole state, so a search can be shared as a link.
@@ -35,14 +35,9 @@ pub fn SearchPage() -> impl IntoView {
                 view! { <SearchForm query=shown apps/> }
             })}}
         </Transition>
-        <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
-            {move || Suspend::new(async move {
-                match results.await {
-                    Ok((query, results)) => view! { <Results query results/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <PageData load=move || results.into_future() loading="Searching…" let((query, results))>
+            <Results query results/>
+        </PageData>
     }
 }
 

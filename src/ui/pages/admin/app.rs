@@ -6,7 +6,8 @@ use super::webhook_form::{WebhookFields, WebhookValues, reasons, trigger};
 use super::when;
 use crate::api::{AppDetail, FormOutcome, KeyRow, OriginRow, SecretRow, WebhookRow, admin_app};
 use crate::ui::components::{
-    AdminNav, DoneNotice, ErrorView, FieldError, FormErrorNotice, PageTitle, RowAction, SecretOnce, use_form_outcome,
+    AdminNav, DoneNotice, FieldError, FormErrorNotice, PageData, PageTitle, RowAction, SecretOnce, use_form_outcome,
+    with_outcome,
 };
 use crate::ui::format;
 
@@ -18,15 +19,9 @@ pub fn AdminAppPage() -> impl IntoView {
     let detail = Resource::new(move || params.with(|p| p.get("app").unwrap_or_default()), admin_app);
     let outcome = use_form_outcome();
     view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                let outcome = outcome.await;
-                match detail.await {
-                    Ok(detail) => view! { <App detail outcome/> }.into_any(),
-                    Err(error) => view! { <PageTitle text="Admin · App"/> <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <PageData load=move || with_outcome(detail, outcome) error_title="Admin · App" let((detail, outcome))>
+            <App detail outcome/>
+        </PageData>
     }
     .into_any()
 }

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::when;
 use crate::api::{AppSummary, FormOutcome, admin_apps};
 use crate::ui::components::{
-    AdminNav, ErrorView, FieldError, FormErrorNotice, PageTitle, SecretOnce, use_form_outcome,
+    AdminNav, FieldError, FormErrorNotice, PageData, PageTitle, SecretOnce, use_form_outcome, with_outcome,
 };
 use crate::ui::format;
 
@@ -15,21 +15,13 @@ pub fn AdminAppsPage() -> impl IntoView {
     let outcome = use_form_outcome();
     view! {
         <PageTitle text="Admin · Apps"/>
-        <Suspense>
-            {move || Suspend::new(async move {
-                let outcome = outcome.await;
-                match apps.await {
-                    Ok(apps) => view! {
-                        <AdminNav/>
-                        <h1>"Apps"</h1>
-                        {outcome.secret.clone().map(|secret| view! { <SecretOnce secret/> })}
-                        <CreateApp outcome/>
-                        <AppList apps/>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <PageData load=move || with_outcome(apps, outcome) let((apps, outcome))>
+            <AdminNav/>
+            <h1>"Apps"</h1>
+            {outcome.secret.clone().map(|secret| view! { <SecretOnce secret/> })}
+            <CreateApp outcome/>
+            <AppList apps/>
+        </PageData>
     }
     .into_any()
 }

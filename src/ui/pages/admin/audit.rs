@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{AppChoice, AuditPage, AuditQuery, AuditRow, admin_audit, list_search_apps};
-use crate::ui::components::{AdminNav, AppSelect, EmptyState, ErrorView, PageTitle};
+use crate::api::{ApiError, AppChoice, AuditPage, AuditQuery, AuditRow, admin_audit, list_search_apps};
+use crate::ui::components::{AdminNav, AppSelect, EmptyState, PageData, PageTitle};
 use crate::ui::format;
 
 /// The action filters offered, as (prefix, label).
@@ -29,21 +29,23 @@ pub fn AdminAuditPage() -> impl IntoView {
     let apps = Resource::new(|| (), |()| list_search_apps());
     view! {
         <PageTitle text="Admin · Audit log"/>
-        <Suspense>
-            {move || Suspend::new(async move {
-                let filters = filters.get();
-                match (page.await, apps.await) {
-                    (Ok(page), Ok(apps)) => view! {
-                        <AdminNav/>
-                        <h1>"Audit log"</h1>
-                        <Filters filters=filters.clone() apps/>
-                        <Records page filters/>
-                    }.into_any(),
-                    (Err(error), _) | (_, Err(error)) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <PageData load=move || loaded(filters.get(), page, apps) let((filters, page, apps))>
+            <AdminNav/>
+            <h1>"Audit log"</h1>
+            <Filters filters=filters.clone() apps/>
+            <Records page filters/>
+        </PageData>
     }
+}
+
+/// The filters shown, and the page's data once both resources are there.
+async fn loaded(
+    filters: AuditQuery,
+    page: Resource<Result<AuditPage, ApiError>>,
+    apps: Resource<Result<Vec<AppChoice>, ApiError>>,
+) -> Result<(AuditQuery, AuditPage, Vec<AppChoice>), ApiError> {
+    let (page, apps) = (page.await, apps.await);
+    Ok((filters, page?, apps?))
 }
 
 #[component]

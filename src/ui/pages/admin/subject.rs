@@ -5,7 +5,7 @@ use super::when;
 use crate::api::{FormOutcome, SubjectPerson, SubjectView, admin_subject};
 use crate::domain::subject::SUBJECT_KEYS;
 use crate::ui::components::{
-    AdminNav, DoneNotice, ErrorView, FieldError, FormErrorNotice, PageTitle, use_form_outcome,
+    AdminNav, DoneNotice, FieldError, FormErrorNotice, PageData, PageTitle, use_form_outcome, with_outcome,
 };
 
 /// `/admin/apps/{appID}/subject?by=userID&value=…`: one person's data in
@@ -26,15 +26,9 @@ pub fn AdminSubjectPage() -> impl IntoView {
     let view = Resource::new(move || lookup.get(), |(app, by, value)| admin_subject(app, by, value));
     let outcome = use_form_outcome();
     view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                let outcome = outcome.await;
-                match view.await {
-                    Ok(view) => view! { <Subject view outcome/> }.into_any(),
-                    Err(error) => view! { <PageTitle text="Admin · People's data"/> <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <PageData load=move || with_outcome(view, outcome) error_title="Admin · People's data" let((view, outcome))>
+            <Subject view outcome/>
+        </PageData>
     }
     .into_any()
 }

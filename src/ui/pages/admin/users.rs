@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::api::{AppChoice, FormOutcome, UserView, admin_users};
 use crate::domain::Role;
 use crate::ui::components::{
-    AdminNav, DoneNotice, ErrorView, FieldError, FormErrorNotice, PageTitle, use_form_outcome,
+    AdminNav, DoneNotice, FieldError, FormErrorNotice, PageData, PageTitle, use_form_outcome, with_outcome,
 };
 use crate::ui::format;
 
@@ -15,32 +15,24 @@ pub fn AdminUsersPage() -> impl IntoView {
     let outcome = use_form_outcome();
     view! {
         <PageTitle text="Admin · Users"/>
-        <Suspense>
-            {move || Suspend::new(async move {
-                let outcome = outcome.await;
-                match users.await {
-                    Ok(view) => view! {
-                        <AdminNav/>
-                        <h1>"Dashboard users"</h1>
-                        <DoneNotice/>
-                        <CreateUser outcome=outcome.clone()/>
-                        <p class="hint">
-                            "Support sees participants' real names; engineers see aliases only; admins see everything "
-                            "and manage apps and users. Support and engineers see only the apps granted to them."
-                        </p>
-                        <table class="data admin-users">
-                            <thead><tr><th>"Email"</th><th>"Role"</th><th>"Apps"</th><th>"Password"</th><th>"Status"</th></tr></thead>
-                            <tbody>
-                                {view.users.into_iter().map(|user| view! {
-                                    <UserRow user apps=view.apps.clone() outcome=outcome.clone()/>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <PageData load=move || with_outcome(users, outcome) let((view, outcome))>
+            <AdminNav/>
+            <h1>"Dashboard users"</h1>
+            <DoneNotice/>
+            <CreateUser outcome=outcome.clone()/>
+            <p class="hint">
+                "Support sees participants' real names; engineers see aliases only; admins see everything "
+                "and manage apps and users. Support and engineers see only the apps granted to them."
+            </p>
+            <table class="data admin-users">
+                <thead><tr><th>"Email"</th><th>"Role"</th><th>"Apps"</th><th>"Password"</th><th>"Status"</th></tr></thead>
+                <tbody>
+                    {view.users.into_iter().map(|user| view! {
+                        <UserRow user apps=view.apps.clone() outcome=outcome.clone()/>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </PageData>
     }
     .into_any()
 }

@@ -3,11 +3,10 @@ use leptos_router::hooks::use_params_map;
 
 use super::webhook_form::{WebhookFields, WebhookValues, reason_label, reasons, trigger};
 use super::when;
-use crate::api::{
-    ApiError, AttemptRow, DELIVERY_LOG_SIZE, DeliveryRow, FormOutcome, WebhookDetail, WebhookRow, admin_webhook,
-};
+use crate::api::{AttemptRow, DELIVERY_LOG_SIZE, DeliveryRow, FormOutcome, WebhookDetail, WebhookRow, admin_webhook};
 use crate::ui::components::{
-    AdminNav, DoneNotice, ErrorView, FormErrorNotice, PageTitle, RowAction, SecretOnce, use_form_outcome,
+    AdminNav, DoneNotice, FormErrorNotice, PageData, PageTitle, RowAction, SecretOnce, resource_for, use_form_outcome,
+    with_outcome,
 };
 use crate::ui::format;
 
@@ -17,28 +16,14 @@ use crate::ui::format;
 pub fn AdminWebhookPage() -> impl IntoView {
     let params = use_params_map();
     let ids = Memo::new(move |_| {
-        params.with(|p| (p.get("app").unwrap_or_default(), p.get("id").and_then(|id| id.parse::<i64>().ok())))
+        params.with(|p| Some((p.get("app").unwrap_or_default(), p.get("id")?.parse::<i64>().ok()?)))
     });
-    let detail = Resource::new(
-        move || ids.get(),
-        |(app, id)| async move {
-            match id {
-                Some(id) => admin_webhook(app, id).await,
-                None => Err(ApiError::NotFound),
-            }
-        },
-    );
+    let detail = resource_for(move || ids.get(), |(app, id)| admin_webhook(app, id));
     let outcome = use_form_outcome();
     view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                let outcome = outcome.await;
-                match detail.await {
-                    Ok(detail) => view! { <Webhook detail outcome/> }.into_any(),
-                    Err(error) => view! { <PageTitle text="Admin · Webhook"/> <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <PageData load=move || with_outcome(detail, outcome) error_title="Admin · Webhook" let((detail, outcome))>
+            <Webhook detail outcome/>
+        </PageData>
     }
     .into_any()
 }
