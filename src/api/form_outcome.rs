@@ -2,6 +2,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::FormIntent;
+
 /// What an admin form post came to, when the server answers it with the
 /// page itself rather than a redirect: a field error (with what was typed,
 /// to fill the form again), or a secret to show exactly once.
@@ -11,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// gone on the next navigation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormOutcome {
-    /// Which form was posted (its `intent` field).
+    /// Which form was posted (its `intent` field, as posted).
     pub intent: String,
     /// What was wrong, if anything.
     pub error: Option<FormError>,
@@ -22,22 +24,27 @@ pub struct FormOutcome {
 }
 
 impl FormOutcome {
+    /// Whether `intent`'s form was posted.
+    pub fn is_for(&self, intent: impl FormIntent) -> bool {
+        self.intent == intent.as_str()
+    }
+
     /// The error of `field` when `intent`'s form was posted.
-    pub fn field_error(&self, intent: &str, field: &str) -> Option<String> {
-        self.error.as_ref().filter(|error| self.intent == intent && error.field == field).map(|e| e.message.clone())
+    pub fn field_error(&self, intent: impl FormIntent, field: &str) -> Option<String> {
+        self.error.as_ref().filter(|error| self.is_for(intent) && error.field == field).map(|e| e.message.clone())
     }
 
     /// The error of `intent`'s form that names none of `fields`.
-    pub fn form_error(&self, intent: &str, fields: &[&str]) -> Option<String> {
+    pub fn form_error(&self, intent: impl FormIntent, fields: &[&str]) -> Option<String> {
         self.error
             .as_ref()
-            .filter(|error| self.intent == intent && !fields.contains(&error.field.as_str()))
+            .filter(|error| self.is_for(intent) && !fields.contains(&error.field.as_str()))
             .map(ToString::to_string)
     }
 
     /// What was typed into `field` of `intent`'s form, to fill it again.
-    pub fn value(&self, intent: &str, field: &str) -> String {
-        if self.intent == intent { self.values.get(field).cloned().unwrap_or_default() } else { String::new() }
+    pub fn value(&self, intent: impl FormIntent, field: &str) -> String {
+        if self.is_for(intent) { self.values.get(field).cloned().unwrap_or_default() } else { String::new() }
     }
 }
 

@@ -14,6 +14,7 @@ mod conference;
 mod error;
 mod fabric;
 mod feedback_report;
+mod form_intent;
 mod form_outcome;
 mod integration;
 mod overview;
@@ -43,6 +44,7 @@ pub use fabric::{ChartView, FabricView, FirstMedia, GetFabric, SdpSnapshot, Time
 pub use feedback_report::{
     FeedbackComment, FeedbackDay, FeedbackReport, GetFeedbackReport, RatingDistribution, get_feedback_report,
 };
+pub use form_intent::{AppIntent, AppsIntent, FormIntent, SubjectIntent, UsersIntent, WebhookIntent};
 pub use form_outcome::{FormError, FormOutcome, SecretKind, ShownSecret};
 pub use integration::{IntegrationProgress, IntegrationStep, IntegrationView, StepSeen, integration_progress};
 pub use overview::{ClientShare, DelayPercentiles, GetOverview, IssueTrend, OverviewView, get_overview};

@@ -10,7 +10,10 @@ use secrecy::ExposeSecret;
 
 use super::posted::Posted;
 use super::render;
-use crate::api::{CurrentUser, FormError, FormOutcome, SecretKind, ShownSecret};
+use crate::api::{
+    AppIntent, AppsIntent, CurrentUser, FormError, FormOutcome, SecretKind, ShownSecret, SubjectIntent, UsersIntent,
+    WebhookIntent,
+};
 use crate::domain::subject::SubjectKey;
 use crate::domain::{InvalidField, Role};
 use crate::server::apps::NewSecret;
@@ -62,12 +65,13 @@ pub async fn apps(
     parts: Parts,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    submit(state, pages, parts, Posted::new(pairs), async |state, actor, posted| match posted.intent.as_str() {
-        "create_app" => {
-            let (app, secret) = apps::create(&state.pool, actor, &state.master_key, posted.get("name")).await?;
-            Ok(Done::secret(&app.public_id, apps::FIRST_SECRET_LABEL, secret))
+    submit(state, pages, parts, Posted::new(pairs), async |state, actor, posted| {
+        match posted.intent::<AppsIntent>()? {
+            AppsIntent::CreateApp => {
+                let (app, secret) = apps::create(&state.pool, actor, &state.master_key, posted.get("name")).await?;
+                Ok(Done::secret(&app.public_id, apps::FIRST_SECRET_LABEL, secret))
+            }
         }
-        other => Err(unknown(other)),
     })
     .await
 }
@@ -82,38 +86,43 @@ pub async fn app(
 ) -> Response {
     submit(state, pages, parts, Posted::new(pairs), async move |state, actor, posted| {
         let pool = &state.pool;
-        match posted.intent.as_str() {
-            "rename" => apps::rename(pool, actor, &app, posted.get("name")).await.map(|_| Done::Plain),
-            "disable" => apps::set_disabled(pool, actor, &app, true).await.map(|_| Done::Plain),
-            "retention" => {
+        match posted.intent::<AppIntent>()? {
+            AppIntent::Rename => apps::rename(pool, actor, &app, posted.get("name")).await.map(|_| Done::Plain),
+            AppIntent::Disable => apps::set_disabled(pool, actor, &app, true).await.map(|_| Done::Plain),
+            AppIntent::Retention => {
                 let defaults = state.config.retention;
                 apps::retention::set(pool, actor, &app, posted.retention()?, defaults).await.map(|_| Done::Plain)
             }
-            "enable" => apps::set_disabled(pool, actor, &app, false).await.map(|_| Done::Plain),
-            "rotate_secret" => {
+            AppIntent::Enable => apps::set_disabled(pool, actor, &app, false).await.map(|_| Done::Plain),
+            AppIntent::RotateSecret => {
                 let label = posted.get("label");
                 let secret = apps::rotate_secret(pool, actor, &state.master_key, &app, label).await?;
                 Ok(Done::secret(&app, label, secret))
             }
-            "revoke_secret" => {
+            AppIntent::RevokeSecret => {
                 apps::revoke_secret(pool, actor, &app, posted.id("secretID")?).await.map(|()| Done::Plain)
             }
-            "add_origin" => apps::add_origin(pool, actor, &app, posted.get("origin")).await.map(|_| Done::Plain),
-            "remove_origin" => apps::remove_origin(pool, actor, &app, posted.get("origin")).await.map(|_| Done::Plain),
-            "add_key" => {
+            AppIntent::AddOrigin => {
+                apps::add_origin(pool, actor, &app, posted.get("origin")).await.map(|_| Done::Plain)
+            }
+            AppIntent::RemoveOrigin => {
+                apps::remove_origin(pool, actor, &app, posted.get("origin")).await.map(|_| Done::Plain)
+            }
+            AppIntent::AddKey => {
                 apps::add_key(pool, actor, &app, posted.get("keyID"), posted.get("pem")).await.map(|_| Done::Plain)
             }
-            "revoke_key" => apps::revoke_key(pool, actor, &app, posted.get("keyID")).await.map(|()| Done::Plain),
-            "add_webhook" => {
+            AppIntent::RevokeKey => {
+                apps::revoke_key(pool, actor, &app, posted.get("keyID")).await.map(|()| Done::Plain)
+            }
+            AppIntent::AddWebhook => {
                 let targets = webhooks::TargetPolicy::new(&state.config.webhook_allow_networks);
                 let secret =
                     webhooks::create(pool, actor, &state.master_key, &targets, &app, posted.webhook()?).await?;
                 Ok(Done::webhook_secret(&app, secret))
             }
-            "remove_webhook" => {
+            AppIntent::RemoveWebhook => {
                 webhooks::remove(pool, actor, &app, posted.id("webhookID")?).await.map(|()| Done::Plain)
             }
-            other => Err(unknown(other)),
         }
     })
     .await
@@ -129,19 +138,18 @@ pub async fn webhook(
 ) -> Response {
     submit(state, pages, parts, Posted::new(pairs), async move |state, actor, posted| {
         let pool = &state.pool;
-        match posted.intent.as_str() {
-            "update_webhook" => {
+        match posted.intent::<WebhookIntent>()? {
+            WebhookIntent::UpdateWebhook => {
                 let targets = webhooks::TargetPolicy::new(&state.config.webhook_allow_networks);
                 webhooks::update(pool, actor, &targets, &app, id, posted.webhook()?).await.map(|()| Done::Plain)
             }
-            "rotate_webhook_secret" => {
+            WebhookIntent::RotateWebhookSecret => {
                 let secret = webhooks::rotate_secret(pool, actor, &state.master_key, &app, id).await?;
                 Ok(Done::webhook_secret(&app, secret))
             }
-            "replay_delivery" => {
+            WebhookIntent::ReplayDelivery => {
                 webhooks::replay(pool, actor, &app, id, posted.id("deliveryID")?).await.map(|_| Done::Plain)
             }
-            other => Err(unknown(other)),
         }
     })
     .await
@@ -159,21 +167,20 @@ pub async fn subject(
 ) -> Response {
     submit(state, pages, parts, Posted::new(pairs), async move |state, actor, posted| {
         let key = SubjectKey::parse(posted.get("by"), posted.get("value"))?;
-        match posted.intent.as_str() {
-            "export_subject" => {
+        match posted.intent::<SubjectIntent>()? {
+            SubjectIntent::ExportSubject => {
                 let document = subject::export(&state.pool, actor, &app, &key).await?;
                 let body = serde_json::to_vec_pretty(&document).map_err(anyhow::Error::from)?;
                 let filename = format!("callscope-{app}-subject-{}.json", chrono::Utc::now().format("%Y%m%dT%H%M%SZ"));
                 Ok(Done::Download { filename, body })
             }
-            "erase_subject" => {
+            SubjectIntent::EraseSubject => {
                 if posted.get("confirm") != key.value() {
                     let message = format!("type the {} exactly as above to confirm", key.by());
                     return Err(InvalidField::new("confirm", message).into());
                 }
                 subject::erase(&state.pool, actor, &app, &key).await.map(|_| Done::Plain)
             }
-            other => Err(unknown(other)),
         }
     })
     .await
@@ -188,20 +195,23 @@ pub async fn users(
 ) -> Response {
     submit(state, pages, parts, Posted::new(pairs), async |state, actor, posted| {
         let pool = &state.pool;
-        let done = match posted.intent.as_str() {
-            "create_user" => {
+        let done = match posted.intent::<UsersIntent>()? {
+            UsersIntent::CreateUser => {
                 let (email, role) = (posted.email()?, posted.role()?);
                 accounts::create(pool, actor, &email, role, posted.password()).await.map(drop)
             }
-            "set_role" => accounts::set_role(pool, actor, &posted.email()?, posted.role()?).await.map(drop),
-            "grant" => accounts::set_grant(pool, actor, &posted.email()?, posted.get("app"), true).await.map(drop),
-            "revoke_grant" => {
+            UsersIntent::SetRole => accounts::set_role(pool, actor, &posted.email()?, posted.role()?).await.map(drop),
+            UsersIntent::Grant => {
+                accounts::set_grant(pool, actor, &posted.email()?, posted.get("app"), true).await.map(drop)
+            }
+            UsersIntent::RevokeGrant => {
                 accounts::set_grant(pool, actor, &posted.email()?, posted.get("app"), false).await.map(drop)
             }
-            "reset_password" => accounts::reset_password(pool, actor, &posted.email()?, posted.password()).await,
-            "disable_user" => accounts::set_disabled(pool, actor, &posted.email()?, true).await.map(drop),
-            "enable_user" => accounts::set_disabled(pool, actor, &posted.email()?, false).await.map(drop),
-            other => Err(unknown(other)),
+            UsersIntent::ResetPassword => {
+                accounts::reset_password(pool, actor, &posted.email()?, posted.password()).await
+            }
+            UsersIntent::DisableUser => accounts::set_disabled(pool, actor, &posted.email()?, true).await.map(drop),
+            UsersIntent::EnableUser => accounts::set_disabled(pool, actor, &posted.email()?, false).await.map(drop),
         };
         done.map(|()| Done::Plain)
     })
@@ -264,8 +274,4 @@ fn form_error(error: AppError) -> FormError {
         }
     };
     FormError { field, message }
-}
-
-fn unknown(intent: &str) -> AppError {
-    AppError::BadRequest(format!("this page has no action {intent:?}"))
 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{ApiError, FormOutcome, SecretKind, ShownSecret};
+use crate::api::{ApiError, FormIntent, FormOutcome, SecretKind, ShownSecret};
 
 /// What the last form post on this page came to: provided by the server
 /// when it answers a post with the page (an error, or a new secret); empty
@@ -36,49 +36,27 @@ pub fn AdminNav() -> impl IntoView {
     }
 }
 
-/// "Done" after a form post redirected back here (`?done=<intent>`).
+/// "Done" after a form post redirected back here (`?done=<intent>`), in
+/// the words of the page's `message` for that action.
 #[component]
-pub fn DoneNotice() -> impl IntoView {
+pub fn DoneNotice<I: FormIntent>(message: fn(I) -> Option<&'static str>) -> impl IntoView {
     let query = use_query_map();
     move || {
-        query.with(|q| q.get("done")).and_then(|intent| done_message(&intent)).map(|message| {
+        query.with(|q| q.get("done")).and_then(|intent| I::parse(&intent)).and_then(message).map(|message| {
             view! { <p class="notice done" role="status">{message}</p> }
         })
     }
 }
 
-/// What a finished action reads like.
-fn done_message(intent: &str) -> Option<&'static str> {
-    Some(match intent {
-        "rename" => "Renamed.",
-        "disable" => "App disabled: its tokens stopped working now.",
-        "enable" => "App enabled.",
-        "retention" => "Retention saved: the retention job applies it at its next run.",
-        "revoke_secret" => "Secret revoked: it stopped working now.",
-        "add_origin" => "Origin whitelisted.",
-        "remove_origin" => "Origin removed from the whitelist.",
-        "add_key" => "Public key added.",
-        "revoke_key" => "Public key revoked: tokens signed with it stopped working now.",
-        "remove_webhook" => "Webhook removed: it notifies nothing more.",
-        "update_webhook" => "Webhook saved.",
-        "replay_delivery" => "Delivery replayed: it is sent again as a new delivery.",
-        "create_user" => "User created.",
-        "set_role" => "Role changed.",
-        "grant" => "App granted.",
-        "revoke_grant" => "Grant withdrawn.",
-        "reset_password" => "Password reset: the user was signed out everywhere.",
-        "disable_user" => "User disabled and signed out everywhere.",
-        "enable_user" => "User enabled.",
-        "erase_subject" => {
-            "Erased: their userIDs are pseudonyms now; their names, logins, addresses, device labels and comments are gone. The audit log says how many rows changed."
-        }
-        _ => return None,
-    })
+/// The hidden field naming the action a form asks for.
+#[component]
+pub fn IntentField<I: FormIntent>(intent: I) -> impl IntoView {
+    view! { <input type="hidden" name="intent" value=intent.as_str()/> }
 }
 
 /// A field's error from the last post of `intent`'s form, if any.
 #[component]
-pub fn FieldError(outcome: FormOutcome, intent: &'static str, field: &'static str) -> impl IntoView {
+pub fn FieldError<I: FormIntent>(outcome: FormOutcome, intent: I, field: &'static str) -> impl IntoView {
     outcome.field_error(intent, field).map(|message| {
         view! { <span class="field-error" role="alert" data-field=field>{message}</span> }
     })
@@ -86,7 +64,11 @@ pub fn FieldError(outcome: FormOutcome, intent: &'static str, field: &'static st
 
 /// An error of `intent`'s form that names none of its visible `fields`.
 #[component]
-pub fn FormErrorNotice(outcome: FormOutcome, intent: &'static str, fields: &'static [&'static str]) -> impl IntoView {
+pub fn FormErrorNotice<I: FormIntent>(
+    outcome: FormOutcome,
+    intent: I,
+    fields: &'static [&'static str],
+) -> impl IntoView {
     outcome.form_error(intent, fields).map(|message| view! { <p class="form-error" role="alert">{message}</p> })
 }
 
@@ -150,11 +132,11 @@ pub fn SecretOnce(secret: ShownSecret) -> impl IntoView {
 
 /// A one-button form acting on one row: `intent` with `field` = `value`.
 #[component]
-pub fn RowAction(
+pub fn RowAction<I: FormIntent>(
     /// Where the form posts: the page's own URL.
     action: String,
     /// The action asked for.
-    intent: &'static str,
+    intent: I,
     /// The field naming the row.
     field: &'static str,
     /// The row's value of that field.
@@ -169,7 +151,7 @@ pub fn RowAction(
 ) -> impl IntoView {
     view! {
         <form method="post" action=action class="inline-form">
-            <input type="hidden" name="intent" value=intent/>
+            <IntentField intent/>
             <input type="hidden" name=field value=value/>
             <button type="submit" class:danger=!plain aria-label=aria>{label}</button>
         </form>

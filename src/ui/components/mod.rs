@@ -18,7 +18,8 @@ mod shell;
 mod timeline_strip;
 
 pub use admin_form::{
-    AdminNav, DoneNotice, FieldError, FormErrorNotice, RowAction, SecretOnce, use_form_outcome, with_outcome,
+    AdminNav, DoneNotice, FieldError, FormErrorNotice, IntentField, RowAction, SecretOnce, use_form_outcome,
+    with_outcome,
 };
 pub use app_select::AppSelect;
 pub use conference_table::ConferenceTable;

@@ -4,10 +4,10 @@ use leptos_router::hooks::use_params_map;
 use super::retention::RetentionSection;
 use super::webhook_form::{WebhookFields, WebhookValues, reasons, trigger};
 use super::when;
-use crate::api::{AppDetail, FormOutcome, KeyRow, OriginRow, SecretRow, WebhookRow, admin_app};
+use crate::api::{AppDetail, AppIntent, FormOutcome, KeyRow, OriginRow, SecretRow, WebhookRow, admin_app};
 use crate::ui::components::{
-    AdminNav, DoneNotice, FieldError, FormErrorNotice, PageData, PageTitle, RowAction, SecretOnce, use_form_outcome,
-    with_outcome,
+    AdminNav, DoneNotice, FieldError, FormErrorNotice, IntentField, PageData, PageTitle, RowAction, SecretOnce,
+    use_form_outcome, with_outcome,
 };
 use crate::ui::format;
 
@@ -38,25 +38,25 @@ fn App(detail: AppDetail, outcome: FormOutcome) -> impl IntoView {
             {app.name.clone()} " " <code>{app.app_id.clone()}</code>
             {app.disabled.then(|| view! { " " <span class="badge failure">"disabled"</span> })}
         </h1>
-        <DoneNotice/>
+        <DoneNotice message=done/>
         {outcome.secret.clone().map(|secret| view! { <SecretOnce secret/> })}
         <section>
             <h2>"App"</h2>
             <div class="admin-row">
                 <form method="post" action=action.clone() class="inline-form" aria-label="Rename">
-                    <input type="hidden" name="intent" value="rename"/>
+                    <IntentField intent=AppIntent::Rename/>
                     <label>
                         "Name"
                         <input name="name" required maxlength="200" value={
-                            let typed = outcome.value("rename", "name");
+                            let typed = outcome.value(AppIntent::Rename, "name");
                             if typed.is_empty() { app.name.clone() } else { typed }
                         }/>
-                        <FieldError outcome=outcome.clone() intent="rename" field="name"/>
+                        <FieldError outcome=outcome.clone() intent=AppIntent::Rename field="name"/>
                     </label>
                     <button type="submit">"Rename"</button>
                 </form>
                 <form method="post" action=action.clone() class="inline-form" aria-label="Status">
-                    <input type="hidden" name="intent" value=if app.disabled { "enable" } else { "disable" }/>
+                    <IntentField intent=if app.disabled { AppIntent::Enable } else { AppIntent::Disable }/>
                     <button type="submit" class:danger=!app.disabled>
                         {if app.disabled { "Enable app" } else { "Disable app" }}
                     </button>
@@ -101,7 +101,7 @@ fn Secrets(action: String, secrets: Vec<SecretRow>, outcome: FormOutcome) -> imp
                 "An app has at most two active secrets. To rotate, create a new one, move your clients to it, "
                 "then revoke the old one: both work until then, and a revoked secret stops at once."
             </p>
-            <FormErrorNotice outcome=outcome.clone() intent="revoke_secret" fields=&[]/>
+            <FormErrorNotice outcome=outcome.clone() intent=AppIntent::RevokeSecret fields=&[]/>
             <table class="data admin-secrets">
                 <thead><tr><th>"Id"</th><th>"Label"</th><th>"Ends in"</th><th>"Created"</th><th>"Last token"</th><th>"Status"</th><th></th></tr></thead>
                 <tbody>
@@ -116,7 +116,7 @@ fn Secrets(action: String, secrets: Vec<SecretRow>, outcome: FormOutcome) -> imp
                                 <td class="nowrap">{when(secret.last_used_at)}</td>
                                 <td>{status(secret.revoked_at)}</td>
                                 <td>{(!revoked).then(|| view! {
-                                    <RowAction action=action.clone() intent="revoke_secret" field="secretID" value=secret.id.to_string()
+                                    <RowAction action=action.clone() intent=AppIntent::RevokeSecret field="secretID" value=secret.id.to_string()
                                         label="Revoke" aria=format!("Revoke secret {}", secret.id)/>
                                 })}</td>
                             </tr>
@@ -125,14 +125,14 @@ fn Secrets(action: String, secrets: Vec<SecretRow>, outcome: FormOutcome) -> imp
                 </tbody>
             </table>
             <form method="post" action=action class="inline-form" aria-label="New secret">
-                <input type="hidden" name="intent" value="rotate_secret"/>
+                <IntentField intent=AppIntent::RotateSecret/>
                 <label>
                     "Label"
-                    <input name="label" required maxlength="100" placeholder="e.g. production 2026" value=outcome.value("rotate_secret", "label")/>
-                    <FieldError outcome=outcome.clone() intent="rotate_secret" field="label"/>
+                    <input name="label" required maxlength="100" placeholder="e.g. production 2026" value=outcome.value(AppIntent::RotateSecret, "label")/>
+                    <FieldError outcome=outcome.clone() intent=AppIntent::RotateSecret field="label"/>
                 </label>
                 <button type="submit">"Create a new secret"</button>
-                <FormErrorNotice outcome intent="rotate_secret" fields=&["label"]/>
+                <FormErrorNotice outcome intent=AppIntent::RotateSecret fields=&["label"]/>
             </form>
         </section>
     }
@@ -148,7 +148,7 @@ fn Origins(action: String, origins: Vec<OriginRow>, outcome: FormOutcome) -> imp
                 "When the list is not empty, /authenticate refuses pages from any other origin. "
                 "Enter scheme://host[:port]; it is stored as browsers send it."
             </p>
-            <FormErrorNotice outcome=outcome.clone() intent="remove_origin" fields=&[]/>
+            <FormErrorNotice outcome=outcome.clone() intent=AppIntent::RemoveOrigin fields=&[]/>
             {if origins.is_empty() {
                 view! { <p class="muted">"No whitelist: pages from any origin may authenticate."</p> }.into_any()
             } else {
@@ -161,7 +161,7 @@ fn Origins(action: String, origins: Vec<OriginRow>, outcome: FormOutcome) -> imp
                                     <td><code>{origin.origin.clone()}</code></td>
                                     <td class="nowrap">{format::time(origin.created_at)}</td>
                                     <td>
-                                        <RowAction action=action.clone() intent="remove_origin" field="origin" value=origin.origin.clone()
+                                        <RowAction action=action.clone() intent=AppIntent::RemoveOrigin field="origin" value=origin.origin.clone()
                                             label="Remove" aria=format!("Remove {}", origin.origin)/>
                                     </td>
                                 </tr>
@@ -171,14 +171,14 @@ fn Origins(action: String, origins: Vec<OriginRow>, outcome: FormOutcome) -> imp
                 }.into_any()
             }}
             <form method="post" action=action class="inline-form" aria-label="Add an origin">
-                <input type="hidden" name="intent" value="add_origin"/>
+                <IntentField intent=AppIntent::AddOrigin/>
                 <label>
                     "Origin"
-                    <input name="origin" required placeholder="https://meet.example.com" value=outcome.value("add_origin", "origin")/>
-                    <FieldError outcome=outcome.clone() intent="add_origin" field="origin"/>
+                    <input name="origin" required placeholder="https://meet.example.com" value=outcome.value(AppIntent::AddOrigin, "origin")/>
+                    <FieldError outcome=outcome.clone() intent=AppIntent::AddOrigin field="origin"/>
                 </label>
                 <button type="submit">"Add origin"</button>
-                <FormErrorNotice outcome intent="add_origin" fields=&["origin"]/>
+                <FormErrorNotice outcome intent=AppIntent::AddOrigin fields=&["origin"]/>
             </form>
         </section>
     }
@@ -195,7 +195,7 @@ fn Keys(action: String, keys: Vec<KeyRow>, outcome: FormOutcome) -> impl IntoVie
                 "callscope verifies them with the public key added here. Compare fingerprints with "
                 <code>"openssl pkey -pubin -outform der | sha256sum"</code>"."
             </p>
-            <FormErrorNotice outcome=outcome.clone() intent="revoke_key" fields=&[]/>
+            <FormErrorNotice outcome=outcome.clone() intent=AppIntent::RevokeKey fields=&[]/>
             {(!keys.is_empty()).then(|| view! {
                 <table class="data admin-keys">
                     <thead><tr><th>"keyID"</th><th>"SHA-256 fingerprint"</th><th>"Added"</th><th>"Last token"</th><th>"Status"</th><th></th></tr></thead>
@@ -210,7 +210,7 @@ fn Keys(action: String, keys: Vec<KeyRow>, outcome: FormOutcome) -> impl IntoVie
                                     <td class="nowrap">{when(key.last_used_at)}</td>
                                     <td>{status(key.revoked_at)}</td>
                                     <td>{(!revoked).then(|| view! {
-                                        <RowAction action=action.clone() intent="revoke_key" field="keyID" value=key.key_id.clone()
+                                        <RowAction action=action.clone() intent=AppIntent::RevokeKey field="keyID" value=key.key_id.clone()
                                             label="Revoke" aria=format!("Revoke key {}", key.key_id)/>
                                     })}</td>
                                 </tr>
@@ -220,19 +220,19 @@ fn Keys(action: String, keys: Vec<KeyRow>, outcome: FormOutcome) -> impl IntoVie
                 </table>
             })}
             <form method="post" action=action class="card admin-form" aria-label="Add a public key">
-                <input type="hidden" name="intent" value="add_key"/>
-                <FormErrorNotice outcome=outcome.clone() intent="add_key" fields=&["keyID", "pem"]/>
+                <IntentField intent=AppIntent::AddKey/>
+                <FormErrorNotice outcome=outcome.clone() intent=AppIntent::AddKey fields=&["keyID", "pem"]/>
                 <label>
                     "keyID"
-                    <input name="keyID" required maxlength="256" value=outcome.value("add_key", "keyID")/>
-                    <FieldError outcome=outcome.clone() intent="add_key" field="keyID"/>
+                    <input name="keyID" required maxlength="256" value=outcome.value(AppIntent::AddKey, "keyID")/>
+                    <FieldError outcome=outcome.clone() intent=AppIntent::AddKey field="keyID"/>
                 </label>
                 <label>
                     "Public key (PEM)"
                     <textarea name="pem" required rows="5" spellcheck="false" placeholder="-----BEGIN PUBLIC KEY-----">
-                        {outcome.value("add_key", "pem")}
+                        {outcome.value(AppIntent::AddKey, "pem")}
                     </textarea>
-                    <FieldError outcome intent="add_key" field="pem"/>
+                    <FieldError outcome intent=AppIntent::AddKey field="pem"/>
                 </label>
                 <button type="submit" class="primary">"Add key"</button>
             </form>
@@ -243,7 +243,7 @@ fn Keys(action: String, keys: Vec<KeyRow>, outcome: FormOutcome) -> impl IntoVie
 
 #[component]
 fn Webhooks(action: String, webhooks: Vec<WebhookRow>, outcome: FormOutcome) -> impl IntoView {
-    let intent = "add_webhook";
+    let intent = AppIntent::AddWebhook;
     let values = WebhookValues::new_webhook().refilled(&outcome, intent);
     view! {
         <section>
@@ -252,7 +252,7 @@ fn Webhooks(action: String, webhooks: Vec<WebhookRow>, outcome: FormOutcome) -> 
                 "callscope POSTs a JSON notification to each enabled webhook, signed with the webhook's own "
                 "secret. Open one to change it, rotate its secret, or see and replay its deliveries."
             </p>
-            <FormErrorNotice outcome=outcome.clone() intent="remove_webhook" fields=&[]/>
+            <FormErrorNotice outcome=outcome.clone() intent=AppIntent::RemoveWebhook fields=&[]/>
             {if webhooks.is_empty() {
                 view! { <p class="muted">"No webhooks: nothing is notified."</p> }.into_any()
             } else {
@@ -270,7 +270,7 @@ fn Webhooks(action: String, webhooks: Vec<WebhookRow>, outcome: FormOutcome) -> 
                                     <td class="number">{webhook.pending}</td>
                                     <td class="number">{webhook.failed}</td>
                                     <td>
-                                        <RowAction action=action.clone() intent="remove_webhook" field="webhookID" value=webhook.id.to_string()
+                                        <RowAction action=action.clone() intent=AppIntent::RemoveWebhook field="webhookID" value=webhook.id.to_string()
                                             label="Remove" aria=format!("Remove webhook {}", webhook.id)/>
                                     </td>
                                 </tr>
@@ -280,7 +280,7 @@ fn Webhooks(action: String, webhooks: Vec<WebhookRow>, outcome: FormOutcome) -> 
                 }.into_any()
             }}
             <form method="post" action=action class="card admin-form" aria-label="Add a webhook">
-                <input type="hidden" name="intent" value=intent/>
+                <IntentField intent/>
                 <WebhookFields values outcome intent/>
                 <button type="submit" class="primary">"Add webhook"</button>
             </form>
@@ -292,4 +292,21 @@ fn Webhooks(action: String, webhooks: Vec<WebhookRow>, outcome: FormOutcome) -> 
 /// "active", or when it was revoked.
 fn status(revoked_at: Option<chrono::DateTime<chrono::Utc>>) -> String {
     revoked_at.map_or_else(|| "active".to_owned(), |at| format!("revoked {}", format::time(at)))
+}
+
+/// What a finished action reads like (a new secret shows itself instead).
+fn done(intent: AppIntent) -> Option<&'static str> {
+    Some(match intent {
+        AppIntent::Rename => "Renamed.",
+        AppIntent::Disable => "App disabled: its tokens stopped working now.",
+        AppIntent::Enable => "App enabled.",
+        AppIntent::Retention => "Retention saved: the retention job applies it at its next run.",
+        AppIntent::RevokeSecret => "Secret revoked: it stopped working now.",
+        AppIntent::AddOrigin => "Origin whitelisted.",
+        AppIntent::RemoveOrigin => "Origin removed from the whitelist.",
+        AppIntent::AddKey => "Public key added.",
+        AppIntent::RevokeKey => "Public key revoked: tokens signed with it stopped working now.",
+        AppIntent::RemoveWebhook => "Webhook removed: it notifies nothing more.",
+        AppIntent::RotateSecret | AppIntent::AddWebhook => return None,
+    })
 }

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
 use super::when;
-use crate::api::{AppSummary, FormOutcome, admin_apps};
+use crate::api::{AppSummary, AppsIntent, FormOutcome, admin_apps};
 use crate::ui::components::{
-    AdminNav, FieldError, FormErrorNotice, PageData, PageTitle, SecretOnce, use_form_outcome, with_outcome,
+    AdminNav, FieldError, FormErrorNotice, IntentField, PageData, PageTitle, SecretOnce, use_form_outcome, with_outcome,
 };
 use crate::ui::format;
 
@@ -30,12 +30,12 @@ pub fn AdminAppsPage() -> impl IntoView {
 fn CreateApp(outcome: FormOutcome) -> impl IntoView {
     view! {
         <form method="post" action="/admin" class="card admin-form" aria-label="Create an app">
-            <input type="hidden" name="intent" value="create_app"/>
-            <FormErrorNotice outcome=outcome.clone() intent="create_app" fields=&["name"]/>
+            <IntentField intent=AppsIntent::CreateApp/>
+            <FormErrorNotice outcome=outcome.clone() intent=AppsIntent::CreateApp fields=&["name"]/>
             <label>
                 "New app's name"
-                <input name="name" required maxlength="200" value=outcome.value("create_app", "name")/>
-                <FieldError outcome intent="create_app" field="name"/>
+                <input name="name" required maxlength="200" value=outcome.value(AppsIntent::CreateApp, "name")/>
+                <FieldError outcome intent=AppsIntent::CreateApp field="name"/>
             </label>
             <button type="submit" class="primary">"Create app"</button>
         </form>

@@ -4,12 +4,12 @@
 
 use leptos::prelude::*;
 
-use crate::api::{AppRetention, FormOutcome};
+use crate::api::{AppIntent, AppRetention, FormOutcome};
 use crate::domain::retention::{MAX_DAYS, MIN_DAYS, Removed, RetentionRun};
-use crate::ui::components::{FieldError, FormErrorNotice};
+use crate::ui::components::{FieldError, FormErrorNotice, IntentField};
 use crate::ui::format;
 
-const INTENT: &str = "retention";
+const INTENT: AppIntent = AppIntent::Retention;
 
 #[component]
 pub fn RetentionSection(action: String, retention: AppRetention, outcome: FormOutcome) -> impl IntoView {
@@ -29,7 +29,7 @@ pub fn RetentionSection(action: String, retention: AppRetention, outcome: FormOu
                 "and its summary stay. Stats samples are never kept longer than the detail. Empty: the default."
             </p>
             <form method="post" action=action class="inline-form" aria-label="Retention">
-                <input type="hidden" name="intent" value=INTENT/>
+                <IntentField intent=INTENT/>
                 {fields.into_iter().map(|(name, label, own, kept, default)| {
                     let typed = outcome.value(INTENT, name);
                     let value = if typed.is_empty() { own.map(|days| days.to_string()).unwrap_or_default() } else { typed };

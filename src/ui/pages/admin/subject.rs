@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::when;
-use crate::api::{FormOutcome, SubjectPerson, SubjectView, admin_subject};
+use crate::api::{FormOutcome, SubjectIntent, SubjectPerson, SubjectView, admin_subject};
 use crate::domain::subject::SUBJECT_KEYS;
 use crate::ui::components::{
-    AdminNav, DoneNotice, FieldError, FormErrorNotice, PageData, PageTitle, use_form_outcome, with_outcome,
+    AdminNav, DoneNotice, FieldError, FormErrorNotice, IntentField, PageData, PageTitle, use_form_outcome, with_outcome,
 };
 
 /// `/admin/apps/{appID}/subject?by=userID&value=…`: one person's data in
@@ -54,7 +54,7 @@ fn Subject(view: SubjectView, outcome: FormOutcome) -> impl IntoView {
             " / People's data"
         </p>
         <h1>"People's data"</h1>
-        <DoneNotice/>
+        <DoneNotice message=done/>
         <p class="hint">
             "Find a person of this app by the identifier you have, exactly as the app sent it; then download "
             "everything stored about them, or erase them."
@@ -81,9 +81,9 @@ fn Subject(view: SubjectView, outcome: FormOutcome) -> impl IntoView {
 
 #[component]
 fn Found(action: String, by: String, value: String, people: Vec<SubjectPerson>, outcome: FormOutcome) -> impl IntoView {
-    let hidden = move |intent: &'static str| {
+    let hidden = move |intent: SubjectIntent| {
         view! {
-            <input type="hidden" name="intent" value=intent/>
+            <IntentField intent/>
             <input type="hidden" name="by" value=by.clone()/>
             <input type="hidden" name="value" value=value.clone()/>
         }
@@ -114,16 +114,16 @@ fn Found(action: String, by: String, value: String, people: Vec<SubjectPerson>, 
         <section>
             <h2>"Export"</h2>
             <form method="post" action=action.clone() class="inline-form" aria-label="Export">
-                {hidden("export_subject")}
+                {hidden(SubjectIntent::ExportSubject)}
                 <button type="submit">"Download export (JSON)"</button>
                 <span class="hint">"Everything stored about them. Recorded in the audit log (without the identifier)."</span>
-                <FormErrorNotice outcome=outcome.clone() intent="export_subject" fields=&[]/>
+                <FormErrorNotice outcome=outcome.clone() intent=SubjectIntent::ExportSubject fields=&[]/>
             </form>
         </section>
         <section>
             <h2>"Erase"</h2>
             <form method="post" action=action class="card admin-form" aria-label="Erase">
-                {hidden("erase_subject")}
+                {hidden(SubjectIntent::EraseSubject)}
                 <p class="hint">
                     "Each userID above becomes a random pseudonym everywhere; their real names, logins, device IDs, "
                     "IP addresses, device labels and comments are removed from every conference they were in — "
@@ -133,12 +133,23 @@ fn Found(action: String, by: String, value: String, people: Vec<SubjectPerson>, 
                 <label>
                     "Type the identifier again to confirm"
                     <input name="confirm" required autocomplete="off"/>
-                    <FieldError outcome=outcome.clone() intent="erase_subject" field="confirm"/>
+                    <FieldError outcome=outcome.clone() intent=SubjectIntent::EraseSubject field="confirm"/>
                 </label>
                 <button type="submit" class="danger">"Erase this person"</button>
-                <FormErrorNotice outcome intent="erase_subject" fields=&["confirm"]/>
+                <FormErrorNotice outcome intent=SubjectIntent::EraseSubject fields=&["confirm"]/>
             </form>
         </section>
     }
     .into_any()
+}
+
+/// What a finished action reads like (an export is a download instead).
+fn done(intent: SubjectIntent) -> Option<&'static str> {
+    match intent {
+        SubjectIntent::EraseSubject => Some(
+            "Erased: their userIDs are pseudonyms now; their names, logins, addresses, device labels and comments \
+             are gone. The audit log says how many rows changed.",
+        ),
+        SubjectIntent::ExportSubject => None,
+    }
 }

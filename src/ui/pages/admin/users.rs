@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
-use crate::api::{AppChoice, FormOutcome, UserView, admin_users};
+use crate::api::{AppChoice, FormOutcome, UserView, UsersIntent, admin_users};
 use crate::domain::Role;
 use crate::ui::components::{
-    AdminNav, DoneNotice, FieldError, FormErrorNotice, PageData, PageTitle, use_form_outcome, with_outcome,
+    AdminNav, DoneNotice, FieldError, FormErrorNotice, IntentField, PageData, PageTitle, use_form_outcome, with_outcome,
 };
 use crate::ui::format;
 
@@ -18,7 +18,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         <PageData load=move || with_outcome(users, outcome) let((view, outcome))>
             <AdminNav/>
             <h1>"Dashboard users"</h1>
-            <DoneNotice/>
+            <DoneNotice message=done/>
             <CreateUser outcome=outcome.clone()/>
             <p class="hint">
                 "Support sees participants' real names; engineers see aliases only; admins see everything "
@@ -39,11 +39,11 @@ pub fn AdminUsersPage() -> impl IntoView {
 
 #[component]
 fn CreateUser(outcome: FormOutcome) -> impl IntoView {
-    let intent = "create_user";
+    let intent = UsersIntent::CreateUser;
     let typed_role = outcome.value(intent, "role");
     view! {
         <form method="post" action="/admin/users" class="card admin-form create-user" aria-label="Create a user">
-            <input type="hidden" name="intent" value=intent/>
+            <IntentField intent/>
             <FormErrorNotice outcome=outcome.clone() intent fields=&["email", "role", "password"]/>
             <label>
                 "Email"
@@ -81,7 +81,11 @@ fn RoleSelect(selected: Role) -> impl IntoView {
 /// The errors of the last post about this user (any of the row's forms).
 fn row_error(outcome: &FormOutcome, email: &str) -> Option<String> {
     let about_this_user = outcome.values.get("email").is_some_and(|posted| posted == email);
-    outcome.error.as_ref().filter(|_| about_this_user && outcome.intent != "create_user").map(ToString::to_string)
+    outcome
+        .error
+        .as_ref()
+        .filter(|_| about_this_user && !outcome.is_for(UsersIntent::CreateUser))
+        .map(ToString::to_string)
 }
 
 #[component]
@@ -101,7 +105,7 @@ fn UserRow(user: UserView, apps: Vec<AppChoice>, outcome: FormOutcome) -> impl I
             </td>
             <td>
                 <form method="post" action="/admin/users" class="inline-form" aria-label=format!("Role of {}", user.email)>
-                    <input type="hidden" name="intent" value="set_role"/>
+                    <IntentField intent=UsersIntent::SetRole/>
                     {hidden_email()}
                     <RoleSelect selected=user.role/>
                     <button type="submit">"Save"</button>
@@ -116,7 +120,7 @@ fn UserRow(user: UserView, apps: Vec<AppChoice>, outcome: FormOutcome) -> impl I
                             {granted.into_iter().map(|app| view! {
                                 <li>
                                     <form method="post" action="/admin/users" class="inline-form">
-                                        <input type="hidden" name="intent" value="revoke_grant"/>
+                                        <IntentField intent=UsersIntent::RevokeGrant/>
                                         {hidden_email()}
                                         <input type="hidden" name="app" value=app.app_id.clone()/>
                                         {app.name.clone()}
@@ -127,7 +131,7 @@ fn UserRow(user: UserView, apps: Vec<AppChoice>, outcome: FormOutcome) -> impl I
                         </ul>
                         {(!grantable.is_empty()).then(|| view! {
                             <form method="post" action="/admin/users" class="inline-form" aria-label=format!("Grant an app to {}", user.email)>
-                                <input type="hidden" name="intent" value="grant"/>
+                                <IntentField intent=UsersIntent::Grant/>
                                 {hidden_email()}
                                 <select name="app">
                                     {grantable.into_iter().map(|app| view! { <option value=app.app_id>{app.name}</option> }).collect_view()}
@@ -140,7 +144,7 @@ fn UserRow(user: UserView, apps: Vec<AppChoice>, outcome: FormOutcome) -> impl I
             </td>
             <td>
                 <form method="post" action="/admin/users" class="inline-form" aria-label=format!("Reset the password of {}", user.email)>
-                    <input type="hidden" name="intent" value="reset_password"/>
+                    <IntentField intent=UsersIntent::ResetPassword/>
                     {hidden_email()}
                     <input type="password" name="password" required minlength="10" autocomplete="new-password" placeholder="new password" aria-label="New password"/>
                     <button type="submit">"Reset"</button>
@@ -148,7 +152,7 @@ fn UserRow(user: UserView, apps: Vec<AppChoice>, outcome: FormOutcome) -> impl I
             </td>
             <td>
                 <form method="post" action="/admin/users" class="inline-form" aria-label=format!("Status of {}", user.email)>
-                    <input type="hidden" name="intent" value=if user.disabled { "enable_user" } else { "disable_user" }/>
+                    <IntentField intent=if user.disabled { UsersIntent::EnableUser } else { UsersIntent::DisableUser }/>
                     {hidden_email()}
                     {if user.disabled { "disabled " } else { "active " }}
                     <button type="submit" class:danger=!user.disabled>{if user.disabled { "Enable" } else { "Disable" }}</button>
@@ -157,4 +161,17 @@ fn UserRow(user: UserView, apps: Vec<AppChoice>, outcome: FormOutcome) -> impl I
         </tr>
     }
     .into_any()
+}
+
+/// What a finished action reads like.
+fn done(intent: UsersIntent) -> Option<&'static str> {
+    Some(match intent {
+        UsersIntent::CreateUser => "User created.",
+        UsersIntent::SetRole => "Role changed.",
+        UsersIntent::Grant => "App granted.",
+        UsersIntent::RevokeGrant => "Grant withdrawn.",
+        UsersIntent::ResetPassword => "Password reset: the user was signed out everywhere.",
+        UsersIntent::DisableUser => "User disabled and signed out everywhere.",
+        UsersIntent::EnableUser => "User enabled.",
+    })
 }

@@ -3,10 +3,12 @@ use leptos_router::hooks::use_params_map;
 
 use super::webhook_form::{WebhookFields, WebhookValues, reason_label, reasons, trigger};
 use super::when;
-use crate::api::{AttemptRow, DELIVERY_LOG_SIZE, DeliveryRow, FormOutcome, WebhookDetail, WebhookRow, admin_webhook};
+use crate::api::{
+    AttemptRow, DELIVERY_LOG_SIZE, DeliveryRow, FormOutcome, WebhookDetail, WebhookIntent, WebhookRow, admin_webhook,
+};
 use crate::ui::components::{
-    AdminNav, DoneNotice, FormErrorNotice, PageData, PageTitle, RowAction, SecretOnce, resource_for, use_form_outcome,
-    with_outcome,
+    AdminNav, DoneNotice, FormErrorNotice, IntentField, PageData, PageTitle, RowAction, SecretOnce, resource_for,
+    use_form_outcome, with_outcome,
 };
 use crate::ui::format;
 
@@ -43,7 +45,7 @@ fn Webhook(detail: WebhookDetail, outcome: FormOutcome) -> impl IntoView {
             "Webhook "{webhook.id}
             {(!webhook.enabled).then(|| view! { " " <span class="badge failure">"disabled"</span> })}
         </h1>
-        <DoneNotice/>
+        <DoneNotice message=done/>
         {outcome.secret.clone().map(|secret| view! { <SecretOnce secret/> })}
         <Settings action=action.clone() webhook outcome=outcome.clone()/>
         <Deliveries action deliveries outcome/>
@@ -53,7 +55,7 @@ fn Webhook(detail: WebhookDetail, outcome: FormOutcome) -> impl IntoView {
 
 #[component]
 fn Settings(action: String, webhook: WebhookRow, outcome: FormOutcome) -> impl IntoView {
-    let intent = "update_webhook";
+    let intent = WebhookIntent::UpdateWebhook;
     let values = WebhookValues::of(&webhook).refilled(&outcome, intent);
     let period = (webhook.trigger_type == "interval").then(|| {
         view! {
@@ -69,18 +71,18 @@ fn Settings(action: String, webhook: WebhookRow, outcome: FormOutcome) -> impl I
             <p>{trigger(&webhook)}" · "{reasons(&webhook.reasons)}" · since "{format::time(webhook.created_at)}</p>
             {period}
             <form method="post" action=action.clone() class="card admin-form" aria-label="Edit webhook">
-                <input type="hidden" name="intent" value=intent/>
+                <IntentField intent/>
                 <WebhookFields values outcome=outcome.clone() intent/>
                 <button type="submit" class="primary">"Save"</button>
             </form>
             <h3>"Signing secret"</h3>
             <form method="post" action=action class="inline-form" aria-label="Rotate secret">
-                <input type="hidden" name="intent" value="rotate_webhook_secret"/>
+                <IntentField intent=WebhookIntent::RotateWebhookSecret/>
                 <button type="submit" class="danger">"Rotate secret"</button>
                 <span class="hint">
                     "The old secret stops at once. The current one ends in "<code>"…"{webhook.secret_last4}</code>"."
                 </span>
-                <FormErrorNotice outcome intent="rotate_webhook_secret" fields=&[]/>
+                <FormErrorNotice outcome intent=WebhookIntent::RotateWebhookSecret fields=&[]/>
             </form>
         </section>
     }
@@ -96,7 +98,7 @@ fn Deliveries(action: String, deliveries: Vec<DeliveryRow>, outcome: FormOutcome
                 "Newest first, the last "{DELIVERY_LOG_SIZE}". A failed attempt is retried later; "
                 "replaying sends the same body again as a new delivery."
             </p>
-            <FormErrorNotice outcome intent="replay_delivery" fields=&[]/>
+            <FormErrorNotice outcome intent=WebhookIntent::ReplayDelivery fields=&[]/>
             {if deliveries.is_empty() {
                 view! { <p class="muted">"No notifications yet."</p> }.into_any()
             } else {
@@ -133,7 +135,7 @@ fn Delivery(action: String, delivery: DeliveryRow) -> impl IntoView {
     let attempt_count = attempts.len();
     let replay = payload.is_some().then(|| {
         view! {
-            <RowAction action intent="replay_delivery" field="deliveryID" value=id.to_string()
+            <RowAction action intent=WebhookIntent::ReplayDelivery field="deliveryID" value=id.to_string()
                 label="Replay" aria=format!("Replay delivery {id}") plain=true/>
         }
     });
@@ -189,4 +191,13 @@ fn Attempts(attempts: Vec<AttemptRow>) -> impl IntoView {
         </table>
     }
     .into_any()
+}
+
+/// What a finished action reads like (a new secret shows itself instead).
+fn done(intent: WebhookIntent) -> Option<&'static str> {
+    match intent {
+        WebhookIntent::UpdateWebhook => Some("Webhook saved."),
+        WebhookIntent::ReplayDelivery => Some("Delivery replayed: it is sent again as a new delivery."),
+        WebhookIntent::RotateWebhookSecret => None,
+    }
 }

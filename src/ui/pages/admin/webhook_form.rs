@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::{FormOutcome, WebhookRow};
+use crate::api::{FormIntent, FormOutcome, WebhookRow};
 use crate::domain::notification::Reason;
 use crate::ui::components::{FieldError, FormErrorNotice};
 
@@ -50,8 +50,8 @@ impl WebhookValues {
 
     /// What was posted to `intent`'s form when the server refused it, else
     /// these. (A done post leaves no values, and unchecked boxes post nothing.)
-    pub(crate) fn refilled(self, outcome: &FormOutcome, intent: &str) -> Self {
-        if outcome.intent != intent || outcome.error.is_none() {
+    pub(crate) fn refilled(self, outcome: &FormOutcome, intent: impl FormIntent) -> Self {
+        if !outcome.is_for(intent) || outcome.error.is_none() {
             return self;
         }
         let posted = |field: &str| outcome.value(intent, field);
@@ -68,7 +68,7 @@ impl WebhookValues {
 
 /// The fields of the add and edit forms (`intent`), with their errors.
 #[component]
-pub(crate) fn WebhookFields(values: WebhookValues, outcome: FormOutcome, intent: &'static str) -> impl IntoView {
+pub(crate) fn WebhookFields<I: FormIntent>(values: WebhookValues, outcome: FormOutcome, intent: I) -> impl IntoView {
     let WebhookValues { url, reasons, trigger_type, threshold, interval, enabled } = values;
     let individual = trigger_type == "individual";
     view! {
