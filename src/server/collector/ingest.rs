@@ -89,7 +89,8 @@ impl AppPath for EndpointPath {
 
 /// What every collector write checks first, in the order that gives the
 /// right status: the token (401), the path and its app (400/401/422), the
-/// body (400/413/422), then the body's localID against the token (401).
+/// body (400/413/422), the body's localID against the token (401), then
+/// the `Idempotency-Key` (400).
 pub struct Authorized<P, T> {
     /// Who the token speaks for.
     pub caller: Caller,
@@ -103,6 +104,8 @@ pub struct Authorized<P, T> {
     pub raw: Bytes,
     /// Method, URI and headers of the request.
     pub parts: Parts,
+    /// The request's `Idempotency-Key` ([`idempotency_key`]), if it has one.
+    pub key: Option<String>,
 }
 
 impl<P, T> FromRequest<AppState> for Authorized<P, T>
@@ -122,12 +125,13 @@ where
         path.check()?;
         let Wire { body, raw } = Wire::<T>::from_request(Request::from_parts(parts.clone(), body), state).await?;
         caller.check_user(body.local_id())?;
+        let key = idempotency_key(&parts)?;
         tracing::trace!(local_id = body.local_id(), device_id = body.device_id(), "collector body accepted");
         // Timestamps are accepted up to the year 2100, but a client clock far
         // ahead must not file events, activity or presence in the future
         // (that would keep an endpoint or instance live): at most a minute ahead.
         let at = body.timestamp().to_datetime("timestamp")?.min(Utc::now() + chrono::Duration::minutes(1));
-        Ok(Self { caller, path, body, at, raw, parts })
+        Ok(Self { caller, path, body, at, raw, parts, key })
     }
 }
 
@@ -151,13 +155,12 @@ where
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Authorized { caller, path, body, at, raw, parts } =
+        let Authorized { caller, path, body, at, raw, parts, key } =
             Authorized::<EndpointPath, T>::from_request(request, state).await?;
         // The quota is spent before any write, so a refused request can be sent again.
-        let uc_id = parse_uc_id(&path)?;
-        let known = check_endpoint(&caller, &path, uc_id, state.lookups.endpoint(&state.pool, uc_id).await?)?;
+        let known = known_endpoint(state, &caller, &path).await?;
         state.quotas.charge(known.id, Kind::of_path(parts.uri.path()), 1)?;
-        let mut ingest = Ingest::begin(state, &caller, &parts, &raw).await?;
+        let mut ingest = Ingest::begin(state, &caller, key, &parts, &raw).await?;
         let endpoint = ingest.endpoint(&caller, &path, at).await?;
         Ok(Self { ingest, endpoint, body, at })
     }
@@ -179,9 +182,15 @@ pub struct Ingest {
 }
 
 impl Ingest {
-    /// Opens the transaction for a request of `caller` with body `raw`.
-    pub async fn begin(state: &AppState, caller: &Caller, parts: &Parts, raw: &Bytes) -> Result<Self, AppError> {
-        let key = idempotency_key(parts)?;
+    /// Opens the transaction for a request of `caller` with body `raw`,
+    /// stored once per idempotency `key`.
+    pub async fn begin(
+        state: &AppState,
+        caller: &Caller,
+        key: Option<String>,
+        parts: &Parts,
+        raw: &Bytes,
+    ) -> Result<Self, AppError> {
         let mut hasher = Sha256::new();
         hasher.update(b"POST ");
         hasher.update(parts.uri.path().as_bytes());
@@ -287,7 +296,7 @@ async fn replay(pool: &PgPool, app_id: i64, key: &str, fingerprint: &[u8]) -> Re
 }
 
 /// The ucID of the path, as a UUID.
-pub fn parse_uc_id(path: &EndpointPath) -> Result<Uuid, AppError> {
+fn parse_uc_id(path: &EndpointPath) -> Result<Uuid, AppError> {
     Uuid::parse_str(&path.uc_id)
         .map_err(|_| AppError::BadRequest(format!("ucID {:?} is not a ucID returned by user joined", path.uc_id)))
 }
@@ -295,7 +304,14 @@ pub fn parse_uc_id(path: &EndpointPath) -> Result<Uuid, AppError> {
 /// Accepts the endpoint `id` (as read from the store) for `caller` only when
 /// it exists in the caller's app, in the path's conference, for the
 /// caller's user, and the app is enabled.
-pub fn check_endpoint(
+/// The endpoint the path's ucID names, read from the lookups' memory
+/// (re-read every 5 s) and checked ([`check_endpoint`]).
+pub async fn known_endpoint(state: &AppState, caller: &Caller, path: &EndpointPath) -> Result<Endpoint, AppError> {
+    let uc_id = parse_uc_id(path)?;
+    check_endpoint(caller, path, uc_id, state.lookups.endpoint(&state.pool, uc_id).await?)
+}
+
+fn check_endpoint(
     caller: &Caller,
     path: &EndpointPath,
     id: Uuid,
@@ -322,7 +338,7 @@ fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
 
 /// The request's `Idempotency-Key` header, or else its `idempotencyKey`
 /// query parameter, if any; 400 when it is malformed.
-pub fn idempotency_key(parts: &Parts) -> Result<Option<String>, AppError> {
+fn idempotency_key(parts: &Parts) -> Result<Option<String>, AppError> {
     let key = match parts.headers.get(IDEMPOTENCY_KEY) {
         // Not visible ASCII: refused below.
         Some(value) => value.to_str().unwrap_or_default().to_owned(),

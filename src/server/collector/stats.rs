@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
-use super::ingest::{Authorized, EndpointPath, check_endpoint, idempotency_key, parse_uc_id};
+use super::ingest::{Authorized, EndpointPath, known_endpoint};
 use super::quota::Kind;
 use super::responses::EventResponses;
 use super::wire::{JsonObject, Millis, Validate, wire_body};
@@ -287,7 +287,8 @@ fn stored_count(count: i64) -> i32 {
 
 /// Stats submission: stores every report of one poll of one fabric.
 ///
-/// The hot path, so it takes no transaction and writes no idempotency row:
+/// The hot path, so it takes no transaction and writes no idempotency row
+/// (the `Idempotency-Key` is checked by [`Authorized`] as for every write):
 /// the endpoint and fabric come from memory after their first use, and the
 /// samples go into one insert that is idempotent by itself (a retried body
 /// yields the same `(fabric, time)` poll, which are skipped) and whose
@@ -303,8 +304,7 @@ pub async fn submit(
     State(state): State<AppState>,
     request: Authorized<EndpointPath, StatsBody>,
 ) -> Result<Response, AppError> {
-    let Authorized { caller, path, body, at, parts, .. } = request;
-    idempotency_key(&parts)?;
+    let Authorized { caller, path, body, at, .. } = request;
     let stats_timestamp = body.stats.timestamp;
     let samples = body.stats.into_samples()?;
     let sampled_at = match stats_timestamp {
@@ -315,8 +315,7 @@ pub async fn submit(
     let sampled_at = sampled_at.min(chrono::Utc::now() + chrono::Duration::minutes(1));
 
     let (pool, lookups) = (&state.pool, &state.lookups);
-    let uc_id = parse_uc_id(&path)?;
-    let endpoint = check_endpoint(&caller, &path, uc_id, lookups.endpoint(pool, uc_id).await?)?;
+    let endpoint = known_endpoint(&state, &caller, &path).await?;
     state.quotas.charge(endpoint.id, Kind::Samples, samples.len())?;
     state.activity.note(pool, endpoint.instance_id, at).await;
     let fabric_id =

@@ -241,12 +241,12 @@ pub async fn joined(
     State(state): State<AppState>,
     request: Authorized<ConferencePath, UserJoined>,
 ) -> Result<Response, AppError> {
-    let Authorized { caller, path, body, at, raw, parts } = request;
+    let Authorized { caller, path, body, at, raw, parts, key } = request;
     let joined_at = at.min(chrono::Utc::now());
     let endpoint_info = serde_json::to_value(&body.endpoint_info).map_err(anyhow::Error::from)?;
     let config_json = config_json(body.config_params.as_ref())?;
 
-    let mut ingest = Ingest::begin(&state, &caller, &parts, &raw).await?;
+    let mut ingest = Ingest::begin(&state, &caller, key, &parts, &raw).await?;
     let new =
         NewEndpoint { user_id: &body.local_id, device_id: &body.device_id, endpoint_info: &endpoint_info, joined_at };
     let uc_id = conferences::join(ingest.conn(), caller.app_id, &path.conf_id, &new)

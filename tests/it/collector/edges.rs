@@ -1,6 +1,6 @@
 //! The edges of the wire: `/authenticate` with hostile client input, bodies
 //! over the limit and the connection they arrive on, and the OpenAPI
-//! document's references and limits.
+//! document's references and limits; a malformed `Idempotency-Key`.
 
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -111,4 +111,44 @@ async fn every_reference_of_the_openapi_document_resolves_and_limits_are_documen
     assert_eq!(stats["connectionID"]["$ref"], "#/components/schemas/Id", "{stats}");
     let devices = &schemas["DeviceListBody"]["properties"]["mediaDeviceList"];
     assert_eq!(devices["maxItems"], 1000, "{devices}");
+}
+
+#[sqlx::test]
+async fn a_malformed_idempotency_key_is_refused_by_every_write_stats_included(pool: PgPool) {
+    let collector = Collector::spawn(pool).await;
+    let alice = collector.join("keys", "alice").await;
+    let track = json!({ "type": "inbound-rtp", "kind": "audio", "ssrc": "1", "packetsReceived": 5 });
+    let poll =
+        json!({ "connectionID": "pc-1", "remoteID": "bob", "stats": { "tracks": [track], "candidatePairs": [] } });
+    let writes = [
+        ("stats", poll),
+        ("events/user/alive", json!({})),
+        ("events/fabric", json!({ "remoteID": "bob", "connectionID": "pc-1", "eventType": "fabricSetup" })),
+    ];
+    for (suffix, body) in writes {
+        let mut segments = vec![alice.uc_id.as_str()];
+        segments.extend(suffix.split('/'));
+        let url = collector.conference_url(&collector.app_id, &alice.conf, &segments);
+        for key in ["k".repeat(256), "a key".to_owned()] {
+            let response = collector
+                .server
+                .client
+                .post(&url)
+                .bearer_auth(&alice.token)
+                .header("Idempotency-Key", &key)
+                .json(&with(header("alice"), body.clone()))
+                .send()
+                .await
+                .expect("POST");
+            let status = response.status().as_u16();
+            let answer: Value = response.json().await.expect("json");
+            assert_eq!(status, 400, "{suffix}, key {key:?}: {answer}");
+            assert!(answer["msg"].as_str().is_some_and(|msg| msg.contains("Idempotency-Key")), "{answer}");
+        }
+    }
+    let stored: i64 = sqlx::query_scalar("select count(*) from stats_samples")
+        .fetch_one(&collector.server.pool)
+        .await
+        .expect("count");
+    assert_eq!(stored, 0, "a refused poll is not stored");
 }

@@ -161,22 +161,28 @@ async fn send_call(collector: &Collector, joined: &Joined, side: u32, peer: &str
 /// `pg_total_relation_size`) of the partitions holding samples, per sample
 /// they hold; the samples; and the heap's and the indexes' share per sample.
 ///
-/// Measured after a `vacuum`, as autovacuum leaves a day's partition: when
-/// several writers extend a table at once, PostgreSQL adds empty pages
-/// ahead of use, which the next inserts fill; in a table of a few hundred
-/// pages they would weigh several bytes a sample, in a day's partition
-/// nothing. The vacuum returns them (they trail the table) and adds the
-/// free-space and visibility maps every vacuumed table has.
+/// Measured after a `vacuum`, as autovacuum leaves a day's partition, and
+/// without the heap's free space that later samples fill. When several
+/// writers insert at once, each fills a page of its own, and PostgreSQL
+/// adds pages ahead of them: at any moment a few pages per writer stand
+/// part empty. In a day's partition they weigh nothing per sample; in a
+/// table of a few hundred pages, several bytes, by chance of timing. The
+/// vacuum records their free space (in the free-space map, which the next
+/// inserts read); what a page holds free below the room of one sample
+/// (128 bytes) stays counted, as no sample will use it.
 pub(super) async fn bytes_per_sample(pool: &PgPool) -> (f64, i64, f64, f64) {
     sqlx::query("vacuum stats_samples").execute(pool).await.expect("vacuum");
+    sqlx::query("create extension if not exists pg_freespacemap").execute(pool).await.expect("pg_freespacemap");
     sqlx::query_as(
         "with parts as (
-             select c.oid, (select count(*) from stats_samples s where s.tableoid = c.oid) as rows
+             select c.oid, (select count(*) from stats_samples s where s.tableoid = c.oid) as rows,
+                    (select coalesce(sum(f.avail), 0) from pg_freespace(c.oid::regclass) f where f.avail >= 128)
+                        as reusable
              from pg_inherits i join pg_class c on c.oid = i.inhrelid
              where i.inhparent = 'stats_samples'::regclass
          )
-         select sum(pg_total_relation_size(oid))::float8 / sum(rows), sum(rows)::bigint,
-                sum(pg_relation_size(oid))::float8 / sum(rows), sum(pg_indexes_size(oid))::float8 / sum(rows)
+         select sum(pg_total_relation_size(oid) - reusable)::float8 / sum(rows), sum(rows)::bigint,
+                sum(pg_relation_size(oid) - reusable)::float8 / sum(rows), sum(pg_indexes_size(oid))::float8 / sum(rows)
          from parts where rows > 0",
     )
     .fetch_one(pool)
