@@ -1,6 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { clientJwt } from './client-jwt';
 import type { FleetStore, Instance } from './fleet-instances';
 
 // What talks to a fleet from outside: endpoints reporting through the
@@ -22,17 +23,6 @@ export function createApp(store: FleetStore, name: string): App {
 export function addWebhook(store: FleetStore, app: App, url: string): string {
   const args = ['app', 'webhook', 'add', '--app', app.appID, '--url', url, '--reason', 'failedConferences', '--trigger', 'individual', '--json'];
   return (JSON.parse(store.cli(args)) as { secret: string }).secret;
-}
-
-const b64url = (data: string) => Buffer.from(data).toString('base64url');
-
-/** An HS256 token request code signed with the app secret. */
-function code(app: App, userID: string): string {
-  const now = Math.floor(Date.now() / 1000);
-  const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const claims = b64url(JSON.stringify({ appID: app.appID, userID, iat: now, exp: now + 300, jti: randomUUID() }));
-  const signature = createHmac('sha256', app.secret).update(`${header}.${claims}`).digest('base64url');
-  return `${header}.${claims}.${signature}`;
 }
 
 /** A submission an instance acknowledged (answered 200). */
@@ -68,7 +58,7 @@ export class Reporter {
     const [home] = route;
     const auth = await fetch(`${home.url}/authenticate`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: `${userID}@${app.appID}`, code: code(app, userID) }),
+      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: `${userID}@${app.appID}`, code: clientJwt(app.appID, app.secret, userID) }),
     });
     if (!auth.ok) throw new Error(`${home.name}: /authenticate answered ${auth.status}: ${await auth.text()}`);
     const token = ((await auth.json()) as { access_token: string }).access_token;

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { clientJwt } from './client-jwt';
 import { baseURL } from './env';
 import { createApp, literal, queryRows, runCli } from './sdk-store';
 import { hostileEngineer, hostileSupport } from './users';
@@ -32,14 +32,6 @@ export interface Planted {
   userName: string;
   webhookID: number;
   webhookURL: string;
-}
-
-/** A client JWT (HS256 with the app secret), as a customer's server signs it. */
-function clientJwt(appID: string, secret: string, userID: string): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ appID, userID, iat: now, exp: now + 300, jti: randomUUID() })}`;
-  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 }
 
 /** An SDK session of one user in one conference. */

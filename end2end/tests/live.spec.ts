@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { APIRequestContext } from '@playwright/test';
 import { test, expect, gotoReady, javaScriptEnabled, login } from './fixtures';
+import { clientJwt } from './client-jwt';
 import { REPO_ROOT, callscopeBin, e2eDataDir } from './env';
 import { admin } from './users';
 
@@ -26,17 +27,6 @@ function createApp(name: string): App {
   return JSON.parse(result.stdout) as App;
 }
 
-const b64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
-
-/** An HS256 token request code signed with the app secret (the secret itself is never sent). */
-function code(app: App, userID: string): string {
-  const now = Math.floor(Date.now() / 1000);
-  const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const claims = b64url(JSON.stringify({ appID: app.appID, userID, iat: now, exp: now + 300, jti: randomUUID() }));
-  const signature = createHmac('sha256', app.secret).update(`${header}.${claims}`).digest('base64url');
-  return `${header}.${claims}.${signature}`;
-}
-
 /** One SDK endpoint in a conference. */
 class Endpoint {
   private constructor(
@@ -48,7 +38,7 @@ class Endpoint {
 
   static async join(request: APIRequestContext, app: App, conferenceID: string, userID: string): Promise<Endpoint> {
     const auth = await request.post('/authenticate', {
-      form: { grant_type: 'authorization_code', client_id: `${userID}@${app.appID}`, code: code(app, userID) },
+      form: { grant_type: 'authorization_code', client_id: `${userID}@${app.appID}`, code: clientJwt(app.appID, app.secret, userID) },
     });
     expect(auth.status()).toBe(200);
     const token = (await auth.json()).access_token as string;

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { clientJwt } from './client-jwt';
 import { expectDone, form, submitForm } from './admin-helpers';
 import { baseURL } from './env';
 import { expect, gotoReady, login, test } from './fixtures';
@@ -12,10 +12,7 @@ import { admin, engineer } from './users';
 
 /** Joins a conference of `appID` as `userID` with a real name, through the collector. */
 async function joinAs(appID: string, secret: string, userID: string, userName: string): Promise<void> {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ appID, userID, iat: now, exp: now + 300, jti: randomUUID() })}`;
-  const code = `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+  const code = clientJwt(appID, secret, userID);
   const form = new URLSearchParams({ grant_type: 'authorization_code', client_id: `${userID}@${appID}`, code });
   const token = await fetch(`${baseURL()}/authenticate`, { method: 'POST', body: form });
   expect(token.ok, 'the collector grants a token').toBe(true);
