@@ -1,0 +1,84 @@
+// Text, ids and results
+
+
+export const encoder = new TextEncoder();
+
+export function utf8Bytes(text) {
+  return encoder.encode(text).length;
+}
+
+/** Characters as the collector counts them: Unicode code points. */
+export function charCount(text) {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
+
+/** `text` cut to at most `maxBytes` of UTF-8, never inside a character. */
+export function truncateUtf8(text, maxBytes) {
+  const bytes = encoder.encode(text);
+  if (bytes.length <= maxBytes) return { text, truncated: false };
+  let end = maxBytes;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end -= 1;
+  return { text: new TextDecoder().decode(bytes.subarray(0, end)), truncated: true };
+}
+
+/** Whether `text` holds half a surrogate pair (it has no UTF-8 form). */
+export function hasLoneSurrogate(text) {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
+      i += 1;
+    } else if (code >= 0xdc00 && code <= 0xdfff) {
+      return true;
+    }
+  }
+  return false;
+}
+
+export function randomHex(env, bytes) {
+  const array = new Uint8Array(bytes);
+  if (env.crypto && typeof env.crypto.getRandomValues === 'function') {
+    env.crypto.getRandomValues(array);
+  } else {
+    for (let i = 0; i < bytes; i += 1) array[i] = Math.floor(env.random() * 256);
+  }
+  return Array.from(array, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+export function result(status, msg) {
+  return { status, msg };
+}
+
+export function isPlainObject(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function errorText(error) {
+  if (error === null || error === undefined) return String(error);
+  if (typeof error === 'string') return error;
+  if (typeof error.message === 'string' && error.message) return error.message;
+  try {
+    return JSON.stringify(error);
+  } catch (_) {
+    return String(error);
+  }
+}
+
+export function jsonOrNull(value) {
+  try {
+    return JSON.stringify(value);
+  } catch (_) {
+    return null;
+  }
+}
+
+export function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch (_) {
+    return null;
+  }
+}
