@@ -14,6 +14,13 @@ export function loadedFrom(url) {
   if (!scriptURL && url) scriptURL = String(url);
 }
 
+/**
+ * What the SDK uses of its host, each part replaceable in tests
+ * (instances.js setEnvironment).
+ * @typedef {ReturnType<typeof defaultEnvironment>} Env
+ */
+/** @typedef {ReturnType<typeof makeLog>} Log */
+
 export function defaultEnvironment() {
   const g = globalThis;
   return {
