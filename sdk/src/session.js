@@ -4,7 +4,7 @@ import { Authenticator } from './auth.js';
 import { Conference } from './conference.js';
 import { CS_ERROR } from './enums.js';
 import { callBack, guarded, makeLog } from './environment.js';
-import { Fabric } from './fabric.js';
+import { Fabric } from './fabric/fabric.js';
 import { LIMITS } from './limits.js';
 import { maskDeep } from './mask.js';
 import { PrecallTest } from './precall.js';
