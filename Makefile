@@ -29,7 +29,7 @@ DIST     := dist/callscope-$(VERSION)-$(shell uname -m)-linux
 
 WASM_BUILD := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
-.PHONY: help run test tools test-tools build server site dist fmt clippy unit fuzz sdk-unit lifecycle e2e bench-ingest bench-dashboard bench-summary sqlx-prepare clean
+.PHONY: help run test tools test-tools build server site dist fmt clippy unit fuzz sdk sdk-unit lifecycle e2e bench-ingest bench-dashboard bench-summary sqlx-prepare clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -93,11 +93,15 @@ bench-ingest: server site ## stats ingestion rate and latency, release build (DA
 bench-dashboard: server site ## search and page timings over 1 M conferences, release build (DATABASE_URL, else a private cluster; ARGS=)
 	$(BIN) --data-dir $(TEST_DATA)/bench db exec -- cargo bench --features ssr --bench dashboard -- $(ARGS)
 
-sdk-unit: test-tools ## the SDK's unit tests (Node's test runner) on the source and the minified build, and its type declarations (tsc --strict)
-	node --test end2end/unit/
-	node scripts/build-sdk.mjs $(CARGO_TARGET_DIR)/sdk-min
-	CALLSCOPE_SDK=$(CARGO_TARGET_DIR)/sdk-min/callstats-$$(node scripts/build-sdk.mjs --version).min.js node --test end2end/unit/
-	cd end2end && npx tsc -p unit/types/tsconfig.json
+sdk: tools ## build public/callstats.js, .mjs and .d.ts from the SDK's modules in sdk/src
+	node scripts/build-sdk.mjs --write
+
+sdk-unit: tools ## the SDK: lint (ESLint), type check (tsc, from JSDoc), public/ built from sdk/src, unit tests, typings' usage
+	cd sdk && npx eslint .
+	cd sdk && npx tsc -p tsconfig.json
+	node scripts/build-sdk.mjs --check
+	node --test sdk/test/
+	cd sdk && npx tsc -p test/types/tsconfig.json
 
 lifecycle: server site dist ## start/stop the real binary: no orphaned postgres, data kept; the release artefact alone
 	scripts/lifecycle-test.sh $(BIN)

@@ -1,56 +1,113 @@
 #!/usr/bin/env node
-// Builds the versioned, minified SDK that callscope serves beside the
-// drop-in /callstats.js:
+// Builds callstats.js, the SDK, from its ES modules under sdk/src:
 //
-//   node scripts/build-sdk.mjs OUT_DIR   writes OUT_DIR/callstats-<VERSION>.min.js
-//                                        and OUT_DIR/callstats-<VERSION>.min.js.map
-//   node scripts/build-sdk.mjs --version prints VERSION (read from public/callstats.js)
+//   node scripts/build-sdk.mjs --write    writes the drop-in files public/callstats.js (a classic script:
+//                                         global, CommonJS or AMD), public/callstats.mjs (an ES module)
+//                                         and public/callstats.d.ts (from the sources' JSDoc)
+//   node scripts/build-sdk.mjs --check    fails unless those three are what the sources build
+//   node scripts/build-sdk.mjs OUT_DIR    writes OUT_DIR/callstats-<VERSION>.min.js and its source map
+//   node scripts/build-sdk.mjs --version  prints VERSION (sdk/src/version.js)
 //
-// VERSION is the `const VERSION = '...'` of public/callstats.js. The file is
-// minified with esbuild's transform (no bundling, no format): its UMD wrapper
-// is kept as written, so the output still sets the global `callstats` under
-// a plain <script>, `module.exports` under CommonJS and define('callstats')
-// under an AMD loader. Each of the three is checked on the output before
-// this script reports success. esbuild comes from end2end/node_modules
-// (`npm ci` in end2end; `make test-tools` does it).
+// Every build is loaded before it is written: the scripts as a plain
+// <script>, under CommonJS and under AMD; the module by import. esbuild and
+// TypeScript come from sdk/node_modules (`npm ci` in sdk; `make tools` does it).
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as vm from 'node:vm';
 
+import { declarations } from './sdk-dts.mjs';
+
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE = path.join(REPO_ROOT, 'public', 'callstats.js');
-/** The name the source map gives the original: /callstats.js, beside the min file. */
-const SOURCE_NAME = 'callstats.js';
-/** The SDK is plain ES2020; the minifier must not bring in newer syntax. */
+const SDK_DIR = path.join(REPO_ROOT, 'sdk');
+const PUBLIC_DIR = path.join(REPO_ROOT, 'public');
+const VERSION_MODULE = path.join(SDK_DIR, 'src', 'version.js');
+/** The SDK is ES2020 for the browsers it supports; esbuild lowers anything newer in the sources. */
 const TARGET = 'es2020';
+
+/** The comment every build opens with (the minifier keeps it). */
+function header(version) {
+  return `/*!
+ * callstats.js ${version} for callscope: the callstats.js API, monitoring WebRTC calls and
+ * reporting them to a self-hosted callscope collector.
+ * Built from sdk/src by scripts/build-sdk.mjs: do not edit; change sdk/src, then run \`make sdk\`.
+ */`;
+}
 
 function fail(message) {
   console.error(`build-sdk: ${message}`);
   process.exit(1);
 }
 
-/** The SDK's VERSION constant, checked to be usable in a file name and a URL path. */
-function sdkVersion(source) {
-  const found = source.match(/^\s*const VERSION = '([^'\\\n]*)';/m);
-  if (!found) fail(`no "const VERSION = '...';" line found in ${SOURCE}`);
+/** The SDK's VERSION, checked to be usable in a file name and a URL path. */
+function sdkVersion() {
+  const found = readFileSync(VERSION_MODULE, 'utf8').match(/^export const VERSION = '([^'\\\n]*)';$/m);
+  if (!found) fail(`no "export const VERSION = '...';" line found in ${VERSION_MODULE}`);
   const version = found[1];
   if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(version)) {
-    fail(`VERSION '${version}' in ${SOURCE} is not of the form 1.2.3 or 1.2.3-pre.1 (it names a file and a URL)`);
+    fail(`VERSION '${version}' in ${VERSION_MODULE} is not of the form 1.2.3 or 1.2.3-pre.1 (it names a file and a URL)`);
   }
   return version;
 }
 
 function loadEsbuild() {
-  const require = createRequire(path.join(REPO_ROOT, 'end2end', 'package.json'));
   try {
-    return require('esbuild');
+    return createRequire(path.join(SDK_DIR, 'package.json'))('esbuild');
   } catch (error) {
-    fail(`cannot load esbuild from end2end/node_modules (${error.message.split('\n')[0]}); ` +
-      'run `npm ci` in end2end (or `make test-tools`) first');
+    return fail(`cannot load esbuild from sdk/node_modules (${error.message.split('\n')[0]}); `
+      + 'run `npm ci` in sdk (or `make tools`) first');
   }
+}
+
+/** One esbuild bundle of `entry` (index.js or module.js); its output files by extension. */
+async function bundle(esbuild, entry, options) {
+  const result = await esbuild.build({
+    entryPoints: [path.join(SDK_DIR, 'src', entry)],
+    bundle: true,
+    write: false,
+    target: TARGET,
+    legalComments: 'inline',
+    logLevel: 'silent',
+    // index.js hands the SDK to a CommonJS loader's `module` when there is one.
+    logOverride: { 'commonjs-variable-in-esm': 'silent' },
+    ...options,
+  }).catch((error) => fail(`esbuild failed on ${entry}: ${error.message}`));
+  for (const warning of result.warnings) console.warn(`build-sdk: esbuild warning: ${warning.text}`);
+  const files = {};
+  for (const file of result.outputFiles) files[path.extname(file.path)] = file.text;
+  return files;
+}
+
+/** The drop-in files, by name: what public/ must hold. */
+async function dropInFiles(esbuild, version) {
+  const script = await bundle(esbuild, 'index.js', { format: 'iife', banner: { js: header(version) }, outfile: 'callstats.js' });
+  const module = await bundle(esbuild, 'module.js', { format: 'esm', banner: { js: header(version) }, outfile: 'callstats.mjs' });
+  return {
+    'callstats.js': script['.js'],
+    'callstats.mjs': module['.mjs'] ?? module['.js'],
+    'callstats.d.ts': await declarations(SDK_DIR),
+  };
+}
+
+/** The minified script and its source map, whose sources are named by their path in the repository. */
+async function minified(esbuild, version, outDir, minName) {
+  const files = await bundle(esbuild, 'index.js', {
+    format: 'iife',
+    banner: { js: header(version) },
+    minify: true,
+    sourcemap: 'linked',
+    sourcesContent: true,
+    outfile: path.join(outDir, minName),
+  });
+  const map = JSON.parse(files['.map']);
+  map.sources = map.sources.map((source) => path.relative(REPO_ROOT, path.resolve(outDir, source)));
+  if (!map.sources.every((source) => source.startsWith(`sdk${path.sep}src${path.sep}`))) {
+    fail(`the source map names files outside sdk/src: ${JSON.stringify(map.sources)}`);
+  }
+  return { code: files['.js'], map: `${JSON.stringify(map)}\n` };
 }
 
 /** What a page offers that the SDK uses as it loads, beside the language's own globals. */
@@ -63,15 +120,19 @@ function runScript(code, filename, globals) {
   return context;
 }
 
-/** Loads the built SDK as a plain script, as CommonJS and under AMD; each must give the SDK. */
-function checkUmd(code, filename, version) {
+/** The problem with `sdk` as the SDK of `version`, or null. */
+function notTheSdk(sdk, version) {
+  if (typeof sdk === 'function' && sdk.version === version && typeof sdk.prototype.initialize === 'function') return null;
+  return `got ${typeof sdk === 'function' ? `a function with version ${sdk.version}` : typeof sdk}`;
+}
+
+/** Loads a built script as a plain script, as CommonJS and under AMD; each must give the SDK. */
+function checkScript(code, filename, version) {
   const problems = [];
   const check = (how, sdk) => {
-    if (typeof sdk !== 'function' || sdk.version !== version || typeof sdk.prototype.initialize !== 'function') {
-      problems.push(`${how}: got ${typeof sdk === 'function' ? `a function with version ${sdk.version}` : typeof sdk}`);
-    }
+    const problem = notTheSdk(sdk, version);
+    if (problem) problems.push(`${how}: ${problem}`);
   };
-
   const attempt = (how, run) => {
     try {
       run();
@@ -83,8 +144,7 @@ function checkUmd(code, filename, version) {
   attempt('plain <script>', () => {
     const script = runScript(code, filename, {});
     check('plain <script> (global callstats)', script.callstats);
-    // The only global a page gains is callstats: no helper of the minifier
-    // (keepNames would add two) lands on window.
+    // The only global a page gains is callstats: no helper of the bundler lands on window.
     const added = Object.keys(script).filter((name) => !(name in HOST_GLOBALS) && name !== 'callstats');
     if (added.length) problems.push(`plain <script>: globals besides callstats were set: ${added.join(', ')}`);
   });
@@ -112,6 +172,22 @@ function checkUmd(code, filename, version) {
   if (problems.length) fail(`${filename} does not load as the SDK:\n  ${problems.join('\n  ')}`);
 }
 
+/** Imports the built module: its default and named export must be the SDK, and it sets no global. */
+async function checkModule(code, version) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'callstats-mjs-'));
+  try {
+    const file = path.join(dir, 'callstats.mjs');
+    writeFileSync(file, code);
+    const module = await import(pathToFileURL(file).href);
+    const problem = notTheSdk(module.default, version)
+      ?? (module.callstats === module.default ? null : 'the named export callstats is not the default export')
+      ?? ('callstats' in globalThis ? 'it set the global callstats' : null);
+    if (problem) fail(`callstats.mjs does not load as the SDK: ${problem}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Writes through a temporary file, so a failed run leaves no half-written output. */
 function writeAtomically(file, text) {
   const temporary = `${file}.tmp-${process.pid}`;
@@ -119,56 +195,53 @@ function writeAtomically(file, text) {
   renameSync(temporary, file);
 }
 
-async function main(args) {
-  const source = readFileSync(SOURCE, 'utf8');
-  const version = sdkVersion(source);
+function readOrNull(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
 
+async function main(args) {
+  const version = sdkVersion();
   if (args.length === 1 && args[0] === '--version') {
     console.log(version);
     return;
   }
-  if (args.length !== 1 || args[0].startsWith('-')) {
-    fail('usage: node scripts/build-sdk.mjs OUT_DIR | --version');
+  if (args.length !== 1 || (args[0].startsWith('-') && args[0] !== '--write' && args[0] !== '--check')) {
+    fail('usage: node scripts/build-sdk.mjs --write | --check | OUT_DIR | --version');
   }
-  const outDir = path.resolve(args[0]);
-
   const esbuild = loadEsbuild();
+
+  if (args[0] === '--write' || args[0] === '--check') {
+    const files = await dropInFiles(esbuild, version);
+    checkScript(files['callstats.js'], 'callstats.js', version);
+    await checkModule(files['callstats.mjs'], version);
+    if (args[0] === '--check') {
+      const stale = Object.keys(files).filter((name) => readOrNull(path.join(PUBLIC_DIR, name)) !== files[name]);
+      if (stale.length) {
+        fail(`public/${stale.join(', public/')} ${stale.length === 1 ? 'is' : 'are'} not what sdk/src builds: `
+          + 'run `make sdk` and commit the result');
+      }
+      console.log(`build-sdk: public/${Object.keys(files).join(', public/')} are current (callstats.js ${version})`);
+      return;
+    }
+    for (const [name, text] of Object.entries(files)) writeAtomically(path.join(PUBLIC_DIR, name), text);
+    console.log(`build-sdk: callstats.js ${version} (esbuild ${esbuild.version}) written to public/: `
+      + Object.entries(files).map(([name, text]) => `${name} (${Buffer.byteLength(text)} bytes)`).join(', '));
+    return;
+  }
+
+  const outDir = path.resolve(args[0]);
   const minName = `callstats-${version}.min.js`;
-  const mapName = `${minName}.map`;
-  const result = await esbuild.transform(source, {
-    // No `format`: the file is a script whose own UMD wrapper decides how it
-    // exports the SDK; esbuild neither wraps it nor rewrites the top-level `this`.
-    loader: 'js',
-    minify: true,
-    target: TARGET,
-    sourcemap: 'external',
-    sourcefile: SOURCE_NAME,
-    sourcesContent: true,
-    legalComments: 'inline',
-    logLevel: 'silent',
-  }).catch((error) => fail(`esbuild failed: ${error.message}`));
-  for (const warning of result.warnings) {
-    console.warn(`build-sdk: esbuild warning: ${warning.text}`);
-  }
-
-  const code = `${result.code.replace(/\n+$/, '')}\n//# sourceMappingURL=${mapName}\n`;
-  const map = JSON.parse(result.map);
-  if (!map.sources?.includes(SOURCE_NAME) || map.sourcesContent?.[0] !== source) {
-    fail(`the source map does not name ${SOURCE_NAME} with its content (sources: ${JSON.stringify(map.sources)})`);
-  }
-  map.file = minName;
-  checkUmd(code, minName, version);
-
+  const { code, map } = await minified(esbuild, version, outDir, minName);
+  checkScript(code, minName, version);
   mkdirSync(outDir, { recursive: true });
   const minPath = path.join(outDir, minName);
-  const mapPath = path.join(outDir, mapName);
-  writeAtomically(mapPath, `${JSON.stringify(map)}\n`);
+  writeAtomically(`${minPath}.map`, map);
   writeAtomically(minPath, code);
-
-  const bytes = (file) => readFileSync(file).length;
-  console.log(`build-sdk: callstats.js ${version} (${bytes(SOURCE)} bytes), esbuild ${esbuild.version}`);
-  console.log(`  ${minPath} (${bytes(minPath)} bytes)`);
-  console.log(`  ${mapPath} (${bytes(mapPath)} bytes)`);
+  console.log(`build-sdk: ${minPath} (${Buffer.byteLength(code)} bytes) and its map (${Buffer.byteLength(map)} bytes)`);
 }
 
 await main(process.argv.slice(2));

@@ -3,14 +3,13 @@
 # callscope needs beyond the Rust toolchain. Each step is skipped when its
 # tool is already present at the right version.
 #
-#   scripts/ensure-tools.sh build   # wasm32 target, wasm-bindgen-cli, PostgreSQL
+#   scripts/ensure-tools.sh build   # wasm32 target, wasm-bindgen-cli, PostgreSQL, the SDK's build tools
 #   scripts/ensure-tools.sh test    # the above + Chromium, fonts and Playwright
 set -euo pipefail
 
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
 # wasm-bindgen-cli's own lockfile pins a webpki-roots that the registry no longer has.
 WEBPKI_ROOTS_PIN=1.0.10
-NODE_PACKAGES_DIR=end2end
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -71,24 +70,27 @@ ensure_fonts() {
   apt_install "${missing[@]}"
 }
 
-# Installs end2end's npm packages (esbuild for the SDK's build, Playwright
-# for the browser tests) again whenever package-lock.json changed.
+# Installs the npm packages of DIR (sdk: esbuild, TypeScript and ESLint for
+# the SDK; end2end: Playwright for the browser tests) again whenever its
+# package-lock.json changed. BIN is one of them, present once installed.
 ensure_node_packages() {
-  local stamp="$NODE_PACKAGES_DIR/node_modules/.callscope-lock.sha256"
+  local dir=$1 bin=$2
+  local stamp="$dir/node_modules/.callscope-lock.sha256"
   local lock_sum
-  lock_sum=$(sha256sum "$NODE_PACKAGES_DIR/package-lock.json" | cut -d' ' -f1)
-  [ -x "$NODE_PACKAGES_DIR/node_modules/.bin/playwright" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$lock_sum" ] && return
+  lock_sum=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  [ -x "$dir/node_modules/.bin/$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$lock_sum" ] && return
   command -v npm >/dev/null || apt_install nodejs npm
-  log "npm ci (esbuild, Playwright)"
-  (cd "$NODE_PACKAGES_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+  log "npm ci in $dir"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$lock_sum" >"$stamp"
 }
 
 ensure_wasm_target
 ensure_wasm_bindgen
 ensure_postgres
-ensure_node_packages
+ensure_node_packages sdk esbuild
 if [ "${1:-build}" = test ]; then
+  ensure_node_packages end2end playwright
   ensure_chromium
   ensure_fonts
 fi

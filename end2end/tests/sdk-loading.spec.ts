@@ -12,11 +12,11 @@ import { expect, test } from './sdk-demo';
 
 const REQUIRE_JS = path.join(__dirname, '..', 'node_modules', 'requirejs', 'require.js');
 
-/** The SDK's VERSION, read from public/callstats.js as scripts/build-sdk.mjs reads it. */
+/** The SDK's VERSION, read from sdk/src/version.js as scripts/build-sdk.mjs reads it. */
 const SDK_VERSION = ((): string => {
-  const file = path.join(__dirname, '..', '..', 'public', 'callstats.js');
-  const found = /^\s*const VERSION = '([^'\\\n]*)';/m.exec(fs.readFileSync(file, 'utf8'));
-  if (!found) throw new Error(`${file}: no "const VERSION = '...';" line`);
+  const file = path.join(__dirname, '..', '..', 'sdk', 'src', 'version.js');
+  const found = /^export const VERSION = '([^'\\\n]*)';$/m.exec(fs.readFileSync(file, 'utf8'));
+  if (!found) throw new Error(`${file}: no "export const VERSION = '...';" line`);
   return found[1];
 })();
 

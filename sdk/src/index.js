@@ -1,10 +1,3 @@
-/*!
- * callstats.js for callscope — the callstats.js API, monitoring WebRTC calls
- * and reporting them to a self-hosted callscope collector.
- *
- * Load it with <script src="/callstats.js"> (global `callstats`), with an AMD
- * loader, with require(), or as an ES module through callstats.mjs.
- */
 // The entry of callstats.js and callstats-<version>.min.js: a classic script
 // (esbuild wraps it in a function, so it declares no globals of its own) that
 // hands the SDK to whoever loads it.

@@ -1,9 +1,3 @@
-/*!
- * callstats.js for callscope — the callstats.js API, monitoring WebRTC calls
- * and reporting them to a self-hosted callscope collector.
- *
- * `import callstats from '/callstats.mjs'`.
- */
 // The entry of callstats.mjs: the SDK as an ES module. A module has no
 // document.currentScript: the collector defaults to the origin this module
 // was served from, as for <script src>.

@@ -1,5 +1,5 @@
 //! The SDK refuses, before sending, what the collector would refuse
-//! (`LIMITS` in public/callstats.js). Its table must say what the
+//! (`LIMITS` in sdk/src/limits.js). Its table must say what the
 //! collector's own limits (`domain::limits`) say, name for name, or the SDK
 //! refuses what the collector takes, or sends what it refuses.
 
@@ -8,8 +8,8 @@ use callscope::domain::limits;
 /// The SDK's `LIMITS` table, in order: each name and its value (an integer
 /// or a product of integers).
 fn sdk_limits() -> Vec<(String, usize)> {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/public/callstats.js")).expect("SDK");
-    let (_, table) = source.split_once("const LIMITS = Object.freeze({").expect("the SDK's LIMITS");
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/sdk/src/limits.js")).expect("the SDK's limits");
+    let (_, table) = source.split_once("export const LIMITS = Object.freeze({").expect("the SDK's LIMITS");
     let (table, _) = table.split_once("});").expect("the end of LIMITS");
     table
         .lines()
