@@ -14,7 +14,19 @@ import { SsrcMap } from './ssrcs.js';
 import { ConnectionStates } from './states.js';
 import { StatsPoller } from './stats.js';
 
+/** @typedef {import('../conference.js').Fields} Fields */
+/** @typedef {import('../conference.js').PostOptions} PostOptions */
+
 export class Fabric {
+  /**
+   * @param {import('../session.js').Session} session
+   * @param {import('../conference.js').Conference} conference
+   * @param {RTCPeerConnection} pc
+   * @param {{ userID: import('../types.js').UserID, wireID: string }} remote the remoteUserID as given, and as it travels
+   * @param {import('../types.js').FabricUsage} usage
+   * @param {Record<string, unknown>} attributes fabricAttributes with their defaults
+   * @param {import('../types.js').CsCallback | null | undefined} pcCallback
+   */
   constructor(session, conference, pc, remote, usage, attributes, pcCallback) {
     this.session = session;
     this.conference = conference;
@@ -27,7 +39,9 @@ export class Fabric {
     this.connectionID = `pc-${randomHex(session.env, 8)}`;
     this.addedAt = session.env.now();
     this.live = true;
+    /** @type {Array<[string, (event: Event) => unknown]>} */
     this.listeners = [];
+    /** @type {Set<import('../environment.js').TimerId>} */
     this.timers = new Set();
     this.states = new ConnectionStates(this);
     this.sdp = new SdpReporter(this);
@@ -58,7 +72,12 @@ export class Fabric {
     this.states.catchUp();
   }
 
-  /** Posts `fields` (or a promise of them) with this fabric's connectionID and remoteID. */
+  /**
+   * Posts `fields` (or a promise of them; null skips) with this fabric's connectionID and remoteID.
+   * @param {string} suffix
+   * @param {Fields | PromiseLike<Fields | null>} fields
+   * @param {PostOptions} [options]
+   */
   post(suffix, fields, options) {
     const header = { connectionID: this.connectionID, remoteID: this.remoteID };
     const body = fields && typeof fields.then === 'function'
@@ -67,9 +86,13 @@ export class Fabric {
     return this.conference.post(suffix, body, options);
   }
 
-  /** Listens to `type` on the pc until the fabric stops; nothing the handler throws reaches the page. */
+  /**
+   * Listens to `type` on the pc until the fabric stops; nothing the handler throws reaches the page.
+   * @param {string} type
+   * @param {(event: Event) => unknown} handler
+   */
   listen(type, handler) {
-    const listener = guarded(this.log, `${type} handler`, (event) => {
+    const listener = guarded(this.log, `${type} handler`, /** @param {Event} event */ (event) => {
       if (this.live) return handler(event);
       return undefined;
     });
@@ -77,7 +100,11 @@ export class Fabric {
     this.listeners.push([type, listener]);
   }
 
-  /** Runs `task` in `ms` unless the fabric stopped meanwhile. */
+  /**
+   * Runs `task` in `ms` unless the fabric stopped meanwhile.
+   * @param {number} ms
+   * @param {() => unknown} task
+   */
   later(ms, task) {
     const timer = this.session.env.setTimeout(guarded(this.log, 'fabric timer', () => {
       this.timers.delete(timer);
@@ -98,12 +125,23 @@ export class Fabric {
     this.timers.clear();
   }
 
-  /** associateMstWithUserID: labels one SSRC and watches its video element. */
+  /**
+   * associateMstWithUserID: labels one SSRC and watches its video element.
+   * @param {string} ssrc decimal
+   * @param {import('../types.js').UserID} userID
+   * @param {string} usageLabel
+   * @param {string | HTMLVideoElement | null} [associatedVideoTag]
+   */
   associate(ssrc, userID, usageLabel, associatedVideoTag) {
     this.ssrcs.associate(ssrc, userID, usageLabel, associatedVideoTag);
     if (associatedVideoTag !== undefined && associatedVideoTag !== null) this.firstFrames.watch(ssrc, associatedVideoTag);
   }
 
+  /**
+   * @template T
+   * @param {T} value
+   * @returns {T} `value`, its IP addresses masked unless configParams allow them
+   */
   privacy(value) {
     return this.session.privacy(value);
   }

@@ -5,12 +5,18 @@ import { guarded } from '../environment.js';
 import { TIMING } from '../limits.js';
 
 export class FirstFrames {
+  /** @param {import('./fabric.js').Fabric} fabric */
   constructor(fabric) {
     this.fabric = fabric;
+    /** @type {Set<string>} SSRCs whose element is watched (or looked for) */
     this.watched = new Set();
   }
 
   /** Looks for the element (for a minute, when given by id) and reports its first frame once. */
+  /**
+   * @param {string} ssrc
+   * @param {string | HTMLVideoElement} tag the element or its id
+   */
   watch(ssrc, tag) {
     if (this.watched.has(ssrc)) return;
     this.watched.add(ssrc);
@@ -28,11 +34,19 @@ export class FirstFrames {
     lookUp();
   }
 
+  /**
+   * @param {string} id
+   * @returns {HTMLVideoElement | null}
+   */
   findElement(id) {
     const document = this.fabric.session.env.document;
-    return document ? document.getElementById(id) : null;
+    return document ? /** @type {HTMLVideoElement | null} */ (document.getElementById(id)) : null;
   }
 
+  /**
+   * @param {string} ssrc
+   * @param {HTMLVideoElement} element
+   */
   awaitFrame(ssrc, element) {
     let reported = false;
     const report = guarded(this.fabric.log, 'first frame', () => {

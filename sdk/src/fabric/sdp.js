@@ -5,17 +5,22 @@ import { LIMITS } from '../limits.js';
 import { utf8Bytes } from '../text.js';
 
 export class SdpReporter {
+  /** @param {import('./fabric.js').Fabric} fabric */
   constructor(fabric) {
     this.fabric = fabric;
     this.last = '';
   }
 
+  /** @param {number} at when signalling became stable */
   send(at) {
     const fabric = this.fabric;
     const local = fabric.pc.localDescription && fabric.pc.localDescription.sdp;
     const remote = fabric.pc.remoteDescription && fabric.pc.remoteDescription.sdp;
+    /** @type {{ localSDP?: string, remoteSDP?: string }} */
     const fields = {};
-    for (const [key, sdp] of [['localSDP', local], ['remoteSDP', remote]]) {
+    /** @type {Array<['localSDP' | 'remoteSDP', string | null | undefined]>} */
+    const given = [['localSDP', local], ['remoteSDP', remote]];
+    for (const [key, sdp] of given) {
       if (typeof sdp !== 'string' || sdp === '') continue;
       const text = fabric.privacy(sdp);
       if (utf8Bytes(text) <= LIMITS.sdpBytes) fields[key] = text;

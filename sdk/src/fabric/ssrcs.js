@@ -4,18 +4,44 @@
 import { LIMITS } from '../limits.js';
 import { videoTagName, wireUserObject } from '../validate.js';
 
+/**
+ * What associateMstWithUserID said about an SSRC.
+ * @typedef {object} Override
+ * @property {import('../types.js').UserID} userID
+ * @property {string} usageLabel
+ * @property {string | HTMLVideoElement | null | undefined} associatedVideoTag
+ */
+
+/**
+ * One entry of ssrcData, as the collector takes it.
+ * @typedef {object} SsrcEntry
+ * @property {string} ssrc
+ * @property {'inbound' | 'outbound'} [streamType]
+ * @property {string | object} [userID]
+ * @property {unknown} [label] the stream's kind, as the browser reported it
+ * @property {string} [usageLabel]
+ * @property {string} [associatedVideoTag]
+ */
+
 export class SsrcMap {
+  /** @param {import('./fabric.js').Fabric} fabric */
   constructor(fabric) {
     this.fabric = fabric;
+    /** @type {Map<string, { streamType: 'inbound' | 'outbound', kind: unknown }>} SSRCs seen in the stats */
     this.seen = new Map();
+    /** @type {Map<string, Override>} */
     this.overrides = new Map();
     this.signature = '';
   }
 
-
-  /** Maps each SSRC seen in the stats: local ones to localUserID, remote ones to remoteUserID. */
+  /**
+   * Maps each SSRC seen in the stats: local ones to localUserID, remote ones to remoteUserID.
+   * @param {import('../getstats.js').Snapshot} snapshot
+   */
   discover(snapshot) {
-    for (const [type, streamType] of [['inbound-rtp', 'inbound'], ['outbound-rtp', 'outbound']]) {
+    /** @type {Array<[string, 'inbound' | 'outbound']>} */
+    const directions = [['inbound-rtp', 'inbound'], ['outbound-rtp', 'outbound']];
+    for (const [type, streamType] of directions) {
       for (const report of snapshot.of(type)) {
         if (Number.isInteger(report.ssrc)) this.seen.set(String(report.ssrc), { streamType, kind: report.kind });
       }
@@ -29,9 +55,14 @@ export class SsrcMap {
     });
   }
 
+  /**
+   * @param {string} ssrc
+   * @returns {SsrcEntry}
+   */
   entry(ssrc) {
     const seen = this.seen.get(ssrc);
     const override = this.overrides.get(ssrc);
+    /** @type {SsrcEntry} */
     const entry = { ssrc };
     if (seen) {
       entry.streamType = seen.streamType;
@@ -48,6 +79,12 @@ export class SsrcMap {
   }
 
   /** associateMstWithUserID: labels one SSRC with its user and usage, and sends the entry at once. */
+  /**
+   * @param {string} ssrc decimal
+   * @param {import('../types.js').UserID} userID
+   * @param {string} usageLabel
+   * @param {string | HTMLVideoElement | null | undefined} associatedVideoTag
+   */
   associate(ssrc, userID, usageLabel, associatedVideoTag) {
     this.overrides.set(ssrc, { userID, usageLabel, associatedVideoTag });
     const entry = this.entry(ssrc);
