@@ -163,7 +163,7 @@ export class Authenticator {
     }
     const status = answer.response.status;
     const body = parseJson(answer.text);
-    if (answer.response.ok && body && typeof body.access_token === 'string') {
+    if (answer.response.ok && body && typeof body.access_token === 'string' && body.access_token !== '') {
       const expiresIn = Number(body.expires_in) > 0 ? Number(body.expires_in) : 7200;
       return { token: body.access_token, expiresIn };
     }
