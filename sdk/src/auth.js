@@ -5,9 +5,43 @@ import { sleep } from './environment.js';
 import { backoffDelay, fetchWithTimeout, isRetryableStatus, retryAfterMs } from './http.js';
 import { signHs256Jwt } from './jwt.js';
 import { TIMING } from './limits.js';
-import { errorText, parseJson, randomHex } from './text.js';
+import { errorText, isPlainObject, parseJson, randomHex } from './text.js';
+
+/** @import { Env, Log, TimerId } from './environment.js' */
+
+/**
+ * The application's tokenGenerator: makes the JWT for third-party
+ * authentication; `forceNew` asks for a fresh one (the last was refused).
+ * It calls back `(null, token)`, or `(error)` when no token can be made.
+ * @typedef {(forceNew: boolean, callback: (error: unknown, token?: string) => void) => void} TokenGenerator
+ */
+/**
+ * @typedef {object} AuthenticatorOptions
+ * @property {Env} env
+ * @property {Log} log
+ * @property {string} baseURL the collector's URL ('' for the page's origin)
+ * @property {string} appID
+ * @property {string} localID the local user's ID as it travels
+ * @property {string | TokenGenerator} credential the AppSecret, or the application's tokenGenerator
+ * @property {(csError: string, message: string) => void} notify tells the application (csInitCallback)
+ * @property {() => void} [onRefused] called once authentication is refused for good
+ */
+/**
+ * An Error that ended authentication for good, with the csError it was reported as.
+ * @typedef {Error & { csError: string }} RefusedError
+ */
+/**
+ * What one token request came to: an access token (`expiresIn` in s); a
+ * refusal (`refused` says why, as the collector put it; `newToken`: it
+ * asks for a fresh code); or no answer to go by (`waitMs`: how long the
+ * collector asked to wait).
+ * @typedef {{ token: string, expiresIn: number }
+ *   | { refused: unknown, newToken: boolean }
+ *   | { unreachable: string, waitMs?: number }} TokenOutcome
+ */
 
 export class Authenticator {
+  /** @param {AuthenticatorOptions} options */
   constructor(options) {
     this.env = options.env;
     this.log = options.log;
@@ -17,22 +51,32 @@ export class Authenticator {
     this.credential = options.credential;
     this.notify = options.notify;
     this.onRefused = options.onRefused || (() => {});
+    /** @type {string | null} */
     this.token = null;
     this.expiresAt = 0;
+    /** @type {Promise<string> | null} */
     this.pending = null;
     // Set for good once authentication is refused (or no token can be made): an Error with its csError.
+    /** @type {RefusedError | null} */
     this.refused = null;
+    /** @type {TimerId | null} */
     this.refreshTimer = null;
     this.announced = false;
     this.closed = false;
   }
 
-  /** The access token if it is still valid, for requests that cannot wait. */
+  /**
+   * The access token if it is still valid, for requests that cannot wait.
+   * @returns {string | null}
+   */
   current() {
     return this.token && this.env.now() < this.expiresAt ? this.token : null;
   }
 
-  /** A valid access token, authenticating when there is none. */
+  /**
+   * A valid access token, authenticating when there is none.
+   * @returns {Promise<string>} rejects with the RefusedError once authentication is refused
+   */
   get() {
     if (this.refused) return Promise.reject(this.refused);
     const token = this.token && this.env.now() < this.expiresAt - 60000 ? this.token : null;
@@ -40,11 +84,18 @@ export class Authenticator {
     return this.renew();
   }
 
-  /** Drops `token` after the collector refused it (401). */
+  /**
+   * Drops `token` after the collector refused it (401).
+   * @param {string} token
+   */
   invalidate(token) {
     if (token === this.token) this.token = null;
   }
 
+  /**
+   * Authenticates, unless that is under way already.
+   * @returns {Promise<string>}
+   */
   renew() {
     if (!this.pending) {
       this.pending = this.run().finally(() => { this.pending = null; });
@@ -58,14 +109,15 @@ export class Authenticator {
     if (this.refreshTimer !== null) this.env.clearTimeout(this.refreshTimer);
   }
 
+  /** @returns {Promise<string>} */
   async run() {
     let forceNew = false;
     let askedAgain = false;
     for (let attempt = 0; ; attempt += 1) {
       const code = await this.code(forceNew);
       const outcome = await this.exchange(code);
-      if (outcome.token) return this.accept(outcome);
-      if (outcome.refused) {
+      if ('token' in outcome) return this.accept(outcome);
+      if ('refused' in outcome) {
         // A tokenGenerator may hand out a cached token that expired: ask once for a fresh one.
         if (!askedAgain && (outcome.newToken || typeof this.credential === 'function')) {
           askedAgain = true;
@@ -82,6 +134,10 @@ export class Authenticator {
     }
   }
 
+  /**
+   * @param {{ token: string, expiresIn: number }} outcome
+   * @returns {string}
+   */
   accept(outcome) {
     this.token = outcome.token;
     this.expiresAt = this.env.now() + outcome.expiresIn * 1000;
@@ -94,6 +150,7 @@ export class Authenticator {
     return this.token;
   }
 
+  /** @param {number} lifetimeMs how long the new token is valid */
   scheduleRefresh(lifetimeMs) {
     if (this.refreshTimer !== null) this.env.clearTimeout(this.refreshTimer);
     const wait = Math.max(lifetimeMs - TIMING.tokenRefreshMarginMs, lifetimeMs / 2);
@@ -103,14 +160,26 @@ export class Authenticator {
     }, wait);
   }
 
+  /**
+   * Ends authentication for good.
+   * @param {string} csError
+   * @param {string} message
+   * @returns {RefusedError}
+   */
   refuse(csError, message) {
-    this.refused = Object.assign(new Error(message), { csError });
+    const refused = Object.assign(new Error(message), { csError });
+    this.refused = refused;
     this.log.warn(message);
     this.notify(csError, message);
     this.onRefused();
-    return this.refused;
+    return refused;
   }
 
+  /**
+   * The code to exchange for an access token: the client JWT, or the tokenGenerator's.
+   * @param {boolean} forceNew
+   * @returns {Promise<string>}
+   */
   async code(forceNew) {
     try {
       if (typeof this.credential === 'string') {
@@ -121,15 +190,25 @@ export class Authenticator {
         };
         return await signHs256Jwt(this.credential, claims, this.env.crypto);
       }
-      return await this.generatedToken(forceNew);
+      return await this.generatedToken(this.credential, forceNew);
     } catch (error) {
       throw this.refuse(CS_ERROR.tokenGenerationError, `no token: ${errorText(error)}`);
     }
   }
 
-  generatedToken(forceNew) {
+  /**
+   * @param {TokenGenerator} generator
+   * @param {boolean} forceNew
+   * @returns {Promise<string>}
+   */
+  generatedToken(generator, forceNew) {
     return new Promise((resolve, reject) => {
       let settled = false;
+      // The page may call back with anything: hence `unknown`, checked here.
+      /**
+       * @param {unknown} error
+       * @param {unknown} [token]
+       */
       const done = (error, token) => {
         if (settled) return;
         settled = true;
@@ -138,14 +217,18 @@ export class Authenticator {
         else resolve(token);
       };
       try {
-        this.credential(forceNew, done);
+        generator(forceNew, done);
       } catch (error) {
         done(error);
       }
     });
   }
 
-  /** One token request: {token, expiresIn} | {refused, newToken} | {unreachable}. */
+  /**
+   * One token request.
+   * @param {string} code
+   * @returns {Promise<TokenOutcome>}
+   */
   async exchange(code) {
     const form = new URLSearchParams({
       grant_type: 'authorization_code', client_id: `${this.localID}@${this.appID}`, code,
@@ -162,8 +245,9 @@ export class Authenticator {
       return { unreachable: `cannot reach ${this.url}: ${errorText(error)}` };
     }
     const status = answer.response.status;
-    const body = parseJson(answer.text);
-    if (answer.response.ok && body && typeof body.access_token === 'string') {
+    const parsed = parseJson(answer.text);
+    const body = isPlainObject(parsed) ? parsed : null;
+    if (answer.response.ok && body && typeof body.access_token === 'string' && body.access_token !== '') {
       const expiresIn = Number(body.expires_in) > 0 ? Number(body.expires_in) : 7200;
       return { token: body.access_token, expiresIn };
     }

@@ -9,18 +9,39 @@
  */
 let scriptURL = '';
 
-/** Names the URL the SDK was loaded from; the first one named counts. */
+/**
+ * Names the URL the SDK was loaded from; the first one named counts.
+ * @param {string | URL | null | undefined} url
+ */
 export function loadedFrom(url) {
   if (!scriptURL && url) scriptURL = String(url);
 }
 
 /**
  * What the SDK uses of its host, each part replaceable in tests
- * (instances.js setEnvironment).
- * @typedef {ReturnType<typeof defaultEnvironment>} Env
+ * (instances.js setEnvironment). The optional parts are null (or absent)
+ * outside a browser.
+ * @typedef {object} Env
+ * @property {(url: string, init?: RequestInit) => Promise<Response>} fetch
+ * @property {() => number} now wall-clock time, in ms since the epoch
+ * @property {() => number} monotonic a clock for durations, in ms
+ * @property {(callback: () => void, ms: number) => TimerId} setTimeout
+ * @property {(id: TimerId | undefined) => void} clearTimeout
+ * @property {() => number} random in [0, 1)
+ * @property {Crypto | undefined} crypto
+ * @property {EventTarget | null} window the page, for its unload and online events
+ * @property {Document | null} document
+ * @property {Navigator | null} navigator
+ * @property {() => Storage | null} sessionStorage may throw (storage blocked for the site)
+ * @property {typeof RTCPeerConnection | null} RTCPeerConnection
+ * @property {((url: string, data: BodyInit) => boolean) | null} sendBeacon
+ * @property {Pick<Console, 'debug' | 'warn'> | undefined} console
+ * @property {() => string} defaultCollector the collector's origin when configParams name none
  */
+/** @typedef {number} TimerId what env.setTimeout returns, for env.clearTimeout */
 /** @typedef {ReturnType<typeof makeLog>} Log */
 
+/** @returns {Env} */
 export function defaultEnvironment() {
   const g = globalThis;
   return {
@@ -49,22 +70,34 @@ export function defaultEnvironment() {
   };
 }
 
+/**
+ * @param {Pick<Env, 'console'>} env
+ * @param {boolean} debug whether debug lines are written
+ */
 export function makeLog(env, debug) {
   const out = env.console || { debug() {}, warn() {} };
   return {
-    debug: debug ? (...args) => out.debug('[callstats]', ...args) : () => {},
+    debug: debug ? (/** @type {unknown[]} */ ...args) => out.debug('[callstats]', ...args) : () => {},
     // Never console.error: pages treat it as their own failure.
-    warn: (...args) => out.warn('[callstats]', ...args),
+    warn: (/** @type {unknown[]} */ ...args) => out.warn('[callstats]', ...args),
   };
 }
 
-/** `fn` such that nothing it throws or rejects with reaches the page. */
+/**
+ * `fn` such that nothing it throws or rejects with reaches the page. What
+ * it returns is for event targets and timers, which ignore it.
+ * @template {unknown[]} A
+ * @param {Log} log
+ * @param {string} what names `fn` in the warning
+ * @param {(...args: A) => unknown} fn
+ * @returns {(...args: A) => void}
+ */
 export function guarded(log, what, fn) {
-  return function (...args) {
+  return /** @this {unknown} */ function (...args) {
     try {
-      const value = fn.apply(this, args);
+      const value = /** @type {{ then?: unknown } | null | undefined} */ (fn.apply(this, args));
       if (value && typeof value.then === 'function') {
-        return value.then(undefined, (error) => log.warn(`${what} failed:`, error));
+        return /** @type {PromiseLike<unknown>} */ (value).then(undefined, (error) => log.warn(`${what} failed:`, error));
       }
       return value;
     } catch (error) {
@@ -74,6 +107,12 @@ export function guarded(log, what, fn) {
   };
 }
 
+/**
+ * Calls what the page gave as a callback, if it is a function; what it throws stays with the SDK.
+ * @param {Log} log
+ * @param {unknown} callback
+ * @param {...unknown} args
+ */
 export function callBack(log, callback, ...args) {
   if (typeof callback !== 'function') return;
   try {
@@ -83,6 +122,11 @@ export function callBack(log, callback, ...args) {
   }
 }
 
+/**
+ * @param {Pick<Env, 'setTimeout'>} env
+ * @param {number} ms
+ * @returns {Promise<void>}
+ */
 export function sleep(env, ms) {
   return new Promise((resolve) => env.setTimeout(resolve, ms));
 }

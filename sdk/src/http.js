@@ -3,10 +3,26 @@
 
 import { TIMING } from './limits.js';
 
-/** fetch with a time limit; resolves to {response, text}, rejects on network errors and time-outs. */
+/** @import { Env, TimerId } from './environment.js' */
+
+/**
+ * A collector's answer: the response and its body, read in full.
+ * @typedef {{ response: Response, text: string }} Answer
+ */
+
+/**
+ * fetch with a time limit; resolves to {response, text}, rejects on network errors and time-outs.
+ * @param {Pick<Env, 'fetch' | 'setTimeout' | 'clearTimeout'>} env
+ * @param {string} url
+ * @param {RequestInit} init
+ * @param {number} timeoutMs
+ * @returns {Promise<Answer>}
+ */
 export async function fetchWithTimeout(env, url, init, timeoutMs) {
   const controller = typeof AbortController === 'function' ? new AbortController() : null;
+  /** @type {TimerId | undefined} */
   let timer;
+  /** @type {Promise<never>} */
   const timeout = new Promise((_, reject) => {
     timer = env.setTimeout(() => {
       if (controller) controller.abort();
@@ -24,6 +40,10 @@ export async function fetchWithTimeout(env, url, init, timeoutMs) {
   }
 }
 
+/**
+ * Whether an answer with HTTP `status` may succeed if sent again.
+ * @param {number} status
+ */
 export function isRetryableStatus(status) {
   return status === 408 || status === 429 || status >= 500;
 }
@@ -32,6 +52,9 @@ export function isRetryableStatus(status) {
  * How long an answer asks the client to wait before sending again
  * (`Retry-After`, in seconds or as an HTTP date), in ms; 0 when it does
  * not say. A quota's 429 and a 503 carry it.
+ * @param {Response} response
+ * @param {number} now the time, in ms since the epoch, an HTTP date is counted from
+ * @returns {number}
  */
 export function retryAfterMs(response, now) {
   const value = response && response.headers && typeof response.headers.get === 'function'
@@ -43,7 +66,12 @@ export function retryAfterMs(response, now) {
   return Number.isFinite(ms) ? Math.min(Math.max(0, ms), TIMING.retryAfterCapMs) : 0;
 }
 
-/** Exponential backoff with jitter: between half and all of min(cap, start·2^attempt). */
+/**
+ * Exponential backoff with jitter: between half and all of min(cap, start·2^attempt).
+ * @param {number} attempt 0 for the first retry
+ * @param {() => number} random in [0, 1)
+ * @returns {number} ms
+ */
 export function backoffDelay(attempt, random) {
   const ceiling = Math.min(TIMING.backoffCapMs, TIMING.backoffStartMs * Math.pow(2, attempt));
   return ceiling / 2 + random() * (ceiling / 2);

@@ -5,13 +5,73 @@ import { CS_ERROR } from './enums.js';
 import { callBack, sleep } from './environment.js';
 import { backoffDelay, fetchWithTimeout, isRetryableStatus, retryAfterMs } from './http.js';
 import { QUEUE, TIMING } from './limits.js';
-import { errorText, parseJson, randomHex } from './text.js';
+import { errorText, isPlainObject, parseJson, randomHex } from './text.js';
+
+/** @import { Env, Log, TimerId } from './environment.js' */
+
+/**
+ * Where requests get their access token (the Authenticator).
+ * @typedef {object} TokenSource
+ * @property {() => Promise<string>} get a valid token; rejects once authentication is refused for good
+ * @property {() => string | null} current the token if still valid, without waiting
+ * @property {(token: string) => void} invalidate drops a token the collector refused
+ */
+/**
+ * @typedef {object} TransportOptions
+ * @property {Env} env
+ * @property {Log} log
+ * @property {TokenSource} tokens
+ * @property {number} [statsCap] how many stats requests are kept (QUEUE.statsCap)
+ * @property {number} [hardCap] how many requests are kept (QUEUE.hardCap)
+ * @property {number} [timeoutMs] each try's time limit (TIMING.requestTimeoutMs)
+ */
+/**
+ * The body of a request: an object (JSON-serialisable); null or undefined skips the request.
+ * @typedef {Record<string, unknown> | null | undefined} RequestBody
+ */
+/**
+ * A POST to queue (Transport.enqueue).
+ * @typedef {object} Request
+ * @property {'event' | 'stats'} [kind] default 'event'; stats go first when the queue is full
+ * @property {() => string | null} url null: it cannot be sent (the conference was never joined)
+ * @property {RequestBody | PromiseLike<RequestBody>} body a promise when the body is still being built
+ * @property {string} [label] names the request in the log
+ * @property {boolean} [urgent] sent first at unload
+ * @property {(answer: unknown) => void} [onSuccess] the collector stored it; `answer` is its parsed body
+ * @property {(status: number, message: string) => void} [onRejected] the collector refused it
+ * @property {(csError: string, message: string) => void} [onFailed] it can never be sent: authentication was refused
+ */
+/**
+ * A request in the queue.
+ * @typedef {object} QueuedRequest
+ * @property {number} seq the order it was queued in, over all lanes
+ * @property {'event' | 'stats'} kind
+ * @property {string} label
+ * @property {() => string | null} url
+ * @property {string | null} text the body as JSON, once it is built
+ * @property {boolean} skip the body was null or could not be built: nothing to send
+ * @property {string} key its Idempotency-Key, the same on every try
+ * @property {number} attempts
+ * @property {boolean} urgent
+ * @property {Request['onSuccess']} onSuccess
+ * @property {Request['onRejected']} onRejected
+ * @property {Request['onFailed']} onFailed
+ * @property {PromiseLike<void>} ready settles once the body is built
+ * @property {boolean} removed sent, settled or dropped
+ */
+/**
+ * One conference's requests, sent one at a time in order.
+ * @typedef {object} Lane
+ * @property {string} key
+ * @property {QueuedRequest[]} queue
+ * @property {boolean} running whether pump is sending from it
+ * @property {QueuedRequest | null} inFlight
+ */
+
+/** @typedef {Awaited<ReturnType<Transport['attempt']>>} Attempt */
 
 export class Transport {
-  /**
-   * options: env, log, tokens ({get(), current(), invalidate(token)}),
-   * statsCap, hardCap (queue bounds), timeoutMs.
-   */
+  /** @param {TransportOptions} options */
   constructor(options) {
     this.env = options.env;
     this.log = options.log;
@@ -19,22 +79,23 @@ export class Transport {
     this.statsCap = options.statsCap || QUEUE.statsCap;
     this.hardCap = options.hardCap || QUEUE.hardCap;
     this.timeoutMs = options.timeoutMs || TIMING.requestTimeoutMs;
+    /** @type {Map<string, Lane>} */
     this.lanes = new Map();
     this.sequence = 0;
     this.counts = { stats: 0, event: 0 };
+    /** @type {Set<() => void>} */
     this.sleepers = new Set();
     this.droppedStats = 0;
   }
 
   /**
-   * Queues a POST. request: {kind: 'event'|'stats', url: () => string|null
-   * (null: cannot be sent, e.g. the conference was never joined), body (an
-   * object, or a promise of one; null skips the request), label, urgent
-   * (sent first at unload), onSuccess(answer), onRejected(status, message)
-   * (the collector refused it), onFailed(csError, message) (it can never be
-   * sent: authentication was refused)}.
+   * Queues a POST in the lane `laneKey` (one per conference).
+   * @param {string} laneKey
+   * @param {Request} request
+   * @returns {QueuedRequest}
    */
   enqueue(laneKey, request) {
+    /** @type {QueuedRequest} */
     const entry = {
       seq: (this.sequence += 1),
       kind: request.kind === 'stats' ? 'stats' : 'event',
@@ -48,21 +109,22 @@ export class Transport {
       onSuccess: request.onSuccess,
       onRejected: request.onRejected,
       onFailed: request.onFailed,
+      ready: Promise.resolve(),
       removed: false,
     };
+    /** @param {RequestBody} body */
     const take = (body) => {
       if (body === null || body === undefined) entry.skip = true;
       else entry.text = JSON.stringify(body);
     };
     // A body given as an object is ready at once (a beacon at unload may need it right away).
     if (request.body && typeof request.body.then === 'function') {
-      entry.ready = request.body.then(take, (error) => {
+      entry.ready = /** @type {PromiseLike<RequestBody>} */ (request.body).then(take, (error) => {
         entry.skip = true;
         this.log.warn(`${entry.label}: could not build the request:`, error);
       });
     } else {
-      take(request.body);
-      entry.ready = Promise.resolve();
+      take(/** @type {RequestBody} */ (request.body));
     }
     const lane = this.lane(laneKey);
     lane.queue.push(entry);
@@ -72,6 +134,10 @@ export class Transport {
     return entry;
   }
 
+  /**
+   * @param {string} key
+   * @returns {Lane}
+   */
   lane(key) {
     let lane = this.lanes.get(key);
     if (!lane) {
@@ -81,6 +147,7 @@ export class Transport {
     return lane;
   }
 
+  /** How many requests are queued (in flight included). */
   pending() {
     return this.counts.stats + this.counts.event;
   }
@@ -90,6 +157,11 @@ export class Transport {
     for (const wakeUp of Array.from(this.sleepers)) wakeUp();
   }
 
+  /**
+   * Waits `ms`, or less if wake() is called.
+   * @param {number} ms
+   * @returns {Promise<void>}
+   */
   backoff(ms) {
     return new Promise((resolve) => {
       const done = () => {
@@ -102,6 +174,10 @@ export class Transport {
     });
   }
 
+  /**
+   * Sends `lane`'s requests in order until it is empty; one pump per lane at a time.
+   * @param {Lane} lane
+   */
   async pump(lane) {
     if (lane.running) return;
     lane.running = true;
@@ -113,7 +189,7 @@ export class Transport {
         lane.inFlight = null;
         if (outcome.retry) {
           entry.attempts += 1;
-          if (outcome.waitMs > 0) {
+          if (outcome.waitMs !== undefined && outcome.waitMs > 0) {
             // The collector said when (a quota's 429): the same request,
             // with its key, goes again then and not sooner, even if the
             // browser comes back online meanwhile.
@@ -136,6 +212,12 @@ export class Transport {
     }
   }
 
+  /**
+   * Removes `entry` after its last try and tells its callback how it went.
+   * @param {Lane} lane
+   * @param {QueuedRequest} entry
+   * @param {Attempt} outcome
+   */
   settle(lane, entry, outcome) {
     if (entry.removed) return;
     this.remove(lane, entry);
@@ -152,7 +234,10 @@ export class Transport {
     }
   }
 
-  /** One try of `entry`: {done, answer} | {rejected, status, message} | {failed, csError, message} | {retry} | {skipped}. */
+  /**
+   * One try of `entry`: {done, answer} | {rejected, status, message} | {failed, csError, message} | {retry} | {skipped}.
+   * @param {QueuedRequest} entry
+   */
   async attempt(entry) {
     await entry.ready;
     if (entry.skip) return { skipped: true };
@@ -162,7 +247,8 @@ export class Transport {
     } catch (error) {
       // The tokens reject only once authentication is refused, which is final: so is this request.
       // Asked before the URL: a conference never joined for that reason is no protocol error.
-      const csError = error && error.csError ? error.csError : CS_ERROR.authError;
+      const refusal = /** @type {{ csError?: string } | null | undefined} */ (error);
+      const csError = refusal && refusal.csError ? refusal.csError : CS_ERROR.authError;
       return { failed: true, csError, message: errorText(error) };
     }
     // Sent by beacon (or dropped) while this lane waited.
@@ -187,6 +273,7 @@ export class Transport {
     const status = answer.response.status;
     const body = parseJson(answer.text);
     if (answer.response.ok) return { done: true, answer: body };
+    const fields = isPlainObject(body) ? body : null;
     if (status === 401) {
       this.tokens.invalidate(token);
       return { retry: 'the access token was refused (401); authenticating again' };
@@ -194,10 +281,14 @@ export class Transport {
     if (isRetryableStatus(status)) {
       return { retry: `the collector answered ${status}`, waitMs: retryAfterMs(answer.response, this.env.now()) };
     }
-    const message = `${status} ${body && body.msg ? body.msg : answer.text.slice(0, 500)}`;
+    const message = `${status} ${fields && fields.msg ? fields.msg : answer.text.slice(0, 500)}`;
     return { rejected: true, status, message };
   }
 
+  /**
+   * @param {Lane} lane
+   * @param {QueuedRequest} entry
+   */
   remove(lane, entry) {
     const index = lane.queue.indexOf(entry);
     if (index >= 0) lane.queue.splice(index, 1);
@@ -213,8 +304,15 @@ export class Transport {
     while (this.pending() > this.hardCap && (this.dropOldest('stats') || this.dropOldest('event'))) { /* dropped one */ }
   }
 
+  /**
+   * Drops the oldest queued request of `kind` that is not in flight.
+   * @param {'event' | 'stats'} kind
+   * @returns {boolean} whether there was one
+   */
   dropOldest(kind) {
+    /** @type {QueuedRequest | null} */
     let oldest = null;
+    /** @type {Lane | null} */
     let oldestLane = null;
     for (const lane of this.lanes.values()) {
       const entry = lane.queue.find((candidate) => candidate.kind === kind && candidate !== lane.inFlight);
@@ -223,7 +321,7 @@ export class Transport {
         oldestLane = lane;
       }
     }
-    if (!oldest) return false;
+    if (!oldest || !oldestLane) return false;
     this.remove(oldestLane, oldest);
     if (kind === 'stats') {
       this.droppedStats += 1;
@@ -240,12 +338,14 @@ export class Transport {
    * Sends everything still queued with navigator.sendBeacon (the page is
    * going away): urgent requests first, then events, then stats. Beacons
    * cannot carry headers, so the token and key travel as query parameters.
+   * @returns {number} how many were sent
    */
   flushByBeacon() {
     const token = this.tokens.current();
     const send = this.env.sendBeacon;
     let sent = 0;
     if (!token || !send) return sent;
+    /** @type {((entry: QueuedRequest) => boolean)[]} */
     const waves = [
       (entry) => entry.urgent,
       (entry) => entry.kind === 'event',
@@ -254,7 +354,8 @@ export class Transport {
     for (const inWave of waves) {
       for (const lane of this.lanes.values()) {
         for (const entry of lane.queue.filter(inWave)) {
-          const url = entry.text === null || entry.skip ? null : entry.url();
+          if (entry.text === null || entry.skip) continue;
+          const url = entry.url();
           if (url === null) continue;
           const separator = url.includes('?') ? '&' : '?';
           const target = `${url}${separator}access_token=${encodeURIComponent(token)}&idempotencyKey=${entry.key}`;

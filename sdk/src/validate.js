@@ -5,8 +5,47 @@ import { ENUMS, SDK_CONFIG_KEYS, SERVER_CONFIG_KEYS } from './enums.js';
 import { LIMITS, TIMING } from './limits.js';
 import { charCount, hasLoneSurrogate, isPlainObject, utf8Bytes } from './text.js';
 
+/**
+ * A userID object: userName is shown to support staff only, aliasName to engineers.
+ * @typedef {object} UserIDObject
+ * @property {string} userName
+ * @property {string} aliasName
+ * @property {string} [loginID]
+ */
+/** @typedef {string | UserIDObject} UserID */
+/** @typedef {{ iceServers?: RTCIceServer[] }} PrecallOptions */
+/**
+ * What the SDK itself takes from configParams.
+ * @typedef {object} Settings
+ * @property {number} statsIntervalMs
+ * @property {string | null} collectorURL null: the default collector
+ * @property {boolean} debug
+ * @property {boolean} collectIP
+ * @property {boolean} beforeUnload whether the page's unload terminates the fabrics
+ * @property {PrecallOptions | null} precall null: no pre-call test
+ * @property {string | null | undefined} applicationVersion
+ */
+/**
+ * configParams checked: the SDK's settings, the keys the collector
+ * stores, and the unknown keys (ignored).
+ * @typedef {{ settings: Settings, server: Record<string, unknown>, unknown: string[] }} CheckedConfig
+ */
+/**
+ * fabricAttributes with their defaults filled in.
+ * @typedef {Record<string, unknown> & { remoteEndpointType: string, fabricTransmissionDirection: string }} CheckedFabricAttributes
+ */
+/**
+ * An associatedVideoTag: the id of a <video> element, or the element.
+ * @typedef {string | HTMLVideoElement} VideoTag
+ */
+
 export class ArgumentError extends Error {}
 
+/**
+ * `value` in a few words, for an error message.
+ * @param {unknown} value
+ * @returns {string}
+ */
 export function describe(value) {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -20,32 +59,64 @@ export function describe(value) {
   }
 }
 
+/**
+ * @param {string} name the argument
+ * @param {string} rule what it broke
+ * @returns {never}
+ */
 export function fail(name, rule) {
   throw new ArgumentError(`${name}: ${rule}`);
 }
 
+/**
+ * @param {string} name
+ * @param {unknown} value
+ * @returns {asserts value is string}
+ */
 export function checkString(name, value) {
   if (typeof value !== 'string') fail(name, `must be a string, got ${describe(value)}`);
   if (hasLoneSurrogate(value)) fail(name, 'must be valid Unicode text (it holds a lone surrogate)');
 }
 
+/**
+ * @param {string} name
+ * @param {string} value
+ * @param {number} max
+ */
 export function checkMaxBytes(name, value, max) {
   const bytes = utf8Bytes(value);
   if (bytes > max) fail(name, `must be at most ${max} bytes of UTF-8, got ${bytes} bytes`);
 }
 
+/**
+ * @param {string} name
+ * @param {string} value
+ * @param {number} max
+ */
 function checkMaxChars(name, value, max) {
   const count = charCount(value);
   if (count > max) fail(name, `must be at most ${max} characters, got ${count}`);
 }
 
-/** A required identifier: a non-empty string of at most `maxBytes`. */
+/**
+ * A required identifier: a non-empty string of at most `maxBytes`.
+ * @param {string} name
+ * @param {unknown} value
+ * @param {number} maxBytes
+ * @returns {asserts value is string}
+ */
 export function checkIdentifier(name, value, maxBytes) {
   checkString(name, value);
   if (value === '') fail(name, 'must not be empty');
   checkMaxBytes(name, value, maxBytes);
 }
 
+/**
+ * @param {string} name
+ * @param {unknown} value
+ * @param {(name: string, text: string) => void} check
+ * @returns {asserts value is string | null | undefined}
+ */
 function checkOptionalString(name, value, check) {
   if (value === undefined || value === null) return;
   checkString(name, value);
@@ -56,6 +127,9 @@ function checkOptionalString(name, value, check) {
  * A userID: a string of at most 256 bytes, or {userName, aliasName,
  * loginID?} with each field at most 128 characters. Returns the ID as it
  * travels in localID/remoteID: the string, or the object's aliasName.
+ * @param {string} name
+ * @param {unknown} value
+ * @returns {string}
  */
 export function checkUserID(name, value) {
   if (typeof value === 'string') {
@@ -77,15 +151,28 @@ export function checkUserID(name, value) {
   return value.aliasName;
 }
 
-/** The userID object as the collector takes it (only its three fields). */
+/**
+ * The userID object as the collector takes it (only its three fields).
+ * @param {UserID} userID
+ * @returns {UserID}
+ */
 export function wireUserObject(userID) {
   if (typeof userID === 'string') return userID;
+  /** @type {UserIDObject} */
   const object = { userName: userID.userName, aliasName: userID.aliasName };
   if (typeof userID.loginID === 'string') object.loginID = userID.loginID;
   return object;
 }
 
+/**
+ * @template {Readonly<Record<string, string>>} E
+ * @param {string} name
+ * @param {unknown} value
+ * @param {E} values
+ * @returns {asserts value is E[keyof E]}
+ */
 export function checkEnum(name, value, values) {
+  /** @type {unknown[]} */
   const valid = Object.values(values);
   if (!valid.includes(value)) {
     const given = typeof value === 'string' ? JSON.stringify(value) : describe(value);
@@ -93,18 +180,34 @@ export function checkEnum(name, value, values) {
   }
 }
 
+/**
+ * An optional callback: a function, null or undefined.
+ * @param {string} name
+ * @param {unknown} value
+ * @returns {asserts value is ((...args: never[]) => unknown) | null | undefined}
+ */
 export function checkCallback(name, value) {
   if (value !== undefined && value !== null && typeof value !== 'function') {
     fail(name, `must be a function, got ${describe(value)}`);
   }
 }
 
+/**
+ * @param {string} name
+ * @param {unknown} pc
+ * @returns {asserts pc is RTCPeerConnection}
+ */
 export function checkPeerConnection(name, pc) {
   const usable = pc !== null && typeof pc === 'object'
-    && typeof pc.getStats === 'function' && typeof pc.addEventListener === 'function';
+    && typeof (/** @type {{ getStats?: unknown }} */ (pc)).getStats === 'function'
+    && typeof (/** @type {{ addEventListener?: unknown }} */ (pc)).addEventListener === 'function';
   if (!usable) fail(name, `must be an RTCPeerConnection, got ${describe(pc)}`);
 }
 
+/**
+ * The bytes of `value` as JSON, or -1 when it cannot be serialised.
+ * @param {unknown} value
+ */
 function jsonBytes(value) {
   try {
     return utf8Bytes(JSON.stringify(value));
@@ -113,7 +216,12 @@ function jsonBytes(value) {
   }
 }
 
-/** A free-form object kept as sent: JSON-serialisable, at most 64 KiB. */
+/**
+ * A free-form object kept as sent: JSON-serialisable, at most 64 KiB.
+ * @param {string} name
+ * @param {unknown} value
+ * @returns {asserts value is Record<string, unknown>}
+ */
 export function checkJsonObject(name, value) {
   if (!isPlainObject(value)) fail(name, `must be an object, got ${describe(value)}`);
   const bytes = jsonBytes(value);
@@ -123,11 +231,20 @@ export function checkJsonObject(name, value) {
   }
 }
 
+/**
+ * @param {string} name
+ * @param {unknown} value
+ * @returns {asserts value is boolean | undefined}
+ */
 function checkBoolean(name, value) {
   if (value !== undefined && typeof value !== 'boolean') fail(name, `must be true or false, got ${describe(value)}`);
 }
 
-/** The AppID: a non-empty string (or a number) without '@'. */
+/**
+ * The AppID: a non-empty string (or a number) without '@'.
+ * @param {unknown} value
+ * @returns {string}
+ */
 export function checkAppID(value) {
   const appID = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value;
   checkIdentifier('appID', appID, LIMITS.idBytes);
@@ -135,6 +252,11 @@ export function checkAppID(value) {
   return appID;
 }
 
+/**
+ * @param {string} name
+ * @param {unknown} value
+ * @returns {string} the URL without a trailing slash, query or fragment
+ */
 function checkCollectorURL(name, value) {
   checkString(name, value);
   let url;
@@ -149,6 +271,10 @@ function checkCollectorURL(name, value) {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+/**
+ * @param {string} name
+ * @param {unknown} value
+ */
 function checkAdditionalIDs(name, value) {
   if (!isPlainObject(value)) fail(name, `must be an object of strings, got ${describe(value)}`);
   for (const key of Object.keys(value)) {
@@ -158,6 +284,11 @@ function checkAdditionalIDs(name, value) {
   }
 }
 
+/**
+ * @param {string} name
+ * @param {unknown} value
+ * @returns {asserts value is PrecallOptions}
+ */
 function checkPrecallOptions(name, value) {
   if (!isPlainObject(value)) fail(name, `must be an object {iceServers?}, got ${describe(value)}`);
   if (value.iceServers !== undefined && !Array.isArray(value.iceServers)) {
@@ -168,6 +299,8 @@ function checkPrecallOptions(name, value) {
 /**
  * configParams, checked key by key. Returns the settings the SDK uses,
  * the subset the collector stores, and the unknown keys (ignored).
+ * @param {unknown} config
+ * @returns {CheckedConfig}
  */
 export function checkConfigParams(config) {
   if (config === undefined || config === null) config = {};
@@ -190,6 +323,7 @@ export function checkConfigParams(config) {
     : checkCollectorURL('configParams.collectorURL', config.collectorURL);
   if (config.precallTest !== undefined) checkPrecallOptions('configParams.precallTest', config.precallTest);
 
+  /** @type {Record<string, unknown>} */
   const server = {};
   for (const key of SERVER_CONFIG_KEYS) {
     if (config[key] !== undefined) server[key] = config[key];
@@ -210,7 +344,11 @@ export function checkConfigParams(config) {
   };
 }
 
-/** fabricAttributes with the documented defaults filled in. */
+/**
+ * fabricAttributes with the documented defaults filled in.
+ * @param {unknown} value
+ * @returns {CheckedFabricAttributes}
+ */
 export function checkFabricAttributes(value) {
   if (value === undefined || value === null) value = {};
   checkJsonObject('fabricAttributes', value);
@@ -222,10 +360,16 @@ export function checkFabricAttributes(value) {
   checkEnum('fabricAttributes.remoteEndpointType', attributes.remoteEndpointType, ENUMS.endpointType);
   checkEnum('fabricAttributes.fabricTransmissionDirection', attributes.fabricTransmissionDirection,
     ENUMS.transmissionDirection);
-  return attributes;
+  // Both attributes are narrowed by checkEnum above; the object's type does not follow them.
+  return /** @type {CheckedFabricAttributes} */ (attributes);
 }
 
-/** An SSRC as given (number or decimal string) → its decimal string. */
+/**
+ * An SSRC as given (number or decimal string) → its decimal string.
+ * @param {string} name
+ * @param {unknown} value
+ * @returns {string}
+ */
 export function checkSsrc(name, value) {
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^\d{1,10}$/.test(text) || Number(text) > 0xffffffff) {
@@ -234,18 +378,30 @@ export function checkSsrc(name, value) {
   return String(Number(text));
 }
 
+/**
+ * A rating: an integer from 1 to 5, or none (undefined) when not `required`.
+ * @param {string} name
+ * @param {unknown} value
+ * @param {boolean} required
+ * @returns {number | undefined}
+ */
 export function checkRating(name, value, required) {
   if (value === undefined || value === null) {
     if (required) fail(name, 'is required: an integer from 1 to 5');
     return undefined;
   }
-  if (!Number.isInteger(value) || value < 1 || value > 5) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 5) {
     fail(name, `must be an integer from 1 to 5, got ${describe(value)}`);
   }
   return value;
 }
 
-/** An SDP argument: undefined (take it from the pc), null (none), text or a description. */
+/**
+ * An SDP argument: undefined (take it from the pc), null (none), text or a description.
+ * @param {string} name
+ * @param {unknown} value
+ * @returns {string | null | undefined}
+ */
 export function checkSdp(name, value) {
   if (value === undefined || value === null) return value;
   const text = typeof value === 'string' ? value : (isPlainObjectLike(value) ? value.sdp : undefined);
@@ -256,15 +412,30 @@ export function checkSdp(name, value) {
   return text;
 }
 
+/**
+ * Whether `value` is an object (arrays too) whose properties can be read.
+ * @param {unknown} value
+ * @returns {value is Record<string, unknown>}
+ */
 function isPlainObjectLike(value) {
   return value !== null && typeof value === 'object';
 }
 
+/**
+ * The element id a video tag names, if any.
+ * @param {VideoTag | null | undefined} tag
+ * @returns {string | undefined}
+ */
 export function videoTagName(tag) {
   if (typeof tag === 'string') return tag;
   return tag && typeof tag.id === 'string' && tag.id ? tag.id : undefined;
 }
 
+/**
+ * @param {string} name
+ * @param {unknown} tag
+ * @returns {asserts tag is VideoTag | null | undefined}
+ */
 export function checkVideoTag(name, tag) {
   if (tag === undefined || tag === null) return;
   if (typeof tag === 'string') {
@@ -272,7 +443,7 @@ export function checkVideoTag(name, tag) {
     checkMaxBytes(name, tag, LIMITS.idBytes);
     return;
   }
-  if (typeof tag !== 'object' || typeof tag.addEventListener !== 'function') {
+  if (typeof tag !== 'object' || typeof (/** @type {{ addEventListener?: unknown }} */ (tag)).addEventListener !== 'function') {
     fail(name, `must be the id of a <video> element or the element, got ${describe(tag)}`);
   }
 }
