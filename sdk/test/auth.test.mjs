@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import test from 'node:test';
 
-import { FakePeerConnection, callstats, initialized, json, settle, until } from './fakes.mjs';
+import { callstats } from '../src/callstats.js';
+import { setEnvironment } from '../src/instances.js';
+import { signHs256Jwt } from '../src/jwt.js';
+import { FakePeerConnection, initialized, json, settle, until } from './fakes.mjs';
 
 function decodePart(part) {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
@@ -27,7 +30,7 @@ function form(request) {
 
 test('signHs256Jwt makes a JWT that node:crypto verifies', async () => {
   const claims = { appID: '42', userID: 'インターネット', iat: 1, exp: 301, jti: 'j' };
-  const jwt = await callstats._internal.signHs256Jwt('s3cret ✓', claims, globalThis.crypto);
+  const jwt = await signHs256Jwt('s3cret ✓', claims, globalThis.crypto);
   assert.deepEqual(verify(jwt, 's3cret ✓'), claims);
   assert.match(jwt, /^[\w-]+\.[\w-]+\.[\w-]+$/, 'base64url without padding');
 });
@@ -124,7 +127,7 @@ test('a tokenGenerator that fails is a tokenGenerationError', async () => {
 test('a throwing csInitCallback does not break the SDK', async () => {
   const instance = new callstats();
   const { collector, clock } = initialized();
-  callstats._internal.setEnvironment(instance, {
+  setEnvironment(instance, {
     fetch: collector.fetch, now: clock.now, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
     console: { debug() {}, warn() {} }, window: null,
   });

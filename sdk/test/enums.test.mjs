@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { callstats } from './fakes.mjs';
+import { callstats } from '../src/callstats.js';
 
 const REFERENCE = {
   fabricUsage: ['multiplex', 'audio', 'video', 'screen', 'data', 'unbundled'],

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { FakePeerConnection, callStats, callstats, initialized, settle, until } from './fakes.mjs';
+import { sessionOfInstance } from '../src/instances.js';
+import { FakePeerConnection, callStats, initialized, settle, until } from './fakes.mjs';
 
 const CONFERENCE = 'インターネット/room?1';
 const BOB = { userName: 'Bob Builder', aliasName: 'bob' };
@@ -19,7 +20,7 @@ async function monitoredCall(options = {}) {
     { remoteEndpointType: 'server', region: 'eu' }, (...args) => pcEvents.push(args));
   assert.equal(result.status, 'success');
   await until(() => setup.collector.to('/events/fabric/added').length === 1, 'fabric added');
-  return Object.assign(setup, { pc, pcEvents, session: callstats._internal.session(setup.instance) });
+  return Object.assign(setup, { pc, pcEvents, session: sessionOfInstance(setup.instance) });
 }
 
 /** Drives ICE to connected: gathering 100 ms, checks 200 ms. */
