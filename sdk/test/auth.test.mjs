@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import test from 'node:test';
 
-import { FakePeerConnection, callstats, initialized, json, settle, until } from './fakes.mjs';
+import { Authenticator } from '../src/auth.js';
+import { callstats } from '../src/callstats.js';
+import { setEnvironment } from '../src/instances.js';
+import { signHs256Jwt } from '../src/jwt.js';
+import { FakeClock, FakeCollector, FakePeerConnection, initialized, json, settle, until } from './fakes.mjs';
 
 function decodePart(part) {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
@@ -27,7 +31,7 @@ function form(request) {
 
 test('signHs256Jwt makes a JWT that node:crypto verifies', async () => {
   const claims = { appID: '42', userID: 'インターネット', iat: 1, exp: 301, jti: 'j' };
-  const jwt = await callstats._internal.signHs256Jwt('s3cret ✓', claims, globalThis.crypto);
+  const jwt = await signHs256Jwt('s3cret ✓', claims, globalThis.crypto);
   assert.deepEqual(verify(jwt, 's3cret ✓'), claims);
   assert.match(jwt, /^[\w-]+\.[\w-]+\.[\w-]+$/, 'base64url without padding');
 });
@@ -124,7 +128,7 @@ test('a tokenGenerator that fails is a tokenGenerationError', async () => {
 test('a throwing csInitCallback does not break the SDK', async () => {
   const instance = new callstats();
   const { collector, clock } = initialized();
-  callstats._internal.setEnvironment(instance, {
+  setEnvironment(instance, {
     fetch: collector.fetch, now: clock.now, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
     console: { debug() {}, warn() {} }, window: null,
   });
@@ -168,4 +172,71 @@ test('initialize again with the same arguments keeps the session; with another u
   assert.equal(other.status, 'success');
   await until(() => collector.to('/authenticate').length === 2, 'second authentication');
   assert.equal(form(collector.to('/authenticate')[1]).client_id, 'bob@123456');
+});
+
+/** An Authenticator of alice@123456 on a fake clock and collector (tokens valid 7200 s). */
+function authenticator(answer) {
+  const clock = new FakeClock();
+  const collector = new FakeCollector(answer);
+  const notes = [];
+  let refusals = 0;
+  const auth = new Authenticator({
+    env: { ...clock, fetch: collector.fetch, crypto: globalThis.crypto, random: () => 0.5 },
+    log: { debug() {}, warn() {} },
+    baseURL: 'https://collector.test', appID: '123456', localID: 'alice', credential: 'app-secret',
+    notify: (csError, message) => notes.push([csError, message]),
+    onRefused: () => { refusals += 1; },
+  });
+  return { auth, clock, collector, notes, refusals: () => refusals };
+}
+
+test('Authenticator: callers at once share one request; the token serves until a minute before it expires', async () => {
+  const { auth, clock, collector } = authenticator();
+  const [first, second] = await Promise.all([auth.get(), auth.get()]);
+  assert.equal(first, 'access-1');
+  assert.equal(second, 'access-1');
+  assert.equal(collector.to('/authenticate').length, 1);
+  clock.time += 7200 * 1000 - 60000 - 1;
+  assert.equal(await auth.get(), 'access-1');
+  assert.equal(collector.to('/authenticate').length, 1);
+  clock.time += 1;
+  assert.equal(auth.current(), 'access-1', 'still valid for requests that cannot wait');
+  await auth.get();
+  assert.equal(collector.to('/authenticate').length, 2, 'renewed a minute before expiry');
+  auth.close();
+});
+
+test('Authenticator: current() is null once the token expired; invalidate drops only that token', async () => {
+  const { auth, clock } = authenticator();
+  await auth.get();
+  auth.invalidate('another-token');
+  assert.equal(auth.current(), 'access-1');
+  auth.invalidate('access-1');
+  assert.equal(auth.current(), null);
+  await auth.renew();
+  clock.time += 7200 * 1000;
+  assert.equal(auth.current(), null);
+  auth.close();
+});
+
+test('Authenticator: renews five minutes before expiry by itself, until closed', async () => {
+  const { auth, clock, collector } = authenticator();
+  await auth.get();
+  await clock.advance(7200 * 1000 - 5 * 60 * 1000 - 1);
+  assert.equal(collector.to('/authenticate').length, 1);
+  await clock.advance(1);
+  assert.equal(collector.to('/authenticate').length, 2);
+  auth.close();
+  await clock.advance(7200 * 1000);
+  assert.equal(collector.to('/authenticate').length, 2);
+});
+
+test('Authenticator: once refused, get() fails with the csError and asks nothing more', async () => {
+  const { auth, collector, notes, refusals } = authenticator(() => json(400, { error: 'invalid_grant' }));
+  await assert.rejects(auth.get(), (error) => error.csError === 'authError'
+    && error.message === 'authentication refused: invalid_grant');
+  await assert.rejects(auth.get(), /authentication refused/);
+  assert.equal(collector.to('/authenticate').length, 1);
+  assert.deepEqual(notes, [['authError', 'authentication refused: invalid_grant']]);
+  assert.equal(refusals(), 1);
 });

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { callstats } from './fakes.mjs';
+import { callstats } from '../src/callstats.js';
+import { CS_ERROR, ENUMS, SDK_CONFIG_KEYS, SERVER_CONFIG_KEYS, namedValues } from '../src/enums.js';
 
 const REFERENCE = {
   fabricUsage: ['multiplex', 'audio', 'video', 'screen', 'data', 'unbundled'],
@@ -49,4 +50,26 @@ test('the module loads without a window and exports the constructor', () => {
   assert.equal(typeof callstats, 'function');
   assert.equal(typeof globalThis.window, 'undefined');
   assert.equal(typeof new callstats().initialize, 'function');
+});
+
+test('the API shows the enums of enums.js, csError also as CS_ERROR', () => {
+  for (const name of Object.keys(REFERENCE)) assert.equal(callstats[name], ENUMS[name]);
+  assert.deepEqual(Object.keys(ENUMS), Object.keys(REFERENCE));
+  assert.equal(CS_ERROR, ENUMS.csError);
+  assert.ok(Object.isFrozen(ENUMS));
+});
+
+test('namedValues makes a frozen object of names, each its own value', () => {
+  const values = namedValues(['inbound', 'outbound']);
+  assert.deepEqual({ ...values }, { inbound: 'inbound', outbound: 'outbound' });
+  assert.ok(Object.isFrozen(values));
+});
+
+test('configParams keys are either the collector\'s or the SDK\'s, never both', () => {
+  assert.deepEqual(SERVER_CONFIG_KEYS, [
+    'applicationVersion', 'siteID', 'additionalIDs', 'disableBeforeUnloadHandler',
+    'disablePrecalltest', 'collectLegacyStats', 'collectIP',
+  ]);
+  assert.deepEqual(SDK_CONFIG_KEYS, ['statsInterval', 'collectorURL', 'debug', 'precallTest']);
+  assert.deepEqual(SERVER_CONFIG_KEYS.filter((key) => SDK_CONFIG_KEYS.includes(key)), []);
 });

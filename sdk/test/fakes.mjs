@@ -1,23 +1,9 @@
 // Test doubles for the SDK's unit tests: a clock whose timers run only
 // when a test advances it, a collector answering like the real one, and a
 // peer connection whose states and stats a test sets. They reach the SDK
-// through callstats._internal.setEnvironment, never through globals.
-import { createRequire } from 'node:module';
-import * as path from 'node:path';
-
-const require = createRequire(import.meta.url);
-
-/**
- * The SDK under test: env CALLSCOPE_SDK (a path, relative ones taken from the
- * current directory) names another build of it, such as the minified
- * callstats-<VERSION>.min.js of scripts/build-sdk.mjs; else public/callstats.js.
- */
-export const sdkPath = process.env.CALLSCOPE_SDK
-  ? path.resolve(process.env.CALLSCOPE_SDK)
-  : require.resolve('../../public/callstats.js');
-
-/** The SDK as a CommonJS module, as unit tests load it. */
-export const callstats = require(sdkPath);
+// through instances.js setEnvironment, never through globals.
+import { callstats } from '../src/callstats.js';
+import { setEnvironment } from '../src/instances.js';
 
 /** Lets pending promises, real I/O and WebCrypto settle. */
 export async function settle() {
@@ -95,8 +81,8 @@ export class FakeCollector {
       };
       if (this.down) throw new TypeError('fetch failed: connection refused');
       this.requests.push(request);
-      const answer = this.answer(request);
-      if (answer) return answer;
+      const override = this.answer(request);
+      if (override) return override;
       if (request.path === '/authenticate') {
         return json(200, { access_token: 'access-1', expires_in: 7200, token_type: 'bearer' });
       }
@@ -230,7 +216,7 @@ export function initialized(options = {}) {
   const init = [];
   const stats = [];
   const instance = new callstats();
-  callstats._internal.setEnvironment(instance, Object.assign({
+  setEnvironment(instance, Object.assign({
     fetch: collector.fetch,
     now: clock.now,
     monotonic: clock.now,

@@ -4,9 +4,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { callstats } from './fakes.mjs';
-
-const { maskIPs, maskDeep } = callstats._internal;
+import { maskDeep, maskIPs } from '../src/mask.js';
 
 test('IPv4 addresses are masked wherever they stand', () => {
   assert.equal(maskIPs('192.168.1.10'), 'x.x.x.x');
@@ -28,7 +26,7 @@ test('IPv6 addresses are masked in every notation', () => {
 });
 
 test('what only looks like an address is left alone', () => {
-  const fingerprint = 'a=fingerprint:sha-256 ' + Array.from({ length: 32 }, () => 'AB').join(':');
+  const fingerprint = `a=fingerprint:sha-256 ${Array.from({ length: 32 }, () => 'AB').join(':')}`;
   for (const text of [
     fingerprint,
     'Chrome/131.0.6778.85',

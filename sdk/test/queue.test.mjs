@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { FakeClock, FakeCollector, callstats, json, recordingConsole, settle, until } from './fakes.mjs';
-
-const { Transport, backoffDelay } = callstats._internal;
+import { backoffDelay } from '../src/http.js';
+import { Transport } from '../src/transport.js';
+import { FakeClock, FakeCollector, json, recordingConsole, settle, until } from './fakes.mjs';
 
 /** A transport over a fake collector; `caps` sets statsCap and hardCap. */
 function transport(caps = {}, answer = undefined) {
@@ -43,7 +43,7 @@ test('the backoff starts at 500 ms, doubles, has jitter and stops growing at 15 
 
 test('a request is retried on network errors and 5xx with the same Idempotency-Key until stored', async () => {
   let failures = 0;
-  const { queue, clock, collector } = transport({}, (req) => {
+  const { queue, clock, collector } = transport({}, () => {
     failures += 1;
     if (failures === 1) throw new TypeError('fetch failed');
     if (failures === 2) return json(503, { status: 'error', msg: 'the store is not answering' });

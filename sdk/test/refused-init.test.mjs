@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { FakePeerConnection, callstats, initialized, json, settle, until } from './fakes.mjs';
+import { sessionOfInstance } from '../src/instances.js';
+import { FakePeerConnection, initialized, json, settle, until } from './fakes.mjs';
 
 const REFUSAL = { error: 'invalid_grant', errorReason: 'the origin https://evil.test is not allowed for this app' };
 const REFUSED = `authentication refused: ${REFUSAL.errorReason}`;
@@ -49,7 +50,7 @@ test('after initialize was refused, the calls without a callback answer error to
     assert.match(result.msg, /^initialize\(\) failed \(authError: /);
   }
   await settle();
-  assert.equal(callstats._internal.session(instance).transport.pending(), 0);
+  assert.equal(sessionOfInstance(instance).transport.pending(), 0);
   assert.deepEqual(collector.requests.map((request) => request.path), ['/authenticate']);
 });
 
@@ -79,7 +80,7 @@ test('calls queued while authenticating give their callbacks the failure once in
   await until(() => called.fabric.length > 0 && called.feedback.length > 0, 'both callbacks');
   assert.deepEqual(init, [failure]);
   assert.deepEqual(called, { fabric: [failure], feedback: [failure] });
-  assert.equal(callstats._internal.session(instance).transport.pending(), 0, 'nothing left waiting for a token');
+  assert.equal(sessionOfInstance(instance).transport.pending(), 0, 'nothing left waiting for a token');
   for (const result of [
     instance.sendFabricEvent(pc, 'audioMute', 'conf'),
     instance.associateMstWithUserID(pc, 'bob', 'conf', 1111, 'microphone'),
@@ -88,6 +89,6 @@ test('calls queued while authenticating give their callbacks the failure once in
   }
   await clock.advance(30000);
   assert.deepEqual(stats, [], 'the fabric stopped polling: nothing it measured could be sent');
-  assert.equal(callstats._internal.session(instance).transport.pending(), 0);
+  assert.equal(sessionOfInstance(instance).transport.pending(), 0);
   assert.deepEqual(collector.requests, []);
 });

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { FakeClock, FakeCollector, callstats, initialized, recordingConsole, until } from './fakes.mjs';
-
-const { Transport, retryAfterMs } = callstats._internal;
+import { retryAfterMs } from '../src/http.js';
+import { Transport } from '../src/transport.js';
+import { FakeClock, FakeCollector, initialized, recordingConsole, until } from './fakes.mjs';
 
 /**
  * A 429 as the collector sends it when an endpoint is over its quota, or a

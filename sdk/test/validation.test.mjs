@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { FakePeerConnection, callstats, initialized, settle } from './fakes.mjs';
+import { callstats } from '../src/callstats.js';
+import { FakePeerConnection, initialized, settle } from './fakes.mjs';
 
 const BYTES_257 = `${'a'.repeat(254)}ン`; // 257 bytes, 255 characters
 const BYTES_256 = `${'a'.repeat(253)}ン`; // 256 bytes
