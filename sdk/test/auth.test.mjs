@@ -84,6 +84,16 @@ test('a refused AppSecret is an authError and nothing more is sent', async () =>
   assert.deepEqual(collector.requests.map((r) => r.path), ['/authenticate']);
 });
 
+test('an answer without an access token is an authError, not retried', async () => {
+  const { collector, clock, init } = initialized({
+    answer: (request) => (request.path === '/authenticate' ? json(200, { access_token: '', expires_in: 7200 }) : undefined),
+  });
+  await until(() => init.length > 0, 'csInitCallback');
+  assert.deepEqual(init, [['authError', 'authentication refused: https://collector.test/authenticate answered 200']]);
+  await clock.advance(60000);
+  assert.equal(collector.to('/authenticate').length, 1, 'asked once');
+});
+
 test('an unreachable collector is an httpError, then success once it answers', async () => {
   const { collector, clock, init } = initialized();
   collector.down = true;
