@@ -13,30 +13,55 @@ import { VERSION } from './version.js';
 /** @import { APIResult, CallAttributes, ConfigParams, CsCallback, CsError, EndpointType, Enum, FabricAttributes, FabricEvent, FabricEventData, FabricUsage, Feedback, ReturnStatus, StatsCallback, TokenGenerator, TransmissionDirection, UserID, UserIDType, WebRTCFunction } from './types.js' */
 
 /**
- * The callstats.js API: one instance per page monitors its peer connections.
- * Every method answers at once with an APIResult and never throws.
+ * The callstats.js API. Each instance has its own session, started by
+ * initialize(), and monitors the peer connections added to it; every method
+ * answers at once with an APIResult and never throws.
  */
 export class callstats {
   /**
    * The SDK version (semver), also on instances.
-   * @readonly
+   * @readonly @type {string}
    */
   static version = VERSION;
-  /** @readonly @type {Enum<FabricUsage>} */
+  /**
+   * What a fabric carries: addNewFabric's fabricUsage.
+   * @readonly @type {Enum<FabricUsage>}
+   */
   static fabricUsage = ENUMS.fabricUsage;
-  /** @readonly @type {Enum<FabricEvent>} */
+  /**
+   * sendFabricEvent's fabricEvent.
+   * @readonly @type {Enum<FabricEvent>}
+   */
   static fabricEvent = ENUMS.fabricEvent;
-  /** @readonly @type {Enum<WebRTCFunction>} */
+  /**
+   * The WebRTC function that failed: reportError's wrtcFuncName.
+   * @readonly @type {Enum<WebRTCFunction>}
+   */
   static webRTCFunctions = ENUMS.webRTCFunctions;
-  /** @readonly @type {Enum<EndpointType>} */
+  /**
+   * fabricAttributes.remoteEndpointType.
+   * @readonly @type {Enum<EndpointType>}
+   */
   static endpointType = ENUMS.endpointType;
-  /** @readonly @type {Enum<TransmissionDirection>} */
+  /**
+   * fabricAttributes.fabricTransmissionDirection.
+   * @readonly @type {Enum<TransmissionDirection>}
+   */
   static transmissionDirection = ENUMS.transmissionDirection;
-  /** @readonly @type {Enum<UserIDType>} */
+  /**
+   * Whether a user is the local or a remote one.
+   * @readonly @type {Enum<UserIDType>}
+   */
   static userIDType = ENUMS.userIDType;
-  /** @readonly @type {Enum<ReturnStatus>} */
+  /**
+   * APIResult's status.
+   * @readonly @type {Enum<ReturnStatus>}
+   */
   static callStatsAPIReturnStatus = ENUMS.callStatsAPIReturnStatus;
-  /** @readonly @type {Enum<CsError>} */
+  /**
+   * The csError of csInitCallback and pcCallback.
+   * @readonly @type {Enum<CsError>}
+   */
   static csError = ENUMS.csError;
 
   // The same values on instances, read through the prototype, as
@@ -44,14 +69,14 @@ export class callstats {
 
   /** The SDK version (semver), also `callstats.version`. */
   get version() { return VERSION; }
-  get fabricUsage() { return callstats.fabricUsage; }
-  get fabricEvent() { return callstats.fabricEvent; }
-  get webRTCFunctions() { return callstats.webRTCFunctions; }
-  get endpointType() { return callstats.endpointType; }
-  get transmissionDirection() { return callstats.transmissionDirection; }
-  get userIDType() { return callstats.userIDType; }
-  get callStatsAPIReturnStatus() { return callstats.callStatsAPIReturnStatus; }
-  get csError() { return callstats.csError; }
+  get fabricUsage() { return ENUMS.fabricUsage; }
+  get fabricEvent() { return ENUMS.fabricEvent; }
+  get webRTCFunctions() { return ENUMS.webRTCFunctions; }
+  get endpointType() { return ENUMS.endpointType; }
+  get transmissionDirection() { return ENUMS.transmissionDirection; }
+  get userIDType() { return ENUMS.userIDType; }
+  get callStatsAPIReturnStatus() { return ENUMS.callStatsAPIReturnStatus; }
+  get csError() { return ENUMS.csError; }
 
   /**
    * Authenticates with the collector. With an AppSecret the SDK signs a
