@@ -116,15 +116,13 @@ function classDeclaration(ts, file) {
   const exportKeyword = found.modifiers?.find((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword);
   if (!exportKeyword) unexpected(file, found, 'the class is not exported');
   edits.push({ start: exportKeyword.getStart(file), end: exportKeyword.end, text: 'declare' });
-  visitTypes(ts, file, found, (node) => {
+  visitNodes(ts, found, (node) => {
     if (ts.isImportTypeNode(node)) {
-      edits.push({ start: node.getStart(file), end: node.end, text: qualifiedImportType(ts, file, node) });
-      return true;
-    }
-    if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && fromTypes.has(node.typeName.text)) {
+      checkImportType(ts, file, node);
+      edits.push({ start: node.getStart(file), end: node.qualifier.getStart(file), text: 'callstats.' });
+    } else if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && fromTypes.has(node.typeName.text)) {
       edits.push({ start: node.typeName.getStart(file), end: node.typeName.end, text: `callstats.${node.typeName.text}` });
     }
-    return false;
   });
   return withDoc(ts, file, found, edits);
 }
@@ -142,15 +140,13 @@ function importedTypeNames(ts, file, statement) {
   });
 }
 
-/** `import("./types.js").X<...>` as `callstats.X<...>`; an import of any other module is an error. */
-function qualifiedImportType(ts, file, node) {
+/** `import("./types.js").X` (which becomes callstats.X) is the only import type allowed. */
+function checkImportType(ts, file, node) {
   const argument = node.argument;
   const specifier = ts.isLiteralTypeNode(argument) && ts.isStringLiteral(argument.literal) ? argument.literal.text : undefined;
   if (specifier !== TYPES_MODULE || !node.qualifier || node.isTypeOf) {
     unexpected(file, node, `a type of an SDK module other than ${TYPES_MODULE} reached the public declarations`);
   }
-  const typeArguments = node.typeArguments ? `<${node.typeArguments.map((type) => type.getText(file)).join(', ')}>` : '';
-  return `callstats.${node.qualifier.getText(file)}${typeArguments}`;
 }
 
 /**
@@ -167,9 +163,8 @@ function typeDeclarations(ts, file) {
     if (!ts.isTypeAliasDeclaration(statement)) {
       unexpected(file, statement, 'types.js may declare only typedefs');
     }
-    visitTypes(ts, file, statement, (node) => {
+    visitNodes(ts, statement, (node) => {
       if (ts.isImportTypeNode(node)) unexpected(file, node, 'types.js may not refer to other SDK modules');
-      return false;
     });
     const head = { start: statement.getStart(file), end: statement.name.getStart(file), text: 'type ' };
     const edits = [head];
@@ -183,10 +178,11 @@ function typeDeclarations(ts, file) {
   return parts.join('\n');
 }
 
-/** Calls `visit` on every node under `root`; a true answer skips the node's children. */
-function visitTypes(ts, file, root, visit) {
+/** Calls `visit` on every node under `root`. */
+function visitNodes(ts, root, visit) {
   const walk = (node) => {
-    if (!visit(node)) ts.forEachChild(node, walk);
+    visit(node);
+    ts.forEachChild(node, walk);
   };
   ts.forEachChild(root, walk);
 }
