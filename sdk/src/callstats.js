@@ -10,10 +10,86 @@ import { isPlainObject, jsonOrNull, utf8Bytes } from './text.js';
 import { checkAppID, checkCallback, checkConfigParams, checkEnum, checkFabricAttributes, checkIdentifier, checkJsonObject, checkMaxBytes, checkPeerConnection, checkRating, checkSdp, checkSsrc, checkString, checkUserID, checkVideoTag, describe, fail } from './validate.js';
 import { VERSION } from './version.js';
 
+/** @import { APIResult, CallAttributes, ConfigParams, CsCallback, CsError, EndpointType, Enum, FabricAttributes, FabricEvent, FabricEventData, FabricUsage, Feedback, ReturnStatus, StatsCallback, TokenGenerator, TransmissionDirection, UserID, UserIDType, WebRTCFunction } from './types.js' */
+
+/**
+ * The callstats.js API. Each instance has its own session, started by
+ * initialize(), and monitors the peer connections added to it; every method
+ * answers at once with an APIResult and never throws.
+ */
 export class callstats {
   /**
-   * initialize(appID, appSecretOrTokenGenerator, localUserID, csInitCallback?,
-   * csStatsCallback?, configParams?): authenticates; the outcome comes to csInitCallback.
+   * The SDK version (semver), also on instances.
+   * @readonly @type {string}
+   */
+  static version = VERSION;
+  /**
+   * What a fabric carries: addNewFabric's fabricUsage.
+   * @readonly @type {Enum<FabricUsage>}
+   */
+  static fabricUsage = ENUMS.fabricUsage;
+  /**
+   * sendFabricEvent's fabricEvent.
+   * @readonly @type {Enum<FabricEvent>}
+   */
+  static fabricEvent = ENUMS.fabricEvent;
+  /**
+   * The WebRTC function that failed: reportError's wrtcFuncName.
+   * @readonly @type {Enum<WebRTCFunction>}
+   */
+  static webRTCFunctions = ENUMS.webRTCFunctions;
+  /**
+   * fabricAttributes.remoteEndpointType.
+   * @readonly @type {Enum<EndpointType>}
+   */
+  static endpointType = ENUMS.endpointType;
+  /**
+   * fabricAttributes.fabricTransmissionDirection.
+   * @readonly @type {Enum<TransmissionDirection>}
+   */
+  static transmissionDirection = ENUMS.transmissionDirection;
+  /**
+   * Whether a user is the local or a remote one.
+   * @readonly @type {Enum<UserIDType>}
+   */
+  static userIDType = ENUMS.userIDType;
+  /**
+   * APIResult's status.
+   * @readonly @type {Enum<ReturnStatus>}
+   */
+  static callStatsAPIReturnStatus = ENUMS.callStatsAPIReturnStatus;
+  /**
+   * The csError of csInitCallback and pcCallback.
+   * @readonly @type {Enum<CsError>}
+   */
+  static csError = ENUMS.csError;
+
+  // The same values on instances, read through the prototype, as
+  // callstats.io's SDK offers them (`new callstats().fabricUsage`).
+
+  /** The SDK version (semver), also `callstats.version`. */
+  get version() { return VERSION; }
+  get fabricUsage() { return ENUMS.fabricUsage; }
+  get fabricEvent() { return ENUMS.fabricEvent; }
+  get webRTCFunctions() { return ENUMS.webRTCFunctions; }
+  get endpointType() { return ENUMS.endpointType; }
+  get transmissionDirection() { return ENUMS.transmissionDirection; }
+  get userIDType() { return ENUMS.userIDType; }
+  get callStatsAPIReturnStatus() { return ENUMS.callStatsAPIReturnStatus; }
+  get csError() { return ENUMS.csError; }
+
+  /**
+   * Authenticates with the collector. With an AppSecret the SDK signs a
+   * short-lived HS256 JWT in the page (the secret is never sent); with a
+   * tokenGenerator the application supplies the JWT. The outcome reaches
+   * csInitCallback: `success`, `authError`, `httpError`, `tokenGenerationError`.
+   * @param {string | number} appID
+   * @param {string | TokenGenerator} appSecretOrTokenGenerator
+   * @param {UserID} localUserID
+   * @param {CsCallback | null} [csInitCallback]
+   * @param {StatsCallback | null} [csStatsCallback]
+   * @param {ConfigParams | null} [configParams]
+   * @returns {APIResult}
    */
   initialize(appID, appSecretOrTokenGenerator, localUserID, csInitCallback, csStatsCallback, configParams) {
     return apiCall(this, () => {
@@ -47,8 +123,38 @@ export class callstats {
   }
 
   /**
-   * addNewFabric(pcObject, remoteUserID, fabricUsage, conferenceID, fabricAttributes?, pcCallback?);
-   * also addNewFabric(pcObject, remoteUserID, fabricUsage, conferenceID, pcCallback).
+   * Starts monitoring a peer connection; the short form takes pcCallback fifth.
+   * pcCallback gets `success` once the fabric is stored, else the failure:
+   * `csProtoError` (refused by the collector), `authError` or
+   * `tokenGenerationError` (initialize() failed), and later
+   * `appConnectivityError` when ICE disconnects or fails.
+   * @overload
+   * @param {RTCPeerConnection} pcObject
+   * @param {UserID} remoteUserID
+   * @param {FabricUsage} fabricUsage
+   * @param {string} conferenceID
+   * @param {CsCallback} [pcCallback]
+   * @returns {APIResult}
+   */
+  /**
+   * Starts monitoring a peer connection, with the attributes of its remote end.
+   * @overload
+   * @param {RTCPeerConnection} pcObject
+   * @param {UserID} remoteUserID
+   * @param {FabricUsage} fabricUsage
+   * @param {string} conferenceID
+   * @param {FabricAttributes | null} [fabricAttributes]
+   * @param {CsCallback | null} [pcCallback]
+   * @returns {APIResult}
+   */
+  /**
+   * @param {RTCPeerConnection} pcObject
+   * @param {UserID} remoteUserID
+   * @param {FabricUsage} fabricUsage
+   * @param {string} conferenceID
+   * @param {FabricAttributes | CsCallback | null} [fabricAttributes]
+   * @param {CsCallback | null} [pcCallback]
+   * @returns {APIResult}
    */
   addNewFabric(pcObject, remoteUserID, fabricUsage, conferenceID, fabricAttributes, pcCallback) {
     return apiCall(this, () => {
@@ -75,7 +181,18 @@ export class callstats {
     });
   }
 
-  /** reportError(pcObject|null, conferenceID, wrtcFuncName, domError?, localSDP?, remoteSDP?). */
+  /**
+   * Reports a failed WebRTC call (or, with `applicationLog`, a log line cut
+   * to 20 KB). pcObject is null for getUserMedia failures. An SDP left
+   * undefined is read from pcObject; null means "do not collect it".
+   * @param {RTCPeerConnection | null} pcObject
+   * @param {string} conferenceID
+   * @param {WebRTCFunction} wrtcFuncName
+   * @param {Error | DOMException | Record<string, unknown> | string | null} [domError]
+   * @param {string | RTCSessionDescriptionInit | null} [localSDP]
+   * @param {string | RTCSessionDescriptionInit | null} [remoteSDP]
+   * @returns {APIResult}
+   */
   reportError(pcObject, conferenceID, wrtcFuncName, domError, localSDP, remoteSDP) {
     return apiCall(this, () => {
       const session = sessionOf(this);
@@ -86,8 +203,12 @@ export class callstats {
       const remote = checkSdp('remoteSDP', remoteSDP);
       checkInitializeSucceeded(session);
       const fabric = pcObject ? session.fabrics.get(pcObject) : undefined;
-      if (fabric && fabric.conference.id !== conferenceID) fabricOf(session, pcObject, conferenceID, 'pcObject');
+      if (fabric && fabric.conference.id !== conferenceID) {
+        // A fabric was found, so pcObject is one.
+        fabricOf(session, /** @type {RTCPeerConnection} */ (pcObject), conferenceID, 'pcObject');
+      }
 
+      /** @type {Record<string, unknown>} */
       const fields = { wrtcFuncName };
       if (fabric) Object.assign(fields, { connectionID: fabric.connectionID, remoteID: fabric.remoteID });
       if (wrtcFuncName === ENUMS.webRTCFunctions.applicationLog) {
@@ -100,11 +221,12 @@ export class callstats {
         }
       }
       const isFailure = wrtcFuncName !== ENUMS.webRTCFunctions.applicationLog;
+      /** @type {Array<[string, string | null | undefined, 'localDescription' | 'remoteDescription']>} */
       const sdps = [['localSDP', local, 'localDescription'], ['remoteSDP', remote, 'remoteDescription']];
       for (const [key, given, property] of sdps) {
         // undefined: taken from the pc for a failure; null: the application does not want it collected.
-        const fromPc = given === undefined && isFailure && pcObject && pcObject[property];
-        const sdp = fromPc ? pcObject[property].sdp : given;
+        const fromPc = given === undefined && isFailure && pcObject ? pcObject[property] : null;
+        const sdp = fromPc ? fromPc.sdp : given;
         if (typeof sdp === 'string' && sdp !== '' && utf8Bytes(sdp) <= LIMITS.sdpBytes) fields[key] = session.privacy(sdp);
       }
       session.conference(conferenceID).post('events/error', fields, { label: `reportError ${wrtcFuncName}` });
@@ -112,7 +234,14 @@ export class callstats {
     });
   }
 
-  /** sendFabricEvent(pcObject, fabricEvent, conferenceID, eventData?). */
+  /**
+   * Hold/resume, mute, pause, screen sharing, dominant speaker, device list; `fabricTerminated` stops monitoring.
+   * @param {RTCPeerConnection} pcObject
+   * @param {FabricEvent} fabricEvent
+   * @param {string} conferenceID
+   * @param {FabricEventData | null} [eventData]
+   * @returns {APIResult}
+   */
   sendFabricEvent(pcObject, fabricEvent, conferenceID, eventData) {
     return apiCall(this, () => {
       const session = sessionOf(this);
@@ -129,6 +258,7 @@ export class callstats {
         session.endFabric(fabric, session.env.now());
         return 'fabric terminated; monitoring stopped';
       }
+      /** @type {Record<string, unknown>} */
       const fields = { fabricEvent };
       if (eventData !== undefined && eventData !== null) fields.eventData = deviceList(eventData);
       fabric.post('events/fabric/action', fields, { label: `fabric event ${fabricEvent}` });
@@ -136,7 +266,17 @@ export class callstats {
     });
   }
 
-  /** associateMstWithUserID(pcObject, userID, conferenceID, ssrc, usageLabel, associatedVideoTag?). */
+  /**
+   * Maps an SSRC to the user producing it, with a usage label (≤ 20 bytes);
+   * with a video element (or its id), time to first media is measured.
+   * @param {RTCPeerConnection} pcObject
+   * @param {UserID} userID
+   * @param {string} conferenceID
+   * @param {string | number} ssrc
+   * @param {string} usageLabel
+   * @param {string | HTMLVideoElement | null} [associatedVideoTag]
+   * @returns {APIResult}
+   */
   associateMstWithUserID(pcObject, userID, conferenceID, ssrc, usageLabel, associatedVideoTag) {
     return apiCall(this, () => {
       const session = sessionOf(this);
@@ -154,15 +294,25 @@ export class callstats {
     });
   }
 
-  /** sendUserFeedback(conferenceID, feedback, pcCallback?): feedback {userID, overall, audio?, video?, screen?, comment?}. */
+  /**
+   * The user's rating of the call; pcCallback gets `success` once it is
+   * stored, else the failure: `csProtoError`, `authError` or `tokenGenerationError`.
+   * @param {string} conferenceID
+   * @param {Feedback} feedback
+   * @param {CsCallback | null} [pcCallback]
+   * @returns {APIResult}
+   */
   sendUserFeedback(conferenceID, feedback, pcCallback) {
     return apiCall(this, () => {
       const session = sessionOf(this);
       checkIdentifier('conferenceID', conferenceID, LIMITS.idBytes);
       if (!isPlainObject(feedback)) fail('feedback', `must be an object {userID, overall, ...}, got ${describe(feedback)}`);
       checkUserID('feedback.userID', feedback.userID);
+      /** @type {Record<string, unknown>} */
       const ratings = { overallRating: checkRating('feedback.overall', feedback.overall, true) };
-      for (const [key, wire] of [['audio', 'audioQualityRating'], ['video', 'videoQualityRating'], ['screen', 'screenQualityRating']]) {
+      /** @type {Array<['audio' | 'video' | 'screen', string]>} */
+      const optional = [['audio', 'audioQualityRating'], ['video', 'videoQualityRating'], ['screen', 'screenQualityRating']];
+      for (const [key, wire] of optional) {
         const rating = checkRating(`feedback.${key}`, feedback[key], false);
         if (rating !== undefined) ratings[wire] = rating;
       }
@@ -176,14 +326,22 @@ export class callstats {
       session.conference(conferenceID).post('events/feedback', { remoteID: '', feedback: ratings }, {
         label: 'user feedback',
         onSuccess: () => callBack(session.log, pcCallback, CS_ERROR.success, 'feedback stored'),
-        onRejected: (status, message) => callBack(session.log, pcCallback, CS_ERROR.csProtoError, message),
-        onFailed: (csError, message) => callBack(session.log, pcCallback, csError, message),
+        onRejected: (/** @type {unknown} */ status, /** @type {string} */ message) =>
+          callBack(session.log, pcCallback, CS_ERROR.csProtoError, message),
+        onFailed: (/** @type {CsError} */ csError, /** @type {string} */ message) =>
+          callBack(session.log, pcCallback, csError, message),
       });
       return 'feedback queued';
     });
   }
 
-  /** sendCallDetails(pc, conferenceID, callAttributes): contact-centre details of the call. */
+  /**
+   * Contact-centre details of the call.
+   * @param {RTCPeerConnection} pc
+   * @param {string} conferenceID
+   * @param {CallAttributes} callAttributes
+   * @returns {APIResult}
+   */
   sendCallDetails(pc, conferenceID, callAttributes) {
     return apiCall(this, () => {
       const session = sessionOf(this);
@@ -198,6 +356,7 @@ export class callstats {
       }
       checkInitializeSucceeded(session);
       const fabric = session.fabrics.get(pc);
+      /** @type {Record<string, unknown>} */
       const fields = { callAttributes };
       if (fabric) {
         fabricOf(session, pc, conferenceID, 'pc');
@@ -207,11 +366,4 @@ export class callstats {
       return 'call details queued';
     });
   }
-}
-
-callstats.version = VERSION;
-callstats.prototype.version = VERSION;
-for (const name of Object.keys(ENUMS)) {
-  callstats[name] = ENUMS[name];
-  callstats.prototype[name] = ENUMS[name];
 }

@@ -1,6 +1,7 @@
 // The entry of callstats.js and callstats-<version>.min.js: a classic script
 // (esbuild wraps it in a function, so it declares no globals of its own) that
 // hands the SDK to whoever loads it.
+/// <reference path="./loaders.d.ts" />
 
 import { callstats } from './callstats.js';
 import { loadedFrom } from './environment.js';

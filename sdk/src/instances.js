@@ -5,8 +5,30 @@ import { callBack, defaultEnvironment, makeLog } from './environment.js';
 import { errorText, result } from './text.js';
 import { ArgumentError, fail } from './validate.js';
 
+/**
+ * @import { Env } from './environment.js'
+ * @import { Session } from './session.js'
+ * @import { APIResult, CsCallback, TokenGenerator } from './types.js'
+ */
+
+/**
+ * What one callstats instance holds: its session (null before initialize()),
+ * the environment tests put in its place, and what its last initialize() was
+ * given, so that the same call again keeps the session.
+ * @typedef {object} InstanceState
+ * @property {Session | null} session
+ * @property {Partial<Env> | null} environment
+ * @property {string | null | undefined} signature
+ * @property {string | TokenGenerator} [credential]
+ */
+
+/** @type {WeakMap<object, InstanceState>} */
 const instances = new WeakMap();
 
+/**
+ * @param {object} instance
+ * @returns {InstanceState}
+ */
 export function stateOf(instance) {
   let state = instances.get(instance);
   if (!state) {
@@ -16,6 +38,10 @@ export function stateOf(instance) {
   return state;
 }
 
+/**
+ * @param {object} instance
+ * @returns {Session}
+ */
 export function sessionOf(instance) {
   const session = stateOf(instance).session;
   if (!session) throw new ArgumentError('callstats is not initialized: call initialize() first');
@@ -27,6 +53,8 @@ export function sessionOf(instance) {
  * token): nothing can be sent until initialize() is called again. The call
  * answers error, and its `callback`, if any, gets the failure (csError and
  * message, as csInitCallback did) asynchronously, as callbacks report.
+ * @param {Session} session
+ * @param {CsCallback | null} [callback]
  */
 export function checkInitializeSucceeded(session, callback) {
   const refused = session.auth.refused;
@@ -37,7 +65,12 @@ export function checkInitializeSucceeded(session, callback) {
   throw new ArgumentError(`initialize() failed (${refused.csError}: ${refused.message}); call initialize() again`);
 }
 
-/** Runs an API call of `instance`: a broken rule or anything unexpected becomes {status: 'error'}; nothing throws. */
+/**
+ * Runs an API call of `instance`: a broken rule or anything unexpected becomes {status: 'error'}; nothing throws.
+ * @param {object} instance
+ * @param {() => string} fn the call; returns the message of its success
+ * @returns {APIResult}
+ */
 export function apiCall(instance, fn) {
   try {
     return result('success', fn());
@@ -51,7 +84,13 @@ export function apiCall(instance, fn) {
   }
 }
 
-/** The live fabric of `pc` in `conferenceID`, or the reason there is none. */
+/**
+ * The live fabric of `pc` in `conferenceID`, or the reason there is none.
+ * @param {Session} session
+ * @param {RTCPeerConnection} pc
+ * @param {string} conferenceID
+ * @param {string} name the argument that named `pc`
+ */
 export function fabricOf(session, pc, conferenceID, name) {
   const fabric = session.fabrics.get(pc);
   if (!fabric) {
@@ -64,12 +103,19 @@ export function fabricOf(session, pc, conferenceID, name) {
   return fabric;
 }
 
-/** Replaces parts of the environment (fetch, clock, timers, window, ...) of `instance`; before initialize. */
+/**
+ * Replaces parts of the environment (fetch, clock, timers, window, ...) of `instance`; before initialize.
+ * @param {object} instance
+ * @param {Partial<Env>} overrides
+ */
 export function setEnvironment(instance, overrides) {
   stateOf(instance).environment = overrides;
 }
 
-/** The session of `instance`, or null before initialize(). */
+/**
+ * The session of `instance`, or null before initialize().
+ * @param {object} instance
+ */
 export function sessionOfInstance(instance) {
   return stateOf(instance).session;
 }

@@ -39,9 +39,25 @@ sdk.sendUserFeedback('conf', { userID: 'ada', overall: 4, comment: 'fine' });
 sdk.sendCallDetails(pc, 'conf', { callType: 'inbound', role: 'agent' });
 const ok: boolean = started.status === sdk.callStatsAPIReturnStatus.success;
 
+// The version and the enums are on the constructor too; both forms of
+// addNewFabric take null for what they leave out.
+const sameVersion: boolean = callstats.version === version;
+const failed: callstats.CsError = callstats.csError.authError;
+sdk.addNewFabric(pc, 'bob', 'video', 'conf', null, (csError: callstats.CsError, message: string) => console.log(csError, message));
+sdk.reportError(pc, 'conf', callstats.webRTCFunctions.applicationLog, 'a log line', null, undefined);
+interface Extended extends callstats.ConfigParams { appOwn?: string }
+const extended: Extended = { debug: true, appOwn: 'x' };
+sdk.initialize('123456789', 'secret', 'ada', null, null, extended);
+
 // @ts-expect-error fabricUsage is an enum value, not any string
 sdk.addNewFabric(pc, 'bob', 'everything', 'conf');
 // @ts-expect-error feedback needs an overall rating
 sdk.sendUserFeedback('conf', { userID: 'ada' });
+// @ts-expect-error the enums are read-only
+callstats.fabricUsage.audio = 'video';
+// @ts-expect-error an instance's enums cannot be replaced
+sdk.fabricEvent = callstats.fabricEvent;
+// @ts-expect-error a fabric event is one of the enum's values
+sdk.sendFabricEvent(pc, 'mute', 'conf');
 
-export { version, ok };
+export { version, ok, sameVersion, failed };
