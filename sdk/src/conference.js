@@ -37,7 +37,7 @@ export class Conference {
     this.ucID = null;
     /** @type {ConferenceState} */
     this.state = 'joining';
-    /** @type {Set<import('./fabric.js').Fabric>} */
+    /** @type {Set<import('./fabric/fabric.js').Fabric>} */
     this.fabrics = new Set();
     /** @type {ReturnType<import('./environment.js').Env['setTimeout']> | null} */
     this.aliveTimer = null;
@@ -153,9 +153,10 @@ export class Conference {
 }
 
 /**
+ * Whether post() was given a promise of its fields rather than the fields.
  * @param {Fields | PromiseLike<Fields | null> | null} fields
  * @returns {fields is PromiseLike<Fields | null>}
  */
-function isPending(fields) {
+export function isPending(fields) {
   return !!fields && typeof fields.then === 'function';
 }
