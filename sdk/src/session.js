@@ -12,9 +12,43 @@ import { randomHex, truncateUtf8, utf8Bytes } from './text.js';
 import { Transport } from './transport.js';
 import { VERSION } from './version.js';
 
+/** @typedef {import('./environment.js').Env} Env */
+/** @typedef {import('./precall.js').PrecallOptions} PrecallOptions */
+/** @typedef {Parameters<typeof import('./validate.js').wireUserObject>[0]} UserID */
+/** configParams, checked (validate.js). @typedef {ReturnType<typeof import('./validate.js').checkConfigParams>} CheckedConfig */
+/** What the SDK itself takes from configParams. @typedef {CheckedConfig['settings']} Settings */
+
+/** What the page gave as a callback, checked: a function, or none. @typedef {((...args: never[]) => unknown) | null | undefined} PageCallback */
+
+/**
+ * What initialize() hands a new session, checked.
+ * @typedef {object} SessionInit
+ * @property {string} appID
+ * @property {UserID} localUserID as the page gave it
+ * @property {string} localID the local user's ID on the wire
+ * @property {ConstructorParameters<typeof Authenticator>[0]['credential']} credential the appSecret or the page's tokenGenerator
+ * @property {PageCallback} csInitCallback
+ * @property {PageCallback} csStatsCallback
+ * @property {CheckedConfig} config
+ */
+
+/** The pre-call test's outcome and when it ended. @typedef {import('./precall.js').PrecallOutcome & {timestamp: number}} PrecallResult */
+
+/**
+ * What the collector is told of the endpoint: type ('browser'), name,
+ * version, os, osVersion (each when the user agent tells), appVersion.
+ * @typedef {Record<string, string | null>} EndpointInfo
+ */
+
+/**
+ * @param {Navigator | null} navigator
+ * @returns {EndpointInfo}
+ */
 function browserInfo(navigator) {
+  /** @type {EndpointInfo} */
   const info = { type: 'browser' };
   const ua = navigator && typeof navigator.userAgent === 'string' ? navigator.userAgent : '';
+  /** @type {Array<[string, RegExp]>} */
   const browsers = [
     ['Edge', /Edg\/([\d.]+)/], ['Opera', /OPR\/([\d.]+)/], ['Firefox', /Firefox\/([\d.]+)/],
     ['Chrome', /Chrom(?:e|ium)\/([\d.]+)/], ['Safari', /Version\/([\d.]+).*Safari/],
@@ -27,6 +61,7 @@ function browserInfo(navigator) {
       break;
     }
   }
+  /** @type {Array<[string, RegExp]>} */
   const systems = [
     ['Android', /Android ([\d.]+)/], ['iOS', /(?:iPhone|iPad|iPod).*OS ([\d_]+)/], ['Windows', /Windows NT ([\d.]+)/],
     ['macOS', /Mac OS X ([\d_.]+)/], ['ChromeOS', /CrOS \S+ ([\d.]+)/], ['Linux', /Linux()/],
@@ -42,9 +77,14 @@ function browserInfo(navigator) {
   return info;
 }
 
-/** A device id kept for the tab (sessionStorage), so a reload is the same device. */
+/**
+ * A device id kept for the tab (sessionStorage), so a reload is the same device.
+ * @param {Env} env
+ * @returns {string}
+ */
 function deviceIDOf(env) {
   const key = 'callscope.deviceID';
+  /** @type {Storage | null} */
   let storage = null;
   try {
     storage = env.sessionStorage();
@@ -61,28 +101,40 @@ function deviceIDOf(env) {
 }
 
 export class Session {
+  /**
+   * @param {Env} env
+   * @param {SessionInit} init
+   */
   constructor(env, init) {
     this.env = env;
     this.log = makeLog(env, init.config.settings.debug);
     this.appID = init.appID;
     this.localUserID = init.localUserID;
     this.localID = init.localID;
+    /** @type {{init: PageCallback, stats: PageCallback}} */
     this.callbacks = { init: init.csInitCallback, stats: init.csStatsCallback };
+    /** @type {Settings} */
     this.settings = init.config.settings;
     this.serverConfig = init.config.server;
     this.statsIntervalMs = this.settings.statsIntervalMs;
     this.baseURL = this.settings.collectorURL || env.defaultCollector();
     this.deviceID = deviceIDOf(env);
+    /** @type {Map<string, Conference>} */
     this.conferences = new Map();
+    /** @type {Map<RTCPeerConnection, Fabric>} */
     this.fabrics = new Map();
+    /** The pcs whose fabric was terminated, so a call naming one can say so. @type {WeakSet<RTCPeerConnection>} */
     this.ended = new WeakSet();
     this.lanes = 0;
+    /** @type {{result: PrecallResult | null} | null} */
     this.precall = null;
     this.unloaded = false;
+    /** @type {Array<[string, EventListener]>} */
     this.pageListeners = [];
     this.auth = new Authenticator({
       env, log: this.log, baseURL: this.baseURL, appID: this.appID, localID: this.localID,
-      credential: init.credential, notify: (csError, message) => this.notify(csError, message),
+      credential: init.credential,
+      notify: /** @param {string} csError @param {string} message */ (csError, message) => this.notify(csError, message),
       onRefused: () => this.stopMonitoring(),
     });
     this.transport = new Transport({ env, log: this.log, tokens: this.auth });
@@ -100,33 +152,58 @@ export class Session {
     return this.lanes;
   }
 
+  /**
+   * Tells the page through csInitCallback.
+   * @param {string} csError
+   * @param {string} message
+   */
   notify(csError, message) {
     this.log.debug(`csInitCallback(${csError}, ${message})`);
     callBack(this.log, this.callbacks.init, csError, message);
   }
 
+  /**
+   * @param {string} what the request the collector refused
+   * @param {string} message why
+   */
   protocolError(what, message) {
     this.notify(CS_ERROR.csProtoError, `${what}: ${message}`);
   }
 
+  /**
+   * The header of every post.
+   * @param {number} at its timestamp, ms since the epoch
+   */
   header(at) {
     return { localID: this.localID, deviceID: this.deviceID, timestamp: at };
   }
 
+  /** @returns {EndpointInfo} */
   endpointInfo() {
     const info = browserInfo(this.env.navigator);
     if (this.settings.applicationVersion !== undefined) info.appVersion = this.settings.applicationVersion;
     for (const key of Object.keys(info)) {
-      if (utf8Bytes(info[key]) > LIMITS.idBytes) delete info[key];
+      const value = info[key];
+      if (value !== null && utf8Bytes(value) > LIMITS.idBytes) delete info[key];
     }
     return info;
   }
 
+  /**
+   * `value`, with IP addresses masked unless configParams.collectIP allows them.
+   * @template T
+   * @param {T} value
+   * @returns {T}
+   */
   privacy(value) {
     return this.settings.collectIP ? value : maskDeep(value);
   }
 
-  /** The live conference of `id`, joining it on first use. */
+  /**
+   * The live conference of `id`, joining it on first use.
+   * @param {string} id
+   * @returns {Conference}
+   */
   conference(id) {
     let conference = this.conferences.get(id);
     if (!conference) {
@@ -137,10 +214,20 @@ export class Session {
     return conference;
   }
 
+  /** @param {Conference} conference */
   forgetConference(conference) {
     if (this.conferences.get(conference.id) === conference) this.conferences.delete(conference.id);
   }
 
+  /**
+   * @param {RTCPeerConnection} pc
+   * @param {string} conferenceID
+   * @param {{userID: UserID, wireID: string}} remote the remote user as the page gave it, and its ID on the wire
+   * @param {string} usage a fabricUsage
+   * @param {ReturnType<typeof import('./validate.js').checkFabricAttributes>} attributes
+   * @param {PageCallback} pcCallback
+   * @returns {Fabric}
+   */
   addFabric(pc, conferenceID, remote, usage, attributes, pcCallback) {
     const conference = this.conference(conferenceID);
     const fabric = new Fabric(this, conference, pc, remote, usage, attributes, pcCallback);
@@ -151,7 +238,12 @@ export class Session {
     return fabric;
   }
 
-  /** fabricTerminated: stops monitoring; the conference is left with its last fabric. */
+  /**
+   * fabricTerminated: stops monitoring; the conference is left with its last fabric.
+   * @param {Fabric} fabric
+   * @param {number} at
+   * @param {boolean} [urgent] the page is going away
+   */
   endFabric(fabric, at, urgent) {
     if (!fabric.live) return;
     fabric.stop();
@@ -165,29 +257,35 @@ export class Session {
     if (conference.fabrics.size === 0) conference.leave(urgent);
   }
 
+  /** @param {PrecallOptions} options */
   runPrecall(options) {
     const test = new PrecallTest(this.env, options);
-    this.precall = { result: null };
+    /** @type {{result: PrecallResult | null}} */
+    const precall = { result: null };
+    this.precall = precall;
     const run = guarded(this.log, 'pre-call test', async () => {
       const outcome = await test.run();
       const at = this.env.now();
-      this.precall.result = Object.assign({ timestamp: at }, outcome);
-      this.log.debug(`pre-call test: ${JSON.stringify(this.precall.result)}`);
+      precall.result = Object.assign({ timestamp: at }, outcome);
+      this.log.debug(`pre-call test: ${JSON.stringify(precall.result)}`);
       for (const conference of this.conferences.values()) this.postPrecall(conference);
     });
     run();
   }
 
-  /** Posts the pre-call test result once to `conference`, when both exist. */
+  /**
+   * Posts the pre-call test result once to `conference`, when both exist.
+   * @param {Conference} conference
+   */
   postPrecall(conference) {
     const result = this.precall && this.precall.result;
     if (!result || conference.precallPosted || !conference.ucID) return;
     conference.precallPosted = true;
+    /** @type {Record<string, unknown>} */
     const fields = { connectivity: result.connectivity, duration: result.duration };
-    for (const key of ['rtt', 'jitter', 'fractionLoss', 'throughput', 'candidateType']) {
-      if (typeof result[key] === 'number' ? Number.isFinite(result[key]) && result[key] >= 0 : result[key] !== undefined) {
-        fields[key] = result[key];
-      }
+    for (const key of /** @type {const} */ (['rtt', 'jitter', 'fractionLoss', 'throughput', 'candidateType'])) {
+      const value = result[key];
+      if (typeof value === 'number' ? Number.isFinite(value) && value >= 0 : value !== undefined) fields[key] = value;
     }
     if (result.message) fields.message = truncateUtf8(this.privacy(result.message), LIMITS.precallMessageBytes).text;
     conference.post('events/precalltest', fields, { at: result.timestamp, label: 'pre-call test' });
@@ -198,7 +296,9 @@ export class Session {
     if (!target) return;
     const onLeave = guarded(this.log, 'page unload', () => this.pageLeaving());
     const onOnline = guarded(this.log, 'online', () => this.transport.wake());
-    for (const [type, listener] of [['pagehide', onLeave], ['beforeunload', onLeave], ['online', onOnline]]) {
+    /** @type {Array<[string, EventListener]>} */
+    const listeners = [['pagehide', onLeave], ['beforeunload', onLeave], ['online', onOnline]];
+    for (const [type, listener] of listeners) {
       target.addEventListener(type, listener);
       this.pageListeners.push([type, listener]);
     }
