@@ -5,51 +5,85 @@
  */
 "use strict";
 (() => {
+  var __defProp = Object.defineProperty;
+  var __defNormalProp = (obj, key, value) => key in obj ? __defProp(obj, key, { enumerable: true, configurable: true, writable: true, value }) : obj[key] = value;
+  var __publicField = (obj, key, value) => __defNormalProp(obj, typeof key !== "symbol" ? key + "" : key, value);
+
   // sdk/src/enums.js
   function namedValues(names) {
-    const values = {};
+    const values = (
+      /** @type {Record<T, T>} */
+      {}
+    );
     for (const name of names) values[name] = name;
-    return Object.freeze(values);
+    return (
+      /** @type {Enum<T>} */
+      Object.freeze(values)
+    );
   }
   var ENUMS = Object.freeze({
-    fabricUsage: namedValues(["multiplex", "audio", "video", "screen", "data", "unbundled"]),
-    fabricEvent: namedValues([
-      "fabricHold",
-      "fabricResume",
-      "audioMute",
-      "audioUnmute",
-      "videoPause",
-      "videoResume",
-      "fabricTerminated",
-      "screenShareStart",
-      "screenShareStop",
-      "dominantSpeaker",
-      "activeDeviceList"
-    ]),
-    webRTCFunctions: namedValues([
-      "getUserMedia",
-      "createOffer",
-      "createAnswer",
-      "setLocalDescription",
-      "setRemoteDescription",
-      "addIceCandidate",
-      "iceConnectionFailure",
-      "signalingError",
-      "applicationLog"
-    ]),
-    endpointType: namedValues(["peer", "server"]),
-    transmissionDirection: namedValues(["sendonly", "receiveonly", "sendrecv", "inactive"]),
-    userIDType: namedValues(["local", "remote"]),
-    callStatsAPIReturnStatus: namedValues(["success", "error"]),
-    csError: namedValues([
-      "httpError",
-      "authError",
-      "wsChannelFailure",
-      "csProtoError",
-      "success",
-      "appConnectivityError",
-      "tokenGenerationError"
-    ])
+    fabricUsage: namedValues(
+      /** @satisfies {FabricUsage[]} */
+      ["multiplex", "audio", "video", "screen", "data", "unbundled"]
+    ),
+    fabricEvent: namedValues(
+      /** @satisfies {FabricEvent[]} */
+      [
+        "fabricHold",
+        "fabricResume",
+        "audioMute",
+        "audioUnmute",
+        "videoPause",
+        "videoResume",
+        "fabricTerminated",
+        "screenShareStart",
+        "screenShareStop",
+        "dominantSpeaker",
+        "activeDeviceList"
+      ]
+    ),
+    webRTCFunctions: namedValues(
+      /** @satisfies {WebRTCFunction[]} */
+      [
+        "getUserMedia",
+        "createOffer",
+        "createAnswer",
+        "setLocalDescription",
+        "setRemoteDescription",
+        "addIceCandidate",
+        "iceConnectionFailure",
+        "signalingError",
+        "applicationLog"
+      ]
+    ),
+    endpointType: namedValues(
+      /** @satisfies {EndpointType[]} */
+      ["peer", "server"]
+    ),
+    transmissionDirection: namedValues(
+      /** @satisfies {TransmissionDirection[]} */
+      ["sendonly", "receiveonly", "sendrecv", "inactive"]
+    ),
+    userIDType: namedValues(
+      /** @satisfies {UserIDType[]} */
+      ["local", "remote"]
+    ),
+    callStatsAPIReturnStatus: namedValues(
+      /** @satisfies {ReturnStatus[]} */
+      ["success", "error"]
+    ),
+    csError: namedValues(
+      /** @satisfies {CsError[]} */
+      [
+        "httpError",
+        "authError",
+        "wsChannelFailure",
+        "csProtoError",
+        "success",
+        "appConnectivityError",
+        "tokenGenerationError"
+      ]
+    )
   });
   var CS_ERROR = ENUMS.csError;
   var SERVER_CONFIG_KEYS = [
@@ -106,18 +140,27 @@
     };
   }
   function guarded(log, what, fn) {
-    return function(...args) {
-      try {
-        const value = fn.apply(this, args);
-        if (value && typeof value.then === "function") {
-          return value.then(void 0, (error) => log.warn(`${what} failed:`, error));
+    return (
+      /** @this {unknown} */
+      function(...args) {
+        try {
+          const value = (
+            /** @type {{ then?: unknown } | null | undefined} */
+            fn.apply(this, args)
+          );
+          if (value && typeof value.then === "function") {
+            return (
+              /** @type {PromiseLike<unknown>} */
+              value.then(void 0, (error) => log.warn(`${what} failed:`, error))
+            );
+          }
+          return value;
+        } catch (error) {
+          log.warn(`${what} failed:`, error);
+          return void 0;
         }
-        return value;
-      } catch (error) {
-        log.warn(`${what} failed:`, error);
-        return void 0;
       }
-    };
+    );
   }
   function callBack(log, callback, ...args) {
     if (typeof callback !== "function") return;
@@ -179,7 +222,11 @@
   function errorText(error) {
     if (error === null || error === void 0) return String(error);
     if (typeof error === "string") return error;
-    if (typeof error.message === "string" && error.message) return error.message;
+    const withMessage = (
+      /** @type {{ message?: unknown }} */
+      error
+    );
+    if (typeof withMessage.message === "string" && withMessage.message) return withMessage.message;
     try {
       return JSON.stringify(error);
     } catch (_) {
@@ -319,7 +366,9 @@
     }
   }
   function checkPeerConnection(name, pc) {
-    const usable = pc !== null && typeof pc === "object" && typeof pc.getStats === "function" && typeof pc.addEventListener === "function";
+    const usable = pc !== null && typeof pc === "object" && typeof /** @type {{ getStats?: unknown }} */
+    pc.getStats === "function" && typeof /** @type {{ addEventListener?: unknown }} */
+    pc.addEventListener === "function";
     if (!usable) fail(name, `must be an RTCPeerConnection, got ${describe(pc)}`);
   }
   function jsonBytes(value) {
@@ -432,7 +481,10 @@
       attributes.fabricTransmissionDirection,
       ENUMS.transmissionDirection
     );
-    return attributes;
+    return (
+      /** @type {CheckedFabricAttributes} */
+      attributes
+    );
   }
   function checkSsrc(name, value) {
     const text = typeof value === "number" ? String(value) : value;
@@ -446,7 +498,7 @@
       if (required) fail(name, "is required: an integer from 1 to 5");
       return void 0;
     }
-    if (!Number.isInteger(value) || value < 1 || value > 5) {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 5) {
       fail(name, `must be an integer from 1 to 5, got ${describe(value)}`);
     }
     return value;
@@ -474,7 +526,8 @@
       checkMaxBytes(name, tag, LIMITS.idBytes);
       return;
     }
-    if (typeof tag !== "object" || typeof tag.addEventListener !== "function") {
+    if (typeof tag !== "object" || typeof /** @type {{ addEventListener?: unknown }} */
+    tag.addEventListener !== "function") {
       fail(name, `must be the id of a <video> element or the element, got ${describe(tag)}`);
     }
   }
@@ -531,15 +584,19 @@
   function errorFields(domError) {
     if (domError === void 0 || domError === null) return null;
     if (typeof domError !== "object") return { message: String(domError) };
+    const fields = (
+      /** @type {Record<string, unknown>} */
+      domError
+    );
     const object = {};
     for (const key of ["name", "message", "code", "constraint", "stack"]) {
-      const value = domError[key];
+      const value = fields[key];
       if (value !== void 0 && value !== null && typeof value !== "object" && typeof value !== "function") object[key] = value;
     }
     for (const key of Object.keys(domError)) {
       if (key in object) continue;
       try {
-        const value = JSON.parse(JSON.stringify(domError[key]));
+        const value = JSON.parse(JSON.stringify(fields[key]));
         if (value !== void 0) object[key] = value;
       } catch (_) {
       }
@@ -548,7 +605,11 @@
   }
   function deviceList(eventData) {
     if (!eventData || !Array.isArray(eventData.deviceList)) return eventData;
-    const mediaDeviceList = eventData.deviceList.map((device) => ({
+    const devices = (
+      /** @type {Array<{ [field: string]: unknown } | null | undefined>} */
+      eventData.deviceList
+    );
+    const mediaDeviceList = devices.map((device) => ({
       mediaDeviceID: String(device && (device.deviceId || device.mediaDeviceID) || ""),
       kind: device && device.kind,
       label: device && device.label,
@@ -631,6 +692,7 @@
 
   // sdk/src/auth.js
   var Authenticator = class {
+    /** @param {AuthenticatorOptions} options */
     constructor(options) {
       this.env = options.env;
       this.log = options.log;
@@ -649,21 +711,34 @@
       this.announced = false;
       this.closed = false;
     }
-    /** The access token if it is still valid, for requests that cannot wait. */
+    /**
+     * The access token if it is still valid, for requests that cannot wait.
+     * @returns {string | null}
+     */
     current() {
       return this.token && this.env.now() < this.expiresAt ? this.token : null;
     }
-    /** A valid access token, authenticating when there is none. */
+    /**
+     * A valid access token, authenticating when there is none.
+     * @returns {Promise<string>} rejects with the RefusedError once authentication is refused
+     */
     get() {
       if (this.refused) return Promise.reject(this.refused);
       const token = this.token && this.env.now() < this.expiresAt - 6e4 ? this.token : null;
       if (token) return Promise.resolve(token);
       return this.renew();
     }
-    /** Drops `token` after the collector refused it (401). */
+    /**
+     * Drops `token` after the collector refused it (401).
+     * @param {string} token
+     */
     invalidate(token) {
       if (token === this.token) this.token = null;
     }
+    /**
+     * Authenticates, unless that is under way already.
+     * @returns {Promise<string>}
+     */
     renew() {
       if (!this.pending) {
         this.pending = this.run().finally(() => {
@@ -678,14 +753,15 @@
       this.closed = true;
       if (this.refreshTimer !== null) this.env.clearTimeout(this.refreshTimer);
     }
+    /** @returns {Promise<string>} */
     async run() {
       let forceNew = false;
       let askedAgain = false;
       for (let attempt = 0; ; attempt += 1) {
         const code = await this.code(forceNew);
         const outcome = await this.exchange(code);
-        if (outcome.token) return this.accept(outcome);
-        if (outcome.refused) {
+        if ("token" in outcome) return this.accept(outcome);
+        if ("refused" in outcome) {
           if (!askedAgain && (outcome.newToken || typeof this.credential === "function")) {
             askedAgain = true;
             forceNew = true;
@@ -699,6 +775,10 @@
         await sleep(this.env, delay);
       }
     }
+    /**
+     * @param {{ token: string, expiresIn: number }} outcome
+     * @returns {string}
+     */
     accept(outcome) {
       this.token = outcome.token;
       this.expiresAt = this.env.now() + outcome.expiresIn * 1e3;
@@ -710,6 +790,7 @@
       }
       return this.token;
     }
+    /** @param {number} lifetimeMs how long the new token is valid */
     scheduleRefresh(lifetimeMs) {
       if (this.refreshTimer !== null) this.env.clearTimeout(this.refreshTimer);
       const wait = Math.max(lifetimeMs - TIMING.tokenRefreshMarginMs, lifetimeMs / 2);
@@ -719,13 +800,25 @@
         });
       }, wait);
     }
+    /**
+     * Ends authentication for good.
+     * @param {import('./types.js').CsError} csError
+     * @param {string} message
+     * @returns {RefusedError}
+     */
     refuse(csError, message) {
-      this.refused = Object.assign(new Error(message), { csError });
+      const refused = Object.assign(new Error(message), { csError });
+      this.refused = refused;
       this.log.warn(message);
       this.notify(csError, message);
       this.onRefused();
-      return this.refused;
+      return refused;
     }
+    /**
+     * The code to exchange for an access token: the client JWT, or the tokenGenerator's.
+     * @param {boolean} forceNew
+     * @returns {Promise<string>}
+     */
     async code(forceNew) {
       try {
         if (typeof this.credential === "string") {
@@ -739,12 +832,17 @@
           };
           return await signHs256Jwt(this.credential, claims, this.env.crypto);
         }
-        return await this.generatedToken(forceNew);
+        return await this.generatedToken(this.credential, forceNew);
       } catch (error) {
         throw this.refuse(CS_ERROR.tokenGenerationError, `no token: ${errorText(error)}`);
       }
     }
-    generatedToken(forceNew) {
+    /**
+     * @param {TokenGenerator} generator
+     * @param {boolean} forceNew
+     * @returns {Promise<string>}
+     */
+    generatedToken(generator, forceNew) {
       return new Promise((resolve, reject) => {
         let settled = false;
         const done = (error, token) => {
@@ -755,13 +853,17 @@
           else resolve(token);
         };
         try {
-          this.credential(forceNew, done);
+          generator(forceNew, done);
         } catch (error) {
           done(error);
         }
       });
     }
-    /** One token request: {token, expiresIn} | {refused, newToken} | {unreachable}. */
+    /**
+     * One token request.
+     * @param {string} code
+     * @returns {Promise<TokenOutcome>}
+     */
     async exchange(code) {
       const form = new URLSearchParams({
         grant_type: "authorization_code",
@@ -780,8 +882,9 @@
         return { unreachable: `cannot reach ${this.url}: ${errorText(error)}` };
       }
       const status = answer.response.status;
-      const body = parseJson(answer.text);
-      if (answer.response.ok && body && typeof body.access_token === "string") {
+      const parsed = parseJson(answer.text);
+      const body = isPlainObject(parsed) ? parsed : null;
+      if (answer.response.ok && body && typeof body.access_token === "string" && body.access_token !== "") {
         const expiresIn = Number(body.expires_in) > 0 ? Number(body.expires_in) : 7200;
         return { token: body.access_token, expiresIn };
       }
@@ -797,6 +900,10 @@
 
   // sdk/src/conference.js
   var Conference = class {
+    /**
+     * @param {import('./session.js').Session} session
+     * @param {string} id the conferenceID
+     */
     constructor(session, id) {
       this.session = session;
       this.id = id;
@@ -808,7 +915,11 @@
       this.alivePending = false;
       this.precallPosted = false;
     }
-    /** The URL of `suffix` under this endpoint, or of the join itself (suffix null). */
+    /**
+     * The URL of `suffix` under this endpoint, or of the join itself (suffix null).
+     * @param {string | null} suffix
+     * @returns {string | null} null while the conference has no ucID
+     */
     url(suffix) {
       const session = this.session;
       const base = `${session.baseURL}/v1/apps/${encodeURIComponent(session.appID)}/conferences/${encodeURIComponent(this.id)}`;
@@ -826,31 +937,44 @@
         label: `user joined ${JSON.stringify(this.id)}`,
         url: () => this.url(null),
         body,
-        onSuccess: (answer) => this.joined(answer),
-        onRejected: (status, message) => {
-          this.state = "failed";
-          session.protocolError(`joining conference ${JSON.stringify(this.id)}`, message);
-        }
+        onSuccess: (
+          /** @param {unknown} answer */
+          (answer) => this.joined(answer)
+        ),
+        onRejected: (
+          /** @param {number} status @param {string} message */
+          (status, message) => {
+            this.state = "failed";
+            session.protocolError(`joining conference ${JSON.stringify(this.id)}`, message);
+          }
+        )
       });
     }
+    /** @param {unknown} answer the collector's answer to the join (parsed JSON, or null) */
     joined(answer) {
-      if (!answer || typeof answer.ucID !== "string") {
+      const ucID = answer !== null && typeof answer === "object" && "ucID" in answer ? answer.ucID : void 0;
+      if (typeof ucID !== "string") {
         this.state = "failed";
         this.session.protocolError(`joining conference ${JSON.stringify(this.id)}`, "the answer has no ucID");
         return;
       }
-      this.ucID = answer.ucID;
+      this.ucID = ucID;
       if (this.state === "joining") this.state = "joined";
       this.session.log.debug(`joined ${JSON.stringify(this.id)} as ucID ${this.ucID}`);
       if (this.state === "joined") this.scheduleAlive();
       this.session.postPrecall(this);
     }
-    /** Posts `fields` (or a promise of them; null skips) to `suffix`, in this conference's order. */
+    /**
+     * Posts `fields` (or a promise of them; null skips) to `suffix`, in this conference's order.
+     * @param {string} suffix
+     * @param {Fields | PromiseLike<Fields | null> | null} fields
+     * @param {PostOptions} [options]
+     */
     post(suffix, fields, options) {
       const session = this.session;
       const opts = options || {};
       const at = opts.at === void 0 ? session.env.now() : opts.at;
-      const body = fields && typeof fields.then === "function" ? fields.then((resolved) => resolved ? Object.assign(session.header(at), resolved) : null) : Object.assign(session.header(at), fields);
+      const body = isPending(fields) ? fields.then((resolved) => resolved ? Object.assign(session.header(at), resolved) : null) : Object.assign(session.header(at), fields);
       return session.transport.enqueue(this.laneKey, {
         kind: opts.kind,
         label: opts.label || suffix,
@@ -858,10 +982,13 @@
         url: () => this.url(suffix),
         body,
         onSuccess: opts.onSuccess,
-        onRejected: (status, message) => {
-          session.protocolError(opts.label || suffix, message);
-          callBack(session.log, opts.onRejected, status, message);
-        },
+        onRejected: (
+          /** @param {number} status @param {string} message */
+          (status, message) => {
+            session.protocolError(opts.label || suffix, message);
+            callBack(session.log, opts.onRejected, status, message);
+          }
+        ),
         onFailed: opts.onFailed
       });
     }
@@ -884,7 +1011,10 @@
       if (this.aliveTimer !== null) this.session.env.clearTimeout(this.aliveTimer);
       this.aliveTimer = null;
     }
-    /** The endpoint leaves the conference (its last fabric ended, or the page is going away). */
+    /**
+     * The endpoint leaves the conference (its last fabric ended, or the page is going away).
+     * @param {boolean} [urgent] sent first, by beacon (the page is going away)
+     */
     leave(urgent) {
       if (this.state === "left") return;
       this.state = "left";
@@ -893,14 +1023,22 @@
       this.session.forgetConference(this);
     }
   };
+  function isPending(fields) {
+    return !!fields && typeof fields.then === "function";
+  }
 
   // sdk/src/fabric/first-frame.js
   var FirstFrames = class {
+    /** @param {import('./fabric.js').Fabric} fabric */
     constructor(fabric) {
       this.fabric = fabric;
       this.watched = /* @__PURE__ */ new Set();
     }
     /** Looks for the element (for a minute, when given by id) and reports its first frame once. */
+    /**
+     * @param {string} ssrc
+     * @param {string | HTMLVideoElement} tag the element or its id
+     */
     watch(ssrc, tag) {
       if (this.watched.has(ssrc)) return;
       this.watched.add(ssrc);
@@ -917,10 +1055,21 @@
       };
       lookUp();
     }
+    /**
+     * @param {string} id
+     * @returns {HTMLVideoElement | null}
+     */
     findElement(id) {
       const document2 = this.fabric.session.env.document;
-      return document2 ? document2.getElementById(id) : null;
+      return document2 ? (
+        /** @type {HTMLVideoElement | null} */
+        document2.getElementById(id)
+      ) : null;
     }
+    /**
+     * @param {string} ssrc
+     * @param {HTMLVideoElement} element
+     */
     awaitFrame(ssrc, element) {
       let reported = false;
       const report = guarded(this.fabric.log, "first frame", () => {
@@ -947,16 +1096,19 @@
 
   // sdk/src/fabric/sdp.js
   var SdpReporter = class {
+    /** @param {import('./fabric.js').Fabric} fabric */
     constructor(fabric) {
       this.fabric = fabric;
       this.last = "";
     }
+    /** @param {number} at when signalling became stable */
     send(at) {
       const fabric = this.fabric;
       const local = fabric.pc.localDescription && fabric.pc.localDescription.sdp;
       const remote = fabric.pc.remoteDescription && fabric.pc.remoteDescription.sdp;
       const fields = {};
-      for (const [key, sdp] of [["localSDP", local], ["remoteSDP", remote]]) {
+      const given = [["localSDP", local], ["remoteSDP", remote]];
+      for (const [key, sdp] of given) {
         if (typeof sdp !== "string" || sdp === "") continue;
         const text = fabric.privacy(sdp);
         if (utf8Bytes(text) <= LIMITS.sdpBytes) fields[key] = text;
@@ -973,15 +1125,20 @@ ${fields.remoteSDP || ""}`;
 
   // sdk/src/fabric/ssrcs.js
   var SsrcMap = class {
+    /** @param {import('./fabric.js').Fabric} fabric */
     constructor(fabric) {
       this.fabric = fabric;
       this.seen = /* @__PURE__ */ new Map();
       this.overrides = /* @__PURE__ */ new Map();
       this.signature = "";
     }
-    /** Maps each SSRC seen in the stats: local ones to localUserID, remote ones to remoteUserID. */
+    /**
+     * Maps each SSRC seen in the stats: local ones to localUserID, remote ones to remoteUserID.
+     * @param {import('../getstats.js').Snapshot} snapshot
+     */
     discover(snapshot) {
-      for (const [type, streamType] of [["inbound-rtp", "inbound"], ["outbound-rtp", "outbound"]]) {
+      const directions = [["inbound-rtp", "inbound"], ["outbound-rtp", "outbound"]];
+      for (const [type, streamType] of directions) {
         for (const report of snapshot.of(type)) {
           if (Number.isInteger(report.ssrc)) this.seen.set(String(report.ssrc), { streamType, kind: report.kind });
         }
@@ -995,6 +1152,10 @@ ${fields.remoteSDP || ""}`;
         label: `SSRC map ${this.fabric.connectionID}`
       });
     }
+    /**
+     * @param {string} ssrc
+     * @returns {SsrcEntry}
+     */
     entry(ssrc) {
       const seen = this.seen.get(ssrc);
       const override = this.overrides.get(ssrc);
@@ -1013,6 +1174,12 @@ ${fields.remoteSDP || ""}`;
       return entry;
     }
     /** associateMstWithUserID: labels one SSRC with its user and usage, and sends the entry at once. */
+    /**
+     * @param {string} ssrc decimal
+     * @param {import('../types.js').UserID} userID
+     * @param {string} usageLabel
+     * @param {string | HTMLVideoElement | null | undefined} associatedVideoTag
+     */
     associate(ssrc, userID, usageLabel, associatedVideoTag) {
       this.overrides.set(ssrc, { userID, usageLabel, associatedVideoTag });
       const entry = this.entry(ssrc);
@@ -1023,32 +1190,37 @@ ${fields.remoteSDP || ""}`;
   // sdk/src/getstats.js
   var RTP_TYPES = ["inbound-rtp", "outbound-rtp", "remote-inbound-rtp", "remote-outbound-rtp"];
   var CANDIDATE_TYPES = ["host", "srflx", "prflx", "relay"];
+  function isCandidateType(value) {
+    return CANDIDATE_TYPES.some((type) => type === value);
+  }
   var NON_NEGATIVE = ["roundTripTime", "currentRoundTripTime", "jitter", "bitrate", "framesPerSecond"];
   var COUNTS = ["packetsReceived", "packetsSent", "frameWidth", "frameHeight"];
   function flatReport(report) {
     const copy = {};
     for (const key of Object.keys(report)) {
       const value = report[key];
-      if (typeof value === "number" ? Number.isFinite(value) : typeof value === "string" || typeof value === "boolean") {
+      if (typeof value === "string" || typeof value === "boolean" || typeof value === "number" && Number.isFinite(value)) {
         copy[key] = value;
       }
     }
     return copy;
   }
   function sanitizeReport(report) {
+    const fields = report;
     for (const key of NON_NEGATIVE) {
-      if (key in report && !(report[key] >= 0)) delete report[key];
+      if (key in fields && !isWithin(fields[key], Infinity)) delete fields[key];
     }
     for (const key of COUNTS) {
-      if (key in report && !(Number.isInteger(report[key]) && report[key] >= 0)) delete report[key];
+      if (key in fields && !(Number.isInteger(fields[key]) && isWithin(fields[key], Infinity))) delete fields[key];
     }
-    if ("fractionLost" in report && !(report.fractionLost >= 0 && report.fractionLost <= 1)) delete report.fractionLost;
-    if ("packetsLost" in report && !Number.isInteger(report.packetsLost)) delete report.packetsLost;
-    if ("ssrc" in report && !(Number.isInteger(report.ssrc) && report.ssrc >= 0 && report.ssrc <= 4294967295)) {
-      delete report.ssrc;
-    }
-    if (typeof report.id === "string" && utf8Bytes(report.id) > LIMITS.idBytes) delete report.id;
+    if ("fractionLost" in fields && !isWithin(fields.fractionLost, 1)) delete fields.fractionLost;
+    if ("packetsLost" in fields && !Number.isInteger(fields.packetsLost)) delete fields.packetsLost;
+    if ("ssrc" in fields && !(Number.isInteger(fields.ssrc) && isWithin(fields.ssrc, 4294967295))) delete fields.ssrc;
+    if (typeof fields.id === "string" && utf8Bytes(fields.id) > LIMITS.idBytes) delete fields.id;
     return report;
+  }
+  function isWithin(value, max) {
+    return typeof value === "number" && value >= 0 && value <= max;
   }
   function snapshotOf(reports, at) {
     const byId = /* @__PURE__ */ new Map();
@@ -1056,8 +1228,9 @@ ${fields.remoteSDP || ""}`;
     for (const report of reports) {
       if (!report || typeof report.type !== "string") continue;
       if (typeof report.id === "string") byId.set(report.id, report);
-      if (!byType.has(report.type)) byType.set(report.type, []);
-      byType.get(report.type).push(report);
+      const ofType = byType.get(report.type);
+      if (ofType) ofType.push(report);
+      else byType.set(report.type, [report]);
     }
     return { at, byId, of: (type) => byType.get(type) || [] };
   }
@@ -1074,14 +1247,15 @@ ${fields.remoteSDP || ""}`;
     return local.candidateType === "relay" && ["udp", "tcp", "tls"].includes(protocol) ? `turn/${protocol}` : "";
   }
   function portOf(candidate) {
-    return Number.isInteger(candidate.port) && candidate.port >= 0 && candidate.port <= 65535 ? candidate.port : 0;
+    const port = candidate.port;
+    return typeof port === "number" && Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 0;
   }
   function wirePair(pair, snapshot) {
     if (!pair) return null;
     const local = snapshot.byId.get(pair.localCandidateId);
     const remote = snapshot.byId.get(pair.remoteCandidateId);
     if (!local || !remote) return null;
-    if (!CANDIDATE_TYPES.includes(local.candidateType) || !CANDIDATE_TYPES.includes(remote.candidateType)) return null;
+    if (!isCandidateType(local.candidateType) || !isCandidateType(remote.candidateType)) return null;
     const protocol = String(local.protocol || "").toLowerCase() === "tcp" ? "tcp" : "udp";
     return {
       candidateID: String(pair.id),
@@ -1144,11 +1318,17 @@ ${fields.remoteSDP || ""}`;
     iceConnectionState: "iceconnectionstate"
   });
   function pcState(pc, property) {
-    const standard = pc[property];
-    if (typeof standard === "string" || !(property in GUIDE_SPELLINGS)) return standard;
-    return pc[GUIDE_SPELLINGS[property]];
+    const states = (
+      /** @type {Record<string, unknown>} */
+      /** @type {unknown} */
+      pc
+    );
+    const spelling = GUIDE_SPELLINGS[property];
+    const state = typeof states[property] === "string" || !spelling ? states[property] : states[spelling];
+    return typeof state === "string" ? state : void 0;
   }
   var ConnectionStates = class {
+    /** @param {import('./fabric.js').Fabric} fabric */
     constructor(fabric) {
       this.fabric = fabric;
       this.states = {};
@@ -1159,14 +1339,19 @@ ${fields.remoteSDP || ""}`;
     }
     listen() {
       for (const [type, property] of STATE_PROPERTIES) this.fabric.listen(type, () => this.changed(property));
-      this.fabric.listen("icecandidate", (event) => this.candidateGathered(event));
+      this.fabric.listen("icecandidate", (event) => this.candidateGathered(
+        /** @type {RTCPeerConnectionIceEvent} */
+        event
+      ));
     }
     /** What happened before the pc was added: it may be connected, or negotiated, already. */
     catchUp() {
       const fabric = this.fabric;
-      if (CONNECTED.includes(this.states.iceConnectionState)) this.iceChanged("new", this.states.iceConnectionState, fabric.addedAt);
+      const ice = this.states.iceConnectionState;
+      if (ice && CONNECTED.includes(ice)) this.iceChanged("new", ice, fabric.addedAt);
       if (this.states.signalingState === "stable") fabric.sdp.send(fabric.addedAt);
     }
+    /** @param {StateProperty} property */
     changed(property) {
       const fabric = this.fabric;
       const next = pcState(fabric.pc, property);
@@ -1184,6 +1369,10 @@ ${fields.remoteSDP || ""}`;
       if (property === "signalingState" && next === "stable") fabric.sdp.send(at);
       if (next === "closed") fabric.session.endFabric(fabric, at);
     }
+    /**
+     * @param {string} state
+     * @param {number} at
+     */
     gatheringChanged(state, at) {
       if (state === "gathering") {
         this.times.gatheringAt = at;
@@ -1192,11 +1381,17 @@ ${fields.remoteSDP || ""}`;
         this.times.gatheredAt = at;
       }
     }
+    /** @param {RTCPeerConnectionIceEvent | undefined} event */
     candidateGathered(event) {
       const at = this.fabric.session.env.now();
       if (event && event.candidate && this.times.gatheringAt === null) this.times.gatheringAt = at;
       if (event && !event.candidate) this.times.gatheredAt = at;
     }
+    /**
+     * @param {string | undefined} prev
+     * @param {string} next
+     * @param {number} at
+     */
     iceChanged(prev, next, at) {
       if (next === "checking") {
         this.times.checkingAt = at;
@@ -1211,6 +1406,10 @@ ${fields.remoteSDP || ""}`;
         this.failed(prev, at);
       }
     }
+    /**
+     * @param {string | undefined} prev
+     * @param {number} at
+     */
     connected(prev, at) {
       if (!this.setupSent) {
         this.setupSent = true;
@@ -1220,6 +1419,10 @@ ${fields.remoteSDP || ""}`;
       }
       this.times.disruptedAt = null;
     }
+    /**
+     * @param {string | undefined} prev
+     * @param {number} at
+     */
     failed(prev, at) {
       const fabric = this.fabric;
       callBack(fabric.log, fabric.pcCallback, CS_ERROR.appConnectivityError, "ICE connection failed");
@@ -1236,6 +1439,7 @@ ${fields.remoteSDP || ""}`;
       const delay = this.times.disruptedAt === null ? void 0 : at - this.times.disruptedAt;
       this.iceStatus("iceFailed", at, { prevState: prev, delay });
     }
+    /** @param {number} at when ICE connected */
     sendSetup(at) {
       const fabric = this.fabric;
       const fields = fabric.stats.snapshot().then((snapshot) => {
@@ -1249,7 +1453,12 @@ ${fields.remoteSDP || ""}`;
       });
       fabric.post("events/fabric", fields, { at, label: `fabricSetup ${fabric.connectionID}` });
     }
-    /** events/ice/status with the pair in use before and the one in use now. */
+    /**
+     * events/ice/status with the pair in use before and the one in use now.
+     * @param {'iceRestarted' | 'iceDisruptionStart' | 'iceDisruptionEnd' | 'iceFailed'} eventType
+     * @param {number} at
+     * @param {{ prevState?: string, delay?: number }} details
+     */
     iceStatus(eventType, at, details) {
       const fabric = this.fabric;
       const before = fabric.stats.selectedPair;
@@ -1286,38 +1495,44 @@ ${fields.remoteSDP || ""}`;
       if (track.type !== "inbound-rtp" && track.type !== "outbound-rtp") continue;
       streams[String(track.ssrc)] = streamSummary(fabric, losses, track, remoteReports, pairRtt);
     }
-    return {
-      conferenceID: fabric.conference.id,
-      connectionID: fabric.connectionID,
-      remoteUserID: fabric.remoteUserID,
-      fabricUsage: fabric.usage,
-      timestamp: snapshot.at,
-      iceConnectionState: pcState(fabric.pc, "iceConnectionState"),
-      connectionState: pcState(fabric.pc, "connectionState"),
-      rtt: pairRtt,
-      transport: selected ? {
-        localCandidateType: local && local.candidateType,
-        remoteCandidateType: remote && remote.candidateType,
-        protocol: local && local.protocol,
-        relayProtocol: local && local.relayProtocol
-      } : void 0,
-      streams
-    };
+    return (
+      /** @type {FabricStats} */
+      {
+        conferenceID: fabric.conference.id,
+        connectionID: fabric.connectionID,
+        remoteUserID: fabric.remoteUserID,
+        fabricUsage: fabric.usage,
+        timestamp: snapshot.at,
+        iceConnectionState: pcState(fabric.pc, "iceConnectionState"),
+        connectionState: pcState(fabric.pc, "connectionState"),
+        rtt: pairRtt,
+        transport: selected ? {
+          localCandidateType: local && local.candidateType,
+          remoteCandidateType: remote && remote.candidateType,
+          protocol: local && local.protocol,
+          relayProtocol: local && local.relayProtocol
+        } : void 0,
+        streams
+      }
+    );
   }
   function streamSummary(fabric, losses, track, remoteReports, pairRtt) {
     const inbound = track.type === "inbound-rtp";
     const override = fabric.ssrcs.overrides.get(String(track.ssrc));
-    const summary = {
-      reportType: inbound ? "inbound" : "outbound",
-      mediaType: track.kind || track.mediaType,
-      ssrc: String(track.ssrc),
-      bitrate: track.bitrate,
-      framesPerSecond: track.framesPerSecond,
-      frameWidth: track.frameWidth,
-      frameHeight: track.frameHeight,
-      userID: override ? override.userID : inbound ? fabric.remoteUserID : fabric.session.localUserID,
-      usageLabel: override ? override.usageLabel : void 0
-    };
+    const summary = (
+      /** @type {StreamStats} */
+      {
+        reportType: inbound ? "inbound" : "outbound",
+        mediaType: track.kind || track.mediaType,
+        ssrc: String(track.ssrc),
+        bitrate: track.bitrate,
+        framesPerSecond: track.framesPerSecond,
+        frameWidth: track.frameWidth,
+        frameHeight: track.frameHeight,
+        userID: override ? override.userID : inbound ? fabric.remoteUserID : fabric.session.localUserID,
+        usageLabel: override ? override.usageLabel : void 0
+      }
+    );
     if (inbound) {
       const remote = remoteReports.get(`remote-outbound-rtp:${track.ssrc}`);
       Object.assign(summary, {
@@ -1341,75 +1556,90 @@ ${fields.remoteSDP || ""}`;
   }
 
   // sdk/src/fabric/stats.js
+  var LISTS = ["tracks", "candidatePairs", "transports", "codecs"];
   var StatsPoller = class {
+    /** @param {import('./fabric.js').Fabric} fabric */
     constructor(fabric) {
       this.fabric = fabric;
       this.selectedPair = null;
       this.counters = /* @__PURE__ */ new Map();
       this.losses = /* @__PURE__ */ new Map();
     }
-    /** A getStats() snapshot (null when the browser refused), also watching the selected pair. */
+    /**
+     * A getStats() snapshot (null when the browser refused), also watching the selected pair.
+     * @returns {Promise<Snapshot | null>}
+     */
     async snapshot() {
-      let reports;
+      const fabric = this.fabric;
+      const reports = [];
       try {
-        const report = await this.fabric.pc.getStats();
-        reports = [];
+        const report = await fabric.pc.getStats();
         report.forEach((value) => reports.push(value));
       } catch (error) {
-        this.fabric.log.debug(`getStats() of ${this.fabric.connectionID} failed:`, error);
+        fabric.log.debug(`getStats() of ${fabric.connectionID} failed:`, error);
         return null;
       }
-      const snapshot = snapshotOf(reports, this.fabric.session.env.now());
+      const snapshot = snapshotOf(reports, fabric.session.env.now());
       this.watchPair(snapshot);
       return snapshot;
     }
-    /** Sends a transport change when the selected candidate pair is another one than before. */
+    /**
+     * Sends a transport change when the selected candidate pair is another one than before.
+     * @param {Snapshot} snapshot
+     */
     watchPair(snapshot) {
+      const fabric = this.fabric;
       const pair = selectedPairOf(snapshot);
       const wire = wirePair(pair, snapshot);
-      if (!wire) return;
+      if (!pair || !wire) return;
       const before = this.selectedPair;
       this.selectedPair = { id: pair.id, wire, state: pair.state };
       if (!before || before.id === pair.id) return;
-      this.fabric.post("events/fabric/transportchange", {
-        currIceCandidatePair: this.fabric.privacy(wire),
-        prevIceCandidatePair: this.fabric.privacy(before.wire),
+      fabric.post("events/fabric/transportchange", {
+        currIceCandidatePair: fabric.privacy(wire),
+        prevIceCandidatePair: fabric.privacy(before.wire),
         relayType: relayTypeOf(snapshot.byId.get(pair.localCandidateId) || {})
-      }, { at: snapshot.at, label: `transport change ${this.fabric.connectionID}` });
+      }, { at: snapshot.at, label: `transport change ${fabric.connectionID}` });
     }
     /** Polls getStats() every statsInterval until the fabric stops. */
     start() {
-      this.schedulePoll();
-    }
-    schedulePoll() {
       this.fabric.later(this.fabric.session.statsIntervalMs, () => this.poll());
     }
     async poll() {
+      const fabric = this.fabric;
       try {
-        if (pcState(this.fabric.pc, "signalingState") === "closed" || pcState(this.fabric.pc, "connectionState") === "closed") {
-          this.fabric.session.endFabric(this.fabric, this.fabric.session.env.now());
+        if (pcState(fabric.pc, "signalingState") === "closed" || pcState(fabric.pc, "connectionState") === "closed") {
+          fabric.session.endFabric(fabric, fabric.session.env.now());
           return;
         }
         await this.refresh(true);
       } finally {
-        if (this.fabric.live) this.schedulePoll();
+        if (fabric.live) this.start();
       }
     }
-    /** Reads the stats; with `submit`, sends them and calls csStatsCallback. Always updates the SSRC map. */
+    /**
+     * Reads the stats; with `submit`, sends them and calls csStatsCallback. Always updates the SSRC map.
+     * @param {boolean} submit
+     */
     async refresh(submit) {
+      const fabric = this.fabric;
       const snapshot = await this.snapshot();
-      if (!snapshot || !this.fabric.live) return;
-      this.fabric.ssrcs.discover(snapshot);
+      if (!snapshot || !fabric.live) return;
+      fabric.ssrcs.discover(snapshot);
       if (!submit) return;
       const stats = this.statsBody(snapshot);
-      this.fabric.post("stats", { stats: this.fabric.privacy(stats) }, {
+      fabric.post("stats", { stats: fabric.privacy(stats) }, {
         kind: "stats",
         at: snapshot.at,
-        label: `stats ${this.fabric.connectionID}`
+        label: `stats ${fabric.connectionID}`
       });
-      const callback = this.fabric.session.callbacks.stats;
-      if (callback) callBack(this.fabric.log, callback, fabricStats(this.fabric, snapshot, stats, this.losses));
+      const callback = fabric.session.callbacks.stats;
+      if (callback) callBack(fabric.log, callback, fabricStats(fabric, snapshot, stats, this.losses));
     }
+    /**
+     * @param {Snapshot} snapshot
+     * @returns {StatsBody}
+     */
     statsBody(snapshot) {
       const selected = selectedPairOf(snapshot);
       const tracks = [];
@@ -1424,7 +1654,7 @@ ${fields.remoteSDP || ""}`;
         codecs: snapshot.of("codec").map((report) => sanitizeReport(flatReport(report)))
       };
       let room = LIMITS.statsObjects;
-      for (const key of ["tracks", "candidatePairs", "transports", "codecs"]) {
+      for (const key of LISTS) {
         stats[key] = stats[key].slice(0, Math.max(0, room));
         room -= stats[key].length;
       }
@@ -1433,35 +1663,50 @@ ${fields.remoteSDP || ""}`;
     /**
      * An RTP report with `bitrate` (bps) from the byte count since the
      * previous poll; for inbound streams, also notes the loss since then.
+     * @param {StatsReport} report
+     * @returns {Record<string, unknown>}
      */
     trackReport(report) {
       const copy = sanitizeReport(flatReport(report));
       const inbound = report.type === "inbound-rtp";
       const bytes = inbound ? report.bytesReceived : report.type === "outbound-rtp" ? report.bytesSent : void 0;
       if (typeof bytes !== "number") return copy;
+      const now = (
+        /** @type {Counters} */
+        {
+          bytes,
+          timestamp: report.timestamp,
+          lost: report.packetsLost,
+          received: report.packetsReceived
+        }
+      );
       const previous = this.counters.get(report.id);
-      if (previous && report.timestamp > previous.timestamp && bytes >= previous.bytes) {
-        copy.bitrate = Math.round((bytes - previous.bytes) * 8 * 1e3 / (report.timestamp - previous.timestamp));
+      if (previous && now.timestamp > previous.timestamp && bytes >= previous.bytes) {
+        copy.bitrate = Math.round((bytes - previous.bytes) * 8 * 1e3 / (now.timestamp - previous.timestamp));
       }
-      if (inbound) this.losses.set(report.id, lossSince(previous || { lost: 0, received: 0 }, report));
-      this.counters.set(report.id, {
-        bytes,
-        timestamp: report.timestamp,
-        lost: report.packetsLost,
-        received: report.packetsReceived
-      });
+      if (inbound) this.losses.set(report.id, lossSince(previous || { bytes: 0, timestamp: 0, lost: 0, received: 0 }, now));
+      this.counters.set(report.id, now);
       return copy;
     }
   };
-  function lossSince(previous, report) {
-    const lost = report.packetsLost - previous.lost;
-    const received = report.packetsReceived - previous.received;
+  function lossSince(previous, now) {
+    const lost = now.lost - previous.lost;
+    const received = now.received - previous.received;
     if (!(lost >= 0 && received >= 0)) return void 0;
     return lost + received === 0 ? 0 : lost / (lost + received);
   }
 
   // sdk/src/fabric/fabric.js
   var Fabric = class {
+    /**
+     * @param {import('../session.js').Session} session
+     * @param {import('../conference.js').Conference} conference
+     * @param {RTCPeerConnection} pc
+     * @param {{ userID: import('../types.js').UserID, wireID: string }} remote the remoteUserID as given, and as it travels
+     * @param {import('../types.js').FabricUsage} usage
+     * @param {Record<string, unknown>} attributes fabricAttributes with their defaults
+     * @param {import('../types.js').CsCallback | null | undefined} pcCallback
+     */
     constructor(session, conference, pc, remote, usage, attributes, pcCallback) {
       this.session = session;
       this.conference = conference;
@@ -1501,22 +1746,40 @@ ${fields.remoteSDP || ""}`;
       this.stats.start();
       this.states.catchUp();
     }
-    /** Posts `fields` (or a promise of them) with this fabric's connectionID and remoteID. */
+    /**
+     * Posts `fields` (or a promise of them; null skips) with this fabric's connectionID and remoteID.
+     * @param {string} suffix
+     * @param {Fields | PromiseLike<Fields | null>} fields
+     * @param {PostOptions} [options]
+     */
     post(suffix, fields, options) {
       const header = { connectionID: this.connectionID, remoteID: this.remoteID };
-      const body = fields && typeof fields.then === "function" ? fields.then((resolved) => resolved ? Object.assign(header, resolved) : null) : Object.assign(header, fields);
+      const body = isPending(fields) ? fields.then((resolved) => resolved ? Object.assign(header, resolved) : null) : Object.assign(header, fields);
       return this.conference.post(suffix, body, options);
     }
-    /** Listens to `type` on the pc until the fabric stops; nothing the handler throws reaches the page. */
+    /**
+     * Listens to `type` on the pc until the fabric stops; nothing the handler throws reaches the page.
+     * @param {string} type
+     * @param {(event: Event) => unknown} handler
+     */
     listen(type, handler) {
-      const listener = guarded(this.log, `${type} handler`, (event) => {
-        if (this.live) return handler(event);
-        return void 0;
-      });
+      const listener = guarded(
+        this.log,
+        `${type} handler`,
+        /** @param {Event} event */
+        (event) => {
+          if (this.live) return handler(event);
+          return void 0;
+        }
+      );
       this.pc.addEventListener(type, listener);
       this.listeners.push([type, listener]);
     }
-    /** Runs `task` in `ms` unless the fabric stopped meanwhile. */
+    /**
+     * Runs `task` in `ms` unless the fabric stopped meanwhile.
+     * @param {number} ms
+     * @param {() => unknown} task
+     */
     later(ms, task) {
       const timer = this.session.env.setTimeout(guarded(this.log, "fabric timer", () => {
         this.timers.delete(timer);
@@ -1535,11 +1798,22 @@ ${fields.remoteSDP || ""}`;
       for (const timer of this.timers) this.session.env.clearTimeout(timer);
       this.timers.clear();
     }
-    /** associateMstWithUserID: labels one SSRC and watches its video element. */
+    /**
+     * associateMstWithUserID: labels one SSRC and watches its video element.
+     * @param {string} ssrc decimal
+     * @param {import('../types.js').UserID} userID
+     * @param {string} usageLabel
+     * @param {string | HTMLVideoElement | null} [associatedVideoTag]
+     */
     associate(ssrc, userID, usageLabel, associatedVideoTag) {
       this.ssrcs.associate(ssrc, userID, usageLabel, associatedVideoTag);
       if (associatedVideoTag !== void 0 && associatedVideoTag !== null) this.firstFrames.watch(ssrc, associatedVideoTag);
     }
+    /**
+     * @template T
+     * @param {T} value
+     * @returns {T} `value`, its IP addresses masked unless configParams allow them
+     */
     privacy(value) {
       return this.session.privacy(value);
     }
@@ -1588,12 +1862,21 @@ ${fields.remoteSDP || ""}`;
     return text.replace(HEX_COLON_RUN, maskIPv6Run).replace(IPV4, maskIPv4);
   }
   function maskDeep(value) {
-    if (typeof value === "string") return maskIPs(value);
-    if (Array.isArray(value)) return value.map(maskDeep);
+    if (typeof value === "string") return (
+      /** @type {T} */
+      maskIPs(value)
+    );
+    if (Array.isArray(value)) return (
+      /** @type {T} */
+      value.map(maskDeep)
+    );
     if (isPlainObject(value)) {
       const copy = {};
       for (const key of Object.keys(value)) copy[key] = maskDeep(value[key]);
-      return copy;
+      return (
+        /** @type {T} */
+        copy
+      );
     }
     return value;
   }
@@ -1620,11 +1903,16 @@ ${fields.remoteSDP || ""}`;
     });
   }
   var PrecallTest = class {
+    /**
+     * @param {Env} env
+     * @param {PrecallOptions} options
+     */
     constructor(env, options) {
       this.env = env;
       this.iceServers = options.iceServers || [];
       this.pcs = [];
     }
+    /** @returns {Promise<PrecallOutcome>} */
     async run() {
       const started = this.env.monotonic();
       const finish = (fields) => Object.assign({ duration: Math.round(this.env.monotonic() - started) }, fields);
@@ -1635,7 +1923,7 @@ ${fields.remoteSDP || ""}`;
         }
         const probing = await this.probe(channels.probe, channels.echoed);
         const throughput = await this.throughput(channels.reliable, channels.received);
-        const candidateType = await this.candidateType();
+        const candidateType = await this.candidateType(channels.caller);
         return finish(Object.assign({ connectivity: true, throughput, candidateType }, probing));
       } catch (error) {
         return finish({ connectivity: false, message: errorText(error) });
@@ -1657,10 +1945,10 @@ ${fields.remoteSDP || ""}`;
         }
       };
       const RTC = this.env.RTCPeerConnection;
+      if (!RTC) throw new Error("this browser has no RTCPeerConnection");
       const caller = new RTC({ iceServers: this.iceServers });
       const answerer = new RTC({ iceServers: this.iceServers });
       this.pcs = [caller, answerer];
-      this.caller = caller;
       const relay = (from, to) => from.addEventListener("icecandidate", quietly((event) => {
         if (event.candidate) to.addIceCandidate(event.candidate).catch(() => {
         });
@@ -1670,7 +1958,7 @@ ${fields.remoteSDP || ""}`;
       const reliable = caller.createDataChannel("callscope-precall-throughput", { ordered: true });
       const probe = caller.createDataChannel("callscope-precall-probe", { ordered: false, maxRetransmits: 0 });
       const echoed = [];
-      const received = { bytes: 0, first: null, last: null };
+      const received = { bytes: 0, first: null, last: 0 };
       answerer.addEventListener("datachannel", quietly(({ channel }) => {
         if (channel.label === probe.label) {
           channel.onmessage = quietly((event) => channel.send(event.data));
@@ -1688,18 +1976,29 @@ ${fields.remoteSDP || ""}`;
         echoed.push({ seq, rtt: this.env.monotonic() - sent });
       });
       await caller.setLocalDescription(await caller.createOffer());
-      await answerer.setRemoteDescription(caller.localDescription);
+      await answerer.setRemoteDescription(
+        /** @type {RTCSessionDescription} */
+        caller.localDescription
+      );
       await answerer.setLocalDescription(await answerer.createAnswer());
-      await caller.setRemoteDescription(answerer.localDescription);
+      await caller.setRemoteDescription(
+        /** @type {RTCSessionDescription} */
+        answerer.localDescription
+      );
       const open = await waitUntil(
         this.env,
         () => reliable.readyState === "open" && probe.readyState === "open",
         PRECALL.connectTimeoutMs,
         20
       );
-      return open ? { reliable, probe, echoed, received } : null;
+      return open ? { caller, reliable, probe, echoed, received } : null;
     }
-    /** RTT, jitter and loss from echoed probes over an unreliable channel. */
+    /**
+     * RTT, jitter and loss from echoed probes over an unreliable channel.
+     * @param {RTCDataChannel} channel
+     * @param {Echo[]} echoed filled as the echoes come back
+     * @returns {Promise<ProbeFigures>}
+     */
     async probe(channel, echoed) {
       for (let seq = 0; seq < PRECALL.probes; seq += 1) {
         channel.send(`${seq}:${this.env.monotonic()}`);
@@ -1716,7 +2015,12 @@ ${fields.remoteSDP || ""}`;
       }
       return figures;
     }
-    /** kbit/s the answerer received over a reliable channel in about a second. */
+    /**
+     * kbit/s the answerer received over a reliable channel in about a second.
+     * @param {RTCDataChannel} channel
+     * @param {Received} received filled as the data arrives
+     * @returns {Promise<number | undefined>}
+     */
     async throughput(channel, received) {
       const chunk = "x".repeat(PRECALL.chunkBytes);
       const until = this.env.monotonic() + PRECALL.throughputMs;
@@ -1728,14 +2032,18 @@ ${fields.remoteSDP || ""}`;
       const seconds = received.first === null ? 0 : (received.last - received.first) / 1e3;
       return seconds > 0 ? round(received.bytes * 8 / 1e3 / seconds) : void 0;
     }
-    async candidateType() {
+    /**
+     * @param {RTCPeerConnection} caller
+     * @returns {Promise<CandidateType | undefined>}
+     */
+    async candidateType(caller) {
       try {
         const reports = [];
-        (await this.caller.getStats()).forEach((report) => reports.push(report));
+        (await caller.getStats()).forEach((report) => reports.push(report));
         const snapshot = snapshotOf(reports, 0);
         const pair = selectedPairOf(snapshot);
         const local = pair && snapshot.byId.get(pair.localCandidateId);
-        return local && CANDIDATE_TYPES.includes(local.candidateType) ? local.candidateType : void 0;
+        return local && isCandidateType(local.candidateType) ? local.candidateType : void 0;
       } catch (_) {
         return void 0;
       }
@@ -1747,10 +2055,7 @@ ${fields.remoteSDP || ""}`;
 
   // sdk/src/transport.js
   var Transport = class {
-    /**
-     * options: env, log, tokens ({get(), current(), invalidate(token)}),
-     * statsCap, hardCap (queue bounds), timeoutMs.
-     */
+    /** @param {TransportOptions} options */
     constructor(options) {
       this.env = options.env;
       this.log = options.log;
@@ -1765,12 +2070,10 @@ ${fields.remoteSDP || ""}`;
       this.droppedStats = 0;
     }
     /**
-     * Queues a POST. request: {kind: 'event'|'stats', url: () => string|null
-     * (null: cannot be sent, e.g. the conference was never joined), body (an
-     * object, or a promise of one; null skips the request), label, urgent
-     * (sent first at unload), onSuccess(answer), onRejected(status, message)
-     * (the collector refused it), onFailed(csError, message) (it can never be
-     * sent: authentication was refused)}.
+     * Queues a POST in the lane `laneKey` (one per conference).
+     * @param {string} laneKey
+     * @param {Request} request
+     * @returns {QueuedRequest}
      */
     enqueue(laneKey, request) {
       const entry = {
@@ -1786,6 +2089,7 @@ ${fields.remoteSDP || ""}`;
         onSuccess: request.onSuccess,
         onRejected: request.onRejected,
         onFailed: request.onFailed,
+        ready: Promise.resolve(),
         removed: false
       };
       const take = (body) => {
@@ -1793,13 +2097,16 @@ ${fields.remoteSDP || ""}`;
         else entry.text = JSON.stringify(body);
       };
       if (request.body && typeof request.body.then === "function") {
-        entry.ready = request.body.then(take, (error) => {
+        entry.ready = /** @type {PromiseLike<RequestBody>} */
+        request.body.then(take, (error) => {
           entry.skip = true;
           this.log.warn(`${entry.label}: could not build the request:`, error);
         });
       } else {
-        take(request.body);
-        entry.ready = Promise.resolve();
+        take(
+          /** @type {RequestBody} */
+          request.body
+        );
       }
       const lane = this.lane(laneKey);
       lane.queue.push(entry);
@@ -1808,6 +2115,10 @@ ${fields.remoteSDP || ""}`;
       this.pump(lane);
       return entry;
     }
+    /**
+     * @param {string} key
+     * @returns {Lane}
+     */
     lane(key) {
       let lane = this.lanes.get(key);
       if (!lane) {
@@ -1816,6 +2127,7 @@ ${fields.remoteSDP || ""}`;
       }
       return lane;
     }
+    /** How many requests are queued (in flight included). */
     pending() {
       return this.counts.stats + this.counts.event;
     }
@@ -1823,6 +2135,11 @@ ${fields.remoteSDP || ""}`;
     wake() {
       for (const wakeUp of Array.from(this.sleepers)) wakeUp();
     }
+    /**
+     * Waits `ms`, or less if wake() is called.
+     * @param {number} ms
+     * @returns {Promise<void>}
+     */
     backoff(ms) {
       return new Promise((resolve) => {
         const done = () => {
@@ -1834,6 +2151,10 @@ ${fields.remoteSDP || ""}`;
         this.sleepers.add(done);
       });
     }
+    /**
+     * Sends `lane`'s requests in order until it is empty; one pump per lane at a time.
+     * @param {Lane} lane
+     */
     async pump(lane) {
       if (lane.running) return;
       lane.running = true;
@@ -1845,7 +2166,7 @@ ${fields.remoteSDP || ""}`;
           lane.inFlight = null;
           if (outcome.retry) {
             entry.attempts += 1;
-            if (outcome.waitMs > 0) {
+            if (outcome.waitMs !== void 0 && outcome.waitMs > 0) {
               this.log.debug(`${entry.label}: ${outcome.retry}; retry ${entry.attempts} in ${outcome.waitMs} ms, as asked`);
               await sleep(this.env, outcome.waitMs);
             } else {
@@ -1864,6 +2185,12 @@ ${fields.remoteSDP || ""}`;
         lane.inFlight = null;
       }
     }
+    /**
+     * Removes `entry` after its last try and tells its callback how it went.
+     * @param {Lane} lane
+     * @param {QueuedRequest} entry
+     * @param {Attempt} outcome
+     */
     settle(lane, entry, outcome) {
       if (entry.removed) return;
       this.remove(lane, entry);
@@ -1878,7 +2205,10 @@ ${fields.remoteSDP || ""}`;
         callBack(this.log, entry.onFailed, outcome.csError, outcome.message);
       }
     }
-    /** One try of `entry`: {done, answer} | {rejected, status, message} | {failed, csError, message} | {retry} | {skipped}. */
+    /**
+     * One try of `entry`: {done, answer} | {rejected, status, message} | {failed, csError, message} | {retry} | {skipped}.
+     * @param {QueuedRequest} entry
+     */
     async attempt(entry) {
       await entry.ready;
       if (entry.skip) return { skipped: true };
@@ -1886,7 +2216,11 @@ ${fields.remoteSDP || ""}`;
       try {
         token = await this.tokens.get();
       } catch (error) {
-        const csError = error && error.csError ? error.csError : CS_ERROR.authError;
+        const refusal = (
+          /** @type {{ csError?: import('./types.js').CsError } | null | undefined} */
+          error
+        );
+        const csError = refusal && refusal.csError ? refusal.csError : CS_ERROR.authError;
         return { failed: true, csError, message: errorText(error) };
       }
       if (entry.removed) return { skipped: true };
@@ -1910,6 +2244,7 @@ ${fields.remoteSDP || ""}`;
       const status = answer.response.status;
       const body = parseJson(answer.text);
       if (answer.response.ok) return { done: true, answer: body };
+      const fields = isPlainObject(body) ? body : null;
       if (status === 401) {
         this.tokens.invalidate(token);
         return { retry: "the access token was refused (401); authenticating again" };
@@ -1917,9 +2252,13 @@ ${fields.remoteSDP || ""}`;
       if (isRetryableStatus(status)) {
         return { retry: `the collector answered ${status}`, waitMs: retryAfterMs(answer.response, this.env.now()) };
       }
-      const message = `${status} ${body && body.msg ? body.msg : answer.text.slice(0, 500)}`;
+      const message = `${status} ${fields && fields.msg ? fields.msg : answer.text.slice(0, 500)}`;
       return { rejected: true, status, message };
     }
+    /**
+     * @param {Lane} lane
+     * @param {QueuedRequest} entry
+     */
     remove(lane, entry) {
       const index = lane.queue.indexOf(entry);
       if (index >= 0) lane.queue.splice(index, 1);
@@ -1935,6 +2274,11 @@ ${fields.remoteSDP || ""}`;
       while (this.pending() > this.hardCap && (this.dropOldest("stats") || this.dropOldest("event"))) {
       }
     }
+    /**
+     * Drops the oldest queued request of `kind` that is not in flight.
+     * @param {'event' | 'stats'} kind
+     * @returns {boolean} whether there was one
+     */
     dropOldest(kind) {
       let oldest = null;
       let oldestLane = null;
@@ -1945,7 +2289,7 @@ ${fields.remoteSDP || ""}`;
           oldestLane = lane;
         }
       }
-      if (!oldest) return false;
+      if (!oldest || !oldestLane) return false;
       this.remove(oldestLane, oldest);
       if (kind === "stats") {
         this.droppedStats += 1;
@@ -1961,6 +2305,7 @@ ${fields.remoteSDP || ""}`;
      * Sends everything still queued with navigator.sendBeacon (the page is
      * going away): urgent requests first, then events, then stats. Beacons
      * cannot carry headers, so the token and key travel as query parameters.
+     * @returns {number} how many were sent
      */
     flushByBeacon() {
       const token = this.tokens.current();
@@ -1975,7 +2320,8 @@ ${fields.remoteSDP || ""}`;
       for (const inWave of waves) {
         for (const lane of this.lanes.values()) {
           for (const entry of lane.queue.filter(inWave)) {
-            const url = entry.text === null || entry.skip ? null : entry.url();
+            if (entry.text === null || entry.skip) continue;
+            const url = entry.url();
             if (url === null) continue;
             const separator = url.includes("?") ? "&" : "?";
             const target = `${url}${separator}access_token=${encodeURIComponent(token)}&idempotencyKey=${entry.key}`;
@@ -2050,6 +2396,10 @@ ${fields.remoteSDP || ""}`;
     return id;
   }
   var Session = class {
+    /**
+     * @param {Env} env
+     * @param {SessionInit} init
+     */
     constructor(env, init) {
       this.env = env;
       this.log = makeLog(env, init.config.settings.debug);
@@ -2076,7 +2426,10 @@ ${fields.remoteSDP || ""}`;
         appID: this.appID,
         localID: this.localID,
         credential: init.credential,
-        notify: (csError, message) => this.notify(csError, message),
+        notify: (
+          /** @param {import('./types.js').CsError} csError @param {string} message */
+          (csError, message) => this.notify(csError, message)
+        ),
         onRefused: () => this.stopMonitoring()
       });
       this.transport = new Transport({ env, log: this.log, tokens: this.auth });
@@ -2092,28 +2445,53 @@ ${fields.remoteSDP || ""}`;
       this.lanes += 1;
       return this.lanes;
     }
+    /**
+     * Tells the page through csInitCallback.
+     * @param {import('./types.js').CsError} csError
+     * @param {string} message
+     */
     notify(csError, message) {
       this.log.debug(`csInitCallback(${csError}, ${message})`);
       callBack(this.log, this.callbacks.init, csError, message);
     }
+    /**
+     * @param {string} what the request the collector refused
+     * @param {string} message why
+     */
     protocolError(what, message) {
       this.notify(CS_ERROR.csProtoError, `${what}: ${message}`);
     }
+    /**
+     * The header of every post.
+     * @param {number} at its timestamp, ms since the epoch
+     */
     header(at) {
       return { localID: this.localID, deviceID: this.deviceID, timestamp: at };
     }
+    /** @returns {EndpointInfo} */
     endpointInfo() {
       const info = browserInfo(this.env.navigator);
       if (this.settings.applicationVersion !== void 0) info.appVersion = this.settings.applicationVersion;
       for (const key of Object.keys(info)) {
-        if (utf8Bytes(info[key]) > LIMITS.idBytes) delete info[key];
+        const value = info[key];
+        if (value !== null && utf8Bytes(value) > LIMITS.idBytes) delete info[key];
       }
       return info;
     }
+    /**
+     * `value`, with IP addresses masked unless configParams.collectIP allows them.
+     * @template T
+     * @param {T} value
+     * @returns {T}
+     */
     privacy(value) {
       return this.settings.collectIP ? value : maskDeep(value);
     }
-    /** The live conference of `id`, joining it on first use. */
+    /**
+     * The live conference of `id`, joining it on first use.
+     * @param {string} id
+     * @returns {Conference}
+     */
     conference(id) {
       let conference = this.conferences.get(id);
       if (!conference) {
@@ -2123,9 +2501,19 @@ ${fields.remoteSDP || ""}`;
       }
       return conference;
     }
+    /** @param {Conference} conference */
     forgetConference(conference) {
       if (this.conferences.get(conference.id) === conference) this.conferences.delete(conference.id);
     }
+    /**
+     * @param {RTCPeerConnection} pc
+     * @param {string} conferenceID
+     * @param {{userID: UserID, wireID: string}} remote the remote user as the page gave it, and its ID on the wire
+     * @param {import('./types.js').FabricUsage} usage
+     * @param {ReturnType<typeof import('./validate.js').checkFabricAttributes>} attributes
+     * @param {CsCallback | null | undefined} pcCallback
+     * @returns {Fabric}
+     */
     addFabric(pc, conferenceID, remote, usage, attributes, pcCallback) {
       const conference = this.conference(conferenceID);
       const fabric = new Fabric(this, conference, pc, remote, usage, attributes, pcCallback);
@@ -2135,7 +2523,12 @@ ${fields.remoteSDP || ""}`;
       fabric.start();
       return fabric;
     }
-    /** fabricTerminated: stops monitoring; the conference is left with its last fabric. */
+    /**
+     * fabricTerminated: stops monitoring; the conference is left with its last fabric.
+     * @param {Fabric} fabric
+     * @param {number} at
+     * @param {boolean} [urgent] the page is going away
+     */
     endFabric(fabric, at, urgent) {
       if (!fabric.live) return;
       fabric.stop();
@@ -2150,28 +2543,36 @@ ${fields.remoteSDP || ""}`;
       conference.fabrics.delete(fabric);
       if (conference.fabrics.size === 0) conference.leave(urgent);
     }
+    /** @param {PrecallOptions} options */
     runPrecall(options) {
       const test = new PrecallTest(this.env, options);
-      this.precall = { result: null };
+      const precall = { result: null };
+      this.precall = precall;
       const run = guarded(this.log, "pre-call test", async () => {
         const outcome = await test.run();
         const at = this.env.now();
-        this.precall.result = Object.assign({ timestamp: at }, outcome);
-        this.log.debug(`pre-call test: ${JSON.stringify(this.precall.result)}`);
+        precall.result = Object.assign({ timestamp: at }, outcome);
+        this.log.debug(`pre-call test: ${JSON.stringify(precall.result)}`);
         for (const conference of this.conferences.values()) this.postPrecall(conference);
       });
       run();
     }
-    /** Posts the pre-call test result once to `conference`, when both exist. */
+    /**
+     * Posts the pre-call test result once to `conference`, when both exist.
+     * @param {Conference} conference
+     */
     postPrecall(conference) {
       const result2 = this.precall && this.precall.result;
       if (!result2 || conference.precallPosted || !conference.ucID) return;
       conference.precallPosted = true;
       const fields = { connectivity: result2.connectivity, duration: result2.duration };
-      for (const key of ["rtt", "jitter", "fractionLoss", "throughput", "candidateType"]) {
-        if (typeof result2[key] === "number" ? Number.isFinite(result2[key]) && result2[key] >= 0 : result2[key] !== void 0) {
-          fields[key] = result2[key];
-        }
+      for (
+        const key of
+        /** @type {const} */
+        ["rtt", "jitter", "fractionLoss", "throughput", "candidateType"]
+      ) {
+        const value = result2[key];
+        if (typeof value === "number" ? Number.isFinite(value) && value >= 0 : value !== void 0) fields[key] = value;
       }
       if (result2.message) fields.message = truncateUtf8(this.privacy(result2.message), LIMITS.precallMessageBytes).text;
       conference.post("events/precalltest", fields, { at: result2.timestamp, label: "pre-call test" });
@@ -2181,7 +2582,8 @@ ${fields.remoteSDP || ""}`;
       if (!target) return;
       const onLeave = guarded(this.log, "page unload", () => this.pageLeaving());
       const onOnline = guarded(this.log, "online", () => this.transport.wake());
-      for (const [type, listener] of [["pagehide", onLeave], ["beforeunload", onLeave], ["online", onOnline]]) {
+      const listeners = [["pagehide", onLeave], ["beforeunload", onLeave], ["online", onOnline]];
+      for (const [type, listener] of listeners) {
         target.addEventListener(type, listener);
         this.pageListeners.push([type, listener]);
       }
@@ -2215,9 +2617,48 @@ ${fields.remoteSDP || ""}`;
 
   // sdk/src/callstats.js
   var callstats = class {
+    // The same values on instances, read through the prototype, as
+    // callstats.io's SDK offers them (`new callstats().fabricUsage`).
+    /** The SDK version (semver), also `callstats.version`. */
+    get version() {
+      return VERSION;
+    }
+    get fabricUsage() {
+      return ENUMS.fabricUsage;
+    }
+    get fabricEvent() {
+      return ENUMS.fabricEvent;
+    }
+    get webRTCFunctions() {
+      return ENUMS.webRTCFunctions;
+    }
+    get endpointType() {
+      return ENUMS.endpointType;
+    }
+    get transmissionDirection() {
+      return ENUMS.transmissionDirection;
+    }
+    get userIDType() {
+      return ENUMS.userIDType;
+    }
+    get callStatsAPIReturnStatus() {
+      return ENUMS.callStatsAPIReturnStatus;
+    }
+    get csError() {
+      return ENUMS.csError;
+    }
     /**
-     * initialize(appID, appSecretOrTokenGenerator, localUserID, csInitCallback?,
-     * csStatsCallback?, configParams?): authenticates; the outcome comes to csInitCallback.
+     * Authenticates with the collector. With an AppSecret the SDK signs a
+     * short-lived HS256 JWT in the page (the secret is never sent); with a
+     * tokenGenerator the application supplies the JWT. The outcome reaches
+     * csInitCallback: `success`, `authError`, `httpError`, `tokenGenerationError`.
+     * @param {string | number} appID
+     * @param {string | TokenGenerator} appSecretOrTokenGenerator
+     * @param {UserID} localUserID
+     * @param {CsCallback | null} [csInitCallback]
+     * @param {StatsCallback | null} [csStatsCallback]
+     * @param {ConfigParams | null} [configParams]
+     * @returns {APIResult}
      */
     initialize(appID, appSecretOrTokenGenerator, localUserID, csInitCallback, csStatsCallback, configParams) {
       return apiCall(this, () => {
@@ -2255,8 +2696,38 @@ ${fields.remoteSDP || ""}`;
       });
     }
     /**
-     * addNewFabric(pcObject, remoteUserID, fabricUsage, conferenceID, fabricAttributes?, pcCallback?);
-     * also addNewFabric(pcObject, remoteUserID, fabricUsage, conferenceID, pcCallback).
+     * Starts monitoring a peer connection; the short form takes pcCallback fifth.
+     * pcCallback gets `success` once the fabric is stored, else the failure:
+     * `csProtoError` (refused by the collector), `authError` or
+     * `tokenGenerationError` (initialize() failed), and later
+     * `appConnectivityError` when ICE disconnects or fails.
+     * @overload
+     * @param {RTCPeerConnection} pcObject
+     * @param {UserID} remoteUserID
+     * @param {FabricUsage} fabricUsage
+     * @param {string} conferenceID
+     * @param {CsCallback} [pcCallback]
+     * @returns {APIResult}
+     */
+    /**
+     * Starts monitoring a peer connection, with the attributes of its remote end.
+     * @overload
+     * @param {RTCPeerConnection} pcObject
+     * @param {UserID} remoteUserID
+     * @param {FabricUsage} fabricUsage
+     * @param {string} conferenceID
+     * @param {FabricAttributes | null} [fabricAttributes]
+     * @param {CsCallback | null} [pcCallback]
+     * @returns {APIResult}
+     */
+    /**
+     * @param {RTCPeerConnection} pcObject
+     * @param {UserID} remoteUserID
+     * @param {FabricUsage} fabricUsage
+     * @param {string} conferenceID
+     * @param {FabricAttributes | CsCallback | null} [fabricAttributes]
+     * @param {CsCallback | null} [pcCallback]
+     * @returns {APIResult}
      */
     addNewFabric(pcObject, remoteUserID, fabricUsage, conferenceID, fabricAttributes, pcCallback) {
       return apiCall(this, () => {
@@ -2288,7 +2759,18 @@ ${fields.remoteSDP || ""}`;
         return `monitoring as ${fabric.connectionID}`;
       });
     }
-    /** reportError(pcObject|null, conferenceID, wrtcFuncName, domError?, localSDP?, remoteSDP?). */
+    /**
+     * Reports a failed WebRTC call (or, with `applicationLog`, a log line cut
+     * to 20 KB). pcObject is null for getUserMedia failures. An SDP left
+     * undefined is read from pcObject; null means "do not collect it".
+     * @param {RTCPeerConnection | null} pcObject
+     * @param {string} conferenceID
+     * @param {WebRTCFunction} wrtcFuncName
+     * @param {Error | DOMException | Record<string, unknown> | string | null} [domError]
+     * @param {string | RTCSessionDescriptionInit | null} [localSDP]
+     * @param {string | RTCSessionDescriptionInit | null} [remoteSDP]
+     * @returns {APIResult}
+     */
     reportError(pcObject, conferenceID, wrtcFuncName, domError, localSDP, remoteSDP) {
       return apiCall(this, () => {
         const session = sessionOf(this);
@@ -2299,7 +2781,15 @@ ${fields.remoteSDP || ""}`;
         const remote = checkSdp("remoteSDP", remoteSDP);
         checkInitializeSucceeded(session);
         const fabric = pcObject ? session.fabrics.get(pcObject) : void 0;
-        if (fabric && fabric.conference.id !== conferenceID) fabricOf(session, pcObject, conferenceID, "pcObject");
+        if (fabric && fabric.conference.id !== conferenceID) {
+          fabricOf(
+            session,
+            /** @type {RTCPeerConnection} */
+            pcObject,
+            conferenceID,
+            "pcObject"
+          );
+        }
         const fields = { wrtcFuncName };
         if (fabric) Object.assign(fields, { connectionID: fabric.connectionID, remoteID: fabric.remoteID });
         if (wrtcFuncName === ENUMS.webRTCFunctions.applicationLog) {
@@ -2314,15 +2804,22 @@ ${fields.remoteSDP || ""}`;
         const isFailure = wrtcFuncName !== ENUMS.webRTCFunctions.applicationLog;
         const sdps = [["localSDP", local, "localDescription"], ["remoteSDP", remote, "remoteDescription"]];
         for (const [key, given, property] of sdps) {
-          const fromPc = given === void 0 && isFailure && pcObject && pcObject[property];
-          const sdp = fromPc ? pcObject[property].sdp : given;
+          const fromPc = given === void 0 && isFailure && pcObject ? pcObject[property] : null;
+          const sdp = fromPc ? fromPc.sdp : given;
           if (typeof sdp === "string" && sdp !== "" && utf8Bytes(sdp) <= LIMITS.sdpBytes) fields[key] = session.privacy(sdp);
         }
         session.conference(conferenceID).post("events/error", fields, { label: `reportError ${wrtcFuncName}` });
         return "error reported";
       });
     }
-    /** sendFabricEvent(pcObject, fabricEvent, conferenceID, eventData?). */
+    /**
+     * Hold/resume, mute, pause, screen sharing, dominant speaker, device list; `fabricTerminated` stops monitoring.
+     * @param {RTCPeerConnection} pcObject
+     * @param {FabricEvent} fabricEvent
+     * @param {string} conferenceID
+     * @param {FabricEventData | null} [eventData]
+     * @returns {APIResult}
+     */
     sendFabricEvent(pcObject, fabricEvent, conferenceID, eventData) {
       return apiCall(this, () => {
         const session = sessionOf(this);
@@ -2345,7 +2842,17 @@ ${fields.remoteSDP || ""}`;
         return `${fabricEvent} sent`;
       });
     }
-    /** associateMstWithUserID(pcObject, userID, conferenceID, ssrc, usageLabel, associatedVideoTag?). */
+    /**
+     * Maps an SSRC to the user producing it, with a usage label (≤ 20 bytes);
+     * with a video element (or its id), time to first media is measured.
+     * @param {RTCPeerConnection} pcObject
+     * @param {UserID} userID
+     * @param {string} conferenceID
+     * @param {string | number} ssrc
+     * @param {string} usageLabel
+     * @param {string | HTMLVideoElement | null} [associatedVideoTag]
+     * @returns {APIResult}
+     */
     associateMstWithUserID(pcObject, userID, conferenceID, ssrc, usageLabel, associatedVideoTag) {
       return apiCall(this, () => {
         const session = sessionOf(this);
@@ -2362,7 +2869,14 @@ ${fields.remoteSDP || ""}`;
         return `SSRC ${decimal} associated`;
       });
     }
-    /** sendUserFeedback(conferenceID, feedback, pcCallback?): feedback {userID, overall, audio?, video?, screen?, comment?}. */
+    /**
+     * The user's rating of the call; pcCallback gets `success` once it is
+     * stored, else the failure: `csProtoError`, `authError` or `tokenGenerationError`.
+     * @param {string} conferenceID
+     * @param {Feedback} feedback
+     * @param {CsCallback | null} [pcCallback]
+     * @returns {APIResult}
+     */
     sendUserFeedback(conferenceID, feedback, pcCallback) {
       return apiCall(this, () => {
         const session = sessionOf(this);
@@ -2370,7 +2884,8 @@ ${fields.remoteSDP || ""}`;
         if (!isPlainObject(feedback)) fail("feedback", `must be an object {userID, overall, ...}, got ${describe(feedback)}`);
         checkUserID("feedback.userID", feedback.userID);
         const ratings = { overallRating: checkRating("feedback.overall", feedback.overall, true) };
-        for (const [key, wire] of [["audio", "audioQualityRating"], ["video", "videoQualityRating"], ["screen", "screenQualityRating"]]) {
+        const optional = [["audio", "audioQualityRating"], ["video", "videoQualityRating"], ["screen", "screenQualityRating"]];
+        for (const [key, wire] of optional) {
           const rating = checkRating(`feedback.${key}`, feedback[key], false);
           if (rating !== void 0) ratings[wire] = rating;
         }
@@ -2390,7 +2905,13 @@ ${fields.remoteSDP || ""}`;
         return "feedback queued";
       });
     }
-    /** sendCallDetails(pc, conferenceID, callAttributes): contact-centre details of the call. */
+    /**
+     * Contact-centre details of the call.
+     * @param {RTCPeerConnection} pc
+     * @param {string} conferenceID
+     * @param {CallAttributes} callAttributes
+     * @returns {APIResult}
+     */
     sendCallDetails(pc, conferenceID, callAttributes) {
       return apiCall(this, () => {
         const session = sessionOf(this);
@@ -2415,12 +2936,51 @@ ${fields.remoteSDP || ""}`;
       });
     }
   };
-  callstats.version = VERSION;
-  callstats.prototype.version = VERSION;
-  for (const name of Object.keys(ENUMS)) {
-    callstats[name] = ENUMS[name];
-    callstats.prototype[name] = ENUMS[name];
-  }
+  /**
+   * The SDK version (semver), also on instances.
+   * @readonly @type {string}
+   */
+  __publicField(callstats, "version", VERSION);
+  /**
+   * What a fabric carries: addNewFabric's fabricUsage.
+   * @readonly @type {Enum<FabricUsage>}
+   */
+  __publicField(callstats, "fabricUsage", ENUMS.fabricUsage);
+  /**
+   * sendFabricEvent's fabricEvent.
+   * @readonly @type {Enum<FabricEvent>}
+   */
+  __publicField(callstats, "fabricEvent", ENUMS.fabricEvent);
+  /**
+   * The WebRTC function that failed: reportError's wrtcFuncName.
+   * @readonly @type {Enum<WebRTCFunction>}
+   */
+  __publicField(callstats, "webRTCFunctions", ENUMS.webRTCFunctions);
+  /**
+   * fabricAttributes.remoteEndpointType.
+   * @readonly @type {Enum<EndpointType>}
+   */
+  __publicField(callstats, "endpointType", ENUMS.endpointType);
+  /**
+   * fabricAttributes.fabricTransmissionDirection.
+   * @readonly @type {Enum<TransmissionDirection>}
+   */
+  __publicField(callstats, "transmissionDirection", ENUMS.transmissionDirection);
+  /**
+   * Whether a user is the local or a remote one.
+   * @readonly @type {Enum<UserIDType>}
+   */
+  __publicField(callstats, "userIDType", ENUMS.userIDType);
+  /**
+   * APIResult's status.
+   * @readonly @type {Enum<ReturnStatus>}
+   */
+  __publicField(callstats, "callStatsAPIReturnStatus", ENUMS.callStatsAPIReturnStatus);
+  /**
+   * The csError of csInitCallback and pcCallback.
+   * @readonly @type {Enum<CsError>}
+   */
+  __publicField(callstats, "csError", ENUMS.csError);
 
   // sdk/src/index.js
   if (typeof document !== "undefined" && document.currentScript) {

@@ -9,12 +9,7 @@ import { errorText, isPlainObject, parseJson, randomHex } from './text.js';
 
 /** @import { Env, Log, TimerId } from './environment.js' */
 
-/**
- * The application's tokenGenerator: makes the JWT for third-party
- * authentication; `forceNew` asks for a fresh one (the last was refused).
- * It calls back `(null, token)`, or `(error)` when no token can be made.
- * @typedef {(forceNew: boolean, callback: (error: unknown, token?: string) => void) => void} TokenGenerator
- */
+/** @import { TokenGenerator } from './types.js' */
 /**
  * @typedef {object} AuthenticatorOptions
  * @property {Env} env
@@ -23,12 +18,12 @@ import { errorText, isPlainObject, parseJson, randomHex } from './text.js';
  * @property {string} appID
  * @property {string} localID the local user's ID as it travels
  * @property {string | TokenGenerator} credential the AppSecret, or the application's tokenGenerator
- * @property {(csError: string, message: string) => void} notify tells the application (csInitCallback)
+ * @property {(csError: import('./types.js').CsError, message: string) => void} notify tells the application (csInitCallback)
  * @property {() => void} [onRefused] called once authentication is refused for good
  */
 /**
  * An Error that ended authentication for good, with the csError it was reported as.
- * @typedef {Error & { csError: string }} RefusedError
+ * @typedef {Error & { csError: import('./types.js').CsError }} RefusedError
  */
 /**
  * What one token request came to: an access token (`expiresIn` in s); a
@@ -162,7 +157,7 @@ export class Authenticator {
 
   /**
    * Ends authentication for good.
-   * @param {string} csError
+   * @param {import('./types.js').CsError} csError
    * @param {string} message
    * @returns {RefusedError}
    */

@@ -21,7 +21,7 @@ import { wireUserObject } from './validate.js';
  * @property {boolean} [urgent] sent first at unload
  * @property {(answer: unknown) => void} [onSuccess] the collector stored it
  * @property {(status: number, message: string) => void} [onRejected] the collector refused it
- * @property {(csError: string, message: string) => void} [onFailed] it can never be sent
+ * @property {(csError: import('./types.js').CsError, message: string) => void} [onFailed] it can never be sent
  */
 
 export class Conference {

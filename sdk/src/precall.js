@@ -13,7 +13,7 @@ const PRECALL = Object.freeze({
 /** @typedef {import('./environment.js').Env} Env */
 /** @typedef {import('./getstats.js').CandidateType} CandidateType */
 
-/** configParams.precallTest. @typedef {{iceServers?: RTCIceServer[]}} PrecallOptions */
+/** @import { PrecallOptions } from './validate.js' */
 
 /**
  * What the test found, as the collector's precalltest event takes it.

@@ -13,12 +13,8 @@ import { Transport } from './transport.js';
 import { VERSION } from './version.js';
 
 /** @typedef {import('./environment.js').Env} Env */
-/** @typedef {import('./precall.js').PrecallOptions} PrecallOptions */
-/** @typedef {Parameters<typeof import('./validate.js').wireUserObject>[0]} UserID */
-/** configParams, checked (validate.js). @typedef {ReturnType<typeof import('./validate.js').checkConfigParams>} CheckedConfig */
-/** What the SDK itself takes from configParams. @typedef {CheckedConfig['settings']} Settings */
-
-/** What the page gave as a callback, checked: a function, or none. @typedef {((...args: never[]) => unknown) | null | undefined} PageCallback */
+/** @import { CsCallback, StatsCallback, TokenGenerator, UserID } from './types.js' */
+/** @import { CheckedConfig, PrecallOptions, Settings } from './validate.js' */
 
 /**
  * What initialize() hands a new session, checked.
@@ -26,9 +22,9 @@ import { VERSION } from './version.js';
  * @property {string} appID
  * @property {UserID} localUserID as the page gave it
  * @property {string} localID the local user's ID on the wire
- * @property {ConstructorParameters<typeof Authenticator>[0]['credential']} credential the appSecret or the page's tokenGenerator
- * @property {PageCallback} csInitCallback
- * @property {PageCallback} csStatsCallback
+ * @property {string | TokenGenerator} credential the appSecret or the page's tokenGenerator
+ * @property {CsCallback | null | undefined} csInitCallback
+ * @property {StatsCallback | null | undefined} csStatsCallback
  * @property {CheckedConfig} config
  */
 
@@ -111,7 +107,7 @@ export class Session {
     this.appID = init.appID;
     this.localUserID = init.localUserID;
     this.localID = init.localID;
-    /** @type {{init: PageCallback, stats: PageCallback}} */
+    /** @type {{init: CsCallback | null | undefined, stats: StatsCallback | null | undefined}} */
     this.callbacks = { init: init.csInitCallback, stats: init.csStatsCallback };
     /** @type {Settings} */
     this.settings = init.config.settings;
@@ -134,7 +130,7 @@ export class Session {
     this.auth = new Authenticator({
       env, log: this.log, baseURL: this.baseURL, appID: this.appID, localID: this.localID,
       credential: init.credential,
-      notify: /** @param {string} csError @param {string} message */ (csError, message) => this.notify(csError, message),
+      notify: /** @param {import('./types.js').CsError} csError @param {string} message */ (csError, message) => this.notify(csError, message),
       onRefused: () => this.stopMonitoring(),
     });
     this.transport = new Transport({ env, log: this.log, tokens: this.auth });
@@ -154,7 +150,7 @@ export class Session {
 
   /**
    * Tells the page through csInitCallback.
-   * @param {string} csError
+   * @param {import('./types.js').CsError} csError
    * @param {string} message
    */
   notify(csError, message) {
@@ -223,9 +219,9 @@ export class Session {
    * @param {RTCPeerConnection} pc
    * @param {string} conferenceID
    * @param {{userID: UserID, wireID: string}} remote the remote user as the page gave it, and its ID on the wire
-   * @param {string} usage a fabricUsage
+   * @param {import('./types.js').FabricUsage} usage
    * @param {ReturnType<typeof import('./validate.js').checkFabricAttributes>} attributes
-   * @param {PageCallback} pcCallback
+   * @param {CsCallback | null | undefined} pcCallback
    * @returns {Fabric}
    */
   addFabric(pc, conferenceID, remote, usage, attributes, pcCallback) {

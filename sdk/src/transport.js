@@ -39,7 +39,7 @@ import { errorText, isPlainObject, parseJson, randomHex } from './text.js';
  * @property {boolean} [urgent] sent first at unload
  * @property {(answer: unknown) => void} [onSuccess] the collector stored it; `answer` is its parsed body
  * @property {(status: number, message: string) => void} [onRejected] the collector refused it
- * @property {(csError: string, message: string) => void} [onFailed] it can never be sent: authentication was refused
+ * @property {(csError: import('./types.js').CsError, message: string) => void} [onFailed] it can never be sent: authentication was refused
  */
 /**
  * A request in the queue.
@@ -247,7 +247,7 @@ export class Transport {
     } catch (error) {
       // The tokens reject only once authentication is refused, which is final: so is this request.
       // Asked before the URL: a conference never joined for that reason is no protocol error.
-      const refusal = /** @type {{ csError?: string } | null | undefined} */ (error);
+      const refusal = /** @type {{ csError?: import('./types.js').CsError } | null | undefined} */ (error);
       const csError = refusal && refusal.csError ? refusal.csError : CS_ERROR.authError;
       return { failed: true, csError, message: errorText(error) };
     }

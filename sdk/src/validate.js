@@ -5,15 +5,8 @@ import { ENUMS, SDK_CONFIG_KEYS, SERVER_CONFIG_KEYS } from './enums.js';
 import { LIMITS, TIMING } from './limits.js';
 import { charCount, hasLoneSurrogate, isPlainObject, utf8Bytes } from './text.js';
 
-/**
- * A userID object: userName is shown to support staff only, aliasName to engineers.
- * @typedef {object} UserIDObject
- * @property {string} userName
- * @property {string} aliasName
- * @property {string} [loginID]
- */
-/** @typedef {string | UserIDObject} UserID */
-/** @typedef {{ iceServers?: RTCIceServer[] }} PrecallOptions */
+/** @import { UserID, UserIDObject } from './types.js' */
+/** configParams.precallTest. @typedef {{ iceServers?: RTCIceServer[] }} PrecallOptions */
 /**
  * What the SDK itself takes from configParams.
  * @typedef {object} Settings

@@ -4,6 +4,7 @@
 // polling (stats.js), the SSRC map (ssrcs.js) and time to first media
 // (first-frame.js).
 
+import { isPending } from '../conference.js';
 import { CS_ERROR } from '../enums.js';
 import { callBack, guarded } from '../environment.js';
 import { randomHex } from '../text.js';
@@ -80,7 +81,7 @@ export class Fabric {
    */
   post(suffix, fields, options) {
     const header = { connectionID: this.connectionID, remoteID: this.remoteID };
-    const body = fields && typeof fields.then === 'function'
+    const body = isPending(fields)
       ? fields.then((resolved) => (resolved ? Object.assign(header, resolved) : null))
       : Object.assign(header, fields);
     return this.conference.post(suffix, body, options);
