@@ -42,6 +42,11 @@ test('sanitizeReport keeps the boundaries and drops what is not an integer', () 
   assert.deepEqual(sanitizeReport({ id: 'i'.repeat(LIMITS.idBytes + 1) }), {});
 });
 
+test('sanitizeReport drops figures given as numeric strings, which the collector refuses', () => {
+  const report = { jitter: '0.5', framesPerSecond: '30', fractionLost: '0.1', packetsReceived: '7', kind: 'video' };
+  assert.deepEqual(sanitizeReport(report), { kind: 'video' });
+});
+
 test('snapshotOf indexes reports by id and by type, skipping what is not a report', () => {
   const reports = callStats(AT, 1);
   const snapshot = snapshotOf([...reports, null, { id: 'X' }], AT);
