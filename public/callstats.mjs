@@ -84,16 +84,6 @@ var ENUMS = Object.freeze({
   )
 });
 var CS_ERROR = ENUMS.csError;
-var SERVER_CONFIG_KEYS = [
-  "applicationVersion",
-  "siteID",
-  "additionalIDs",
-  "disableBeforeUnloadHandler",
-  "disablePrecalltest",
-  "collectLegacyStats",
-  "collectIP"
-];
-var SDK_CONFIG_KEYS = ["statsInterval", "collectorURL", "debug", "precallTest"];
 
 // sdk/src/environment.js
 var scriptURL = "";
@@ -384,86 +374,11 @@ function checkJsonObject(name, value) {
     fail(name, `must be at most ${LIMITS.objectJsonBytes} bytes of JSON, got ${bytes} bytes`);
   }
 }
-function checkBoolean(name, value) {
-  if (value !== void 0 && typeof value !== "boolean") fail(name, `must be true or false, got ${describe(value)}`);
-}
 function checkAppID(value) {
   const appID = typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? String(value) : value;
   checkIdentifier("appID", appID, LIMITS.idBytes);
   if (appID.includes("@")) fail("appID", "must not contain '@'");
   return appID;
-}
-function checkCollectorURL(name, value) {
-  checkString(name, value);
-  let url;
-  try {
-    url = new URL(value);
-  } catch (_) {
-    fail(name, `must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    fail(name, `must be an http(s) URL, got ${JSON.stringify(value)}`);
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
-}
-function checkAdditionalIDs(name, value) {
-  if (!isPlainObject(value)) fail(name, `must be an object of strings, got ${describe(value)}`);
-  for (const key of Object.keys(value)) {
-    checkMaxBytes(`${name} key ${JSON.stringify(key)}`, key, LIMITS.idBytes);
-    checkString(`${name}.${key}`, value[key]);
-    checkMaxBytes(`${name}.${key}`, value[key], LIMITS.idBytes);
-  }
-}
-function checkPrecallOptions(name, value) {
-  if (!isPlainObject(value)) fail(name, `must be an object {iceServers?}, got ${describe(value)}`);
-  if (value.iceServers !== void 0 && !Array.isArray(value.iceServers)) {
-    fail(`${name}.iceServers`, `must be an array of RTCIceServer, got ${describe(value.iceServers)}`);
-  }
-}
-function checkConfigParams(config) {
-  if (config === void 0 || config === null) config = {};
-  if (!isPlainObject(config)) fail("configParams", `must be an object, got ${describe(config)}`);
-  for (const key of ["disableBeforeUnloadHandler", "disablePrecalltest", "collectLegacyStats", "collectIP", "debug"]) {
-    checkBoolean(`configParams.${key}`, config[key]);
-  }
-  checkOptionalString(
-    "configParams.applicationVersion",
-    config.applicationVersion,
-    (field, text) => checkMaxChars(field, text, LIMITS.applicationVersionChars)
-  );
-  checkOptionalString(
-    "configParams.siteID",
-    config.siteID,
-    (field, text) => checkMaxBytes(field, text, LIMITS.idBytes)
-  );
-  if (config.additionalIDs !== void 0) checkAdditionalIDs("configParams.additionalIDs", config.additionalIDs);
-  const interval = config.statsInterval === void 0 ? TIMING.statsIntervalMs : config.statsInterval;
-  if (typeof interval !== "number" || !Number.isFinite(interval) || interval < TIMING.minStatsIntervalMs) {
-    fail(
-      "configParams.statsInterval",
-      `must be a number of milliseconds of at least ${TIMING.minStatsIntervalMs}, got ${describe(interval)}`
-    );
-  }
-  const collectorURL = config.collectorURL === void 0 ? null : checkCollectorURL("configParams.collectorURL", config.collectorURL);
-  if (config.precallTest !== void 0) checkPrecallOptions("configParams.precallTest", config.precallTest);
-  const server = {};
-  for (const key of SERVER_CONFIG_KEYS) {
-    if (config[key] !== void 0) server[key] = config[key];
-  }
-  const known = SERVER_CONFIG_KEYS.concat(SDK_CONFIG_KEYS);
-  return {
-    settings: {
-      statsIntervalMs: interval,
-      collectorURL,
-      debug: config.debug === true,
-      collectIP: config.collectIP !== false,
-      beforeUnload: config.disableBeforeUnloadHandler !== true,
-      precall: config.disablePrecalltest === true ? null : config.precallTest || {},
-      applicationVersion: config.applicationVersion
-    },
-    server,
-    unknown: Object.keys(config).filter((key) => !known.includes(key))
-  };
 }
 function checkFabricAttributes(value) {
   if (value === void 0 || value === null) value = {};
@@ -576,6 +491,93 @@ function fabricOf(session, pc, conferenceID, name) {
     fail("conferenceID", `${JSON.stringify(conferenceID)} is not the conference the pcObject was added to (${JSON.stringify(fabric.conference.id)})`);
   }
   return fabric;
+}
+
+// sdk/src/config.js
+var SERVER_CONFIG_KEYS = [
+  "applicationVersion",
+  "siteID",
+  "additionalIDs",
+  "disableBeforeUnloadHandler",
+  "disablePrecalltest",
+  "collectLegacyStats",
+  "collectIP"
+];
+var SDK_CONFIG_KEYS = ["statsInterval", "collectorURL", "debug", "precallTest"];
+function checkBoolean(name, value) {
+  if (value !== void 0 && typeof value !== "boolean") fail(name, `must be true or false, got ${describe(value)}`);
+}
+function checkCollectorURL(name, value) {
+  checkString(name, value);
+  let url;
+  try {
+    url = new URL(value);
+  } catch (_) {
+    fail(name, `must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    fail(name, `must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+function checkAdditionalIDs(name, value) {
+  if (!isPlainObject(value)) fail(name, `must be an object of strings, got ${describe(value)}`);
+  for (const key of Object.keys(value)) {
+    checkMaxBytes(`${name} key ${JSON.stringify(key)}`, key, LIMITS.idBytes);
+    checkString(`${name}.${key}`, value[key]);
+    checkMaxBytes(`${name}.${key}`, value[key], LIMITS.idBytes);
+  }
+}
+function checkPrecallOptions(name, value) {
+  if (!isPlainObject(value)) fail(name, `must be an object {iceServers?}, got ${describe(value)}`);
+  if (value.iceServers !== void 0 && !Array.isArray(value.iceServers)) {
+    fail(`${name}.iceServers`, `must be an array of RTCIceServer, got ${describe(value.iceServers)}`);
+  }
+}
+function checkConfigParams(config) {
+  if (config === void 0 || config === null) config = {};
+  if (!isPlainObject(config)) fail("configParams", `must be an object, got ${describe(config)}`);
+  for (const key of ["disableBeforeUnloadHandler", "disablePrecalltest", "collectLegacyStats", "collectIP", "debug"]) {
+    checkBoolean(`configParams.${key}`, config[key]);
+  }
+  checkOptionalString(
+    "configParams.applicationVersion",
+    config.applicationVersion,
+    (field, text) => checkMaxChars(field, text, LIMITS.applicationVersionChars)
+  );
+  checkOptionalString(
+    "configParams.siteID",
+    config.siteID,
+    (field, text) => checkMaxBytes(field, text, LIMITS.idBytes)
+  );
+  if (config.additionalIDs !== void 0) checkAdditionalIDs("configParams.additionalIDs", config.additionalIDs);
+  const interval = config.statsInterval === void 0 ? TIMING.statsIntervalMs : config.statsInterval;
+  if (typeof interval !== "number" || !Number.isFinite(interval) || interval < TIMING.minStatsIntervalMs) {
+    fail(
+      "configParams.statsInterval",
+      `must be a number of milliseconds of at least ${TIMING.minStatsIntervalMs}, got ${describe(interval)}`
+    );
+  }
+  const collectorURL = config.collectorURL === void 0 ? null : checkCollectorURL("configParams.collectorURL", config.collectorURL);
+  if (config.precallTest !== void 0) checkPrecallOptions("configParams.precallTest", config.precallTest);
+  const server = {};
+  for (const key of SERVER_CONFIG_KEYS) {
+    if (config[key] !== void 0) server[key] = config[key];
+  }
+  const known = SERVER_CONFIG_KEYS.concat(SDK_CONFIG_KEYS);
+  return {
+    settings: {
+      statsIntervalMs: interval,
+      collectorURL,
+      debug: config.debug === true,
+      collectIP: config.collectIP !== false,
+      beforeUnload: config.disableBeforeUnloadHandler !== true,
+      precall: config.disablePrecalltest === true ? null : config.precallTest || {},
+      applicationVersion: config.applicationVersion
+    },
+    server,
+    unknown: Object.keys(config).filter((key) => !known.includes(key))
+  };
 }
 
 // sdk/src/payloads.js

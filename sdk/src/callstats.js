@@ -4,10 +4,11 @@ import { CS_ERROR, ENUMS, namedValues } from './enums.js';
 import { callBack, defaultEnvironment } from './environment.js';
 import { apiCall, checkInitializeSucceeded, fabricOf, sessionOf, stateOf } from './instances.js';
 import { LIMITS } from './limits.js';
+import { checkConfigParams } from './config.js';
 import { deviceList, errorFields, logFields } from './payloads.js';
 import { Session } from './session.js';
 import { isPlainObject, jsonOrNull, utf8Bytes } from './text.js';
-import { checkAppID, checkCallback, checkConfigParams, checkEnum, checkFabricAttributes, checkIdentifier, checkJsonObject, checkMaxBytes, checkPeerConnection, checkRating, checkSdp, checkSsrc, checkString, checkUserID, checkVideoTag, describe, fail } from './validate.js';
+import { checkAppID, checkCallback, checkEnum, checkFabricAttributes, checkIdentifier, checkJsonObject, checkMaxBytes, checkPeerConnection, checkRating, checkSdp, checkSsrc, checkString, checkUserID, checkVideoTag, describe, fail } from './validate.js';
 import { VERSION } from './version.js';
 
 /** @import { APIResult, CallAttributes, ConfigParams, CsCallback, CsError, EndpointType, Enum, FabricAttributes, FabricEvent, FabricEventData, FabricUsage, Feedback, ReturnStatus, StatsCallback, TokenGenerator, TransmissionDirection, UserID, UserIDType, WebRTCFunction } from './types.js' */

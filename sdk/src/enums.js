@@ -50,10 +50,3 @@ export const ENUMS = Object.freeze({
   ])),
 });
 export const CS_ERROR = ENUMS.csError;
-
-/** configParams keys the collector stores; the others only steer the SDK. */
-export const SERVER_CONFIG_KEYS = [
-  'applicationVersion', 'siteID', 'additionalIDs', 'disableBeforeUnloadHandler',
-  'disablePrecalltest', 'collectLegacyStats', 'collectIP',
-];
-export const SDK_CONFIG_KEYS = ['statsInterval', 'collectorURL', 'debug', 'precallTest'];

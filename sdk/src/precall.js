@@ -13,7 +13,7 @@ const PRECALL = Object.freeze({
 /** @typedef {import('./environment.js').Env} Env */
 /** @typedef {import('./getstats.js').CandidateType} CandidateType */
 
-/** @import { PrecallOptions } from './validate.js' */
+/** @import { PrecallOptions } from './config.js' */
 
 /**
  * What the test found, as the collector's precalltest event takes it.

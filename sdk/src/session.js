@@ -14,7 +14,7 @@ import { VERSION } from './version.js';
 
 /** @typedef {import('./environment.js').Env} Env */
 /** @import { CsCallback, StatsCallback, TokenGenerator, UserID } from './types.js' */
-/** @import { CheckedConfig, PrecallOptions, Settings } from './validate.js' */
+/** @import { CheckedConfig, PrecallOptions, Settings } from './config.js' */
 
 /**
  * What initialize() hands a new session, checked.

@@ -1,28 +1,11 @@
 // Argument validation: a broken rule throws ArgumentError, which the
 // public methods turn into {status: 'error', msg}
 
-import { ENUMS, SDK_CONFIG_KEYS, SERVER_CONFIG_KEYS } from './enums.js';
-import { LIMITS, TIMING } from './limits.js';
+import { ENUMS } from './enums.js';
+import { LIMITS } from './limits.js';
 import { charCount, hasLoneSurrogate, isPlainObject, utf8Bytes } from './text.js';
 
 /** @import { UserID, UserIDObject } from './types.js' */
-/** configParams.precallTest. @typedef {{ iceServers?: RTCIceServer[] }} PrecallOptions */
-/**
- * What the SDK itself takes from configParams.
- * @typedef {object} Settings
- * @property {number} statsIntervalMs
- * @property {string | null} collectorURL null: the default collector
- * @property {boolean} debug
- * @property {boolean} collectIP
- * @property {boolean} beforeUnload whether the page's unload terminates the fabrics
- * @property {PrecallOptions | null} precall null: no pre-call test
- * @property {string | null | undefined} applicationVersion
- */
-/**
- * configParams checked: the SDK's settings, the keys the collector
- * stores, and the unknown keys (ignored).
- * @typedef {{ settings: Settings, server: Record<string, unknown>, unknown: string[] }} CheckedConfig
- */
 /**
  * fabricAttributes with their defaults filled in.
  * @typedef {Record<string, unknown> & { remoteEndpointType: string, fabricTransmissionDirection: string }} CheckedFabricAttributes
@@ -86,7 +69,7 @@ export function checkMaxBytes(name, value, max) {
  * @param {string} value
  * @param {number} max
  */
-function checkMaxChars(name, value, max) {
+export function checkMaxChars(name, value, max) {
   const count = charCount(value);
   if (count > max) fail(name, `must be at most ${max} characters, got ${count}`);
 }
@@ -110,7 +93,7 @@ export function checkIdentifier(name, value, maxBytes) {
  * @param {(name: string, text: string) => void} check
  * @returns {asserts value is string | null | undefined}
  */
-function checkOptionalString(name, value, check) {
+export function checkOptionalString(name, value, check) {
   if (value === undefined || value === null) return;
   checkString(name, value);
   check(name, value);
@@ -225,15 +208,6 @@ export function checkJsonObject(name, value) {
 }
 
 /**
- * @param {string} name
- * @param {unknown} value
- * @returns {asserts value is boolean | undefined}
- */
-function checkBoolean(name, value) {
-  if (value !== undefined && typeof value !== 'boolean') fail(name, `must be true or false, got ${describe(value)}`);
-}
-
-/**
  * The AppID: a non-empty string (or a number) without '@'.
  * @param {unknown} value
  * @returns {string}
@@ -243,98 +217,6 @@ export function checkAppID(value) {
   checkIdentifier('appID', appID, LIMITS.idBytes);
   if (appID.includes('@')) fail('appID', "must not contain '@'");
   return appID;
-}
-
-/**
- * @param {string} name
- * @param {unknown} value
- * @returns {string} the URL without a trailing slash, query or fragment
- */
-function checkCollectorURL(name, value) {
-  checkString(name, value);
-  let url;
-  try {
-    url = new URL(value);
-  } catch (_) {
-    fail(name, `must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    fail(name, `must be an http(s) URL, got ${JSON.stringify(value)}`);
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-
-/**
- * @param {string} name
- * @param {unknown} value
- */
-function checkAdditionalIDs(name, value) {
-  if (!isPlainObject(value)) fail(name, `must be an object of strings, got ${describe(value)}`);
-  for (const key of Object.keys(value)) {
-    checkMaxBytes(`${name} key ${JSON.stringify(key)}`, key, LIMITS.idBytes);
-    checkString(`${name}.${key}`, value[key]);
-    checkMaxBytes(`${name}.${key}`, value[key], LIMITS.idBytes);
-  }
-}
-
-/**
- * @param {string} name
- * @param {unknown} value
- * @returns {asserts value is PrecallOptions}
- */
-function checkPrecallOptions(name, value) {
-  if (!isPlainObject(value)) fail(name, `must be an object {iceServers?}, got ${describe(value)}`);
-  if (value.iceServers !== undefined && !Array.isArray(value.iceServers)) {
-    fail(`${name}.iceServers`, `must be an array of RTCIceServer, got ${describe(value.iceServers)}`);
-  }
-}
-
-/**
- * configParams, checked key by key. Returns the settings the SDK uses,
- * the subset the collector stores, and the unknown keys (ignored).
- * @param {unknown} config
- * @returns {CheckedConfig}
- */
-export function checkConfigParams(config) {
-  if (config === undefined || config === null) config = {};
-  if (!isPlainObject(config)) fail('configParams', `must be an object, got ${describe(config)}`);
-  for (const key of ['disableBeforeUnloadHandler', 'disablePrecalltest', 'collectLegacyStats', 'collectIP', 'debug']) {
-    checkBoolean(`configParams.${key}`, config[key]);
-  }
-  checkOptionalString('configParams.applicationVersion', config.applicationVersion,
-    (field, text) => checkMaxChars(field, text, LIMITS.applicationVersionChars));
-  checkOptionalString('configParams.siteID', config.siteID,
-    (field, text) => checkMaxBytes(field, text, LIMITS.idBytes));
-  if (config.additionalIDs !== undefined) checkAdditionalIDs('configParams.additionalIDs', config.additionalIDs);
-  const interval = config.statsInterval === undefined ? TIMING.statsIntervalMs : config.statsInterval;
-  if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < TIMING.minStatsIntervalMs) {
-    fail('configParams.statsInterval',
-      `must be a number of milliseconds of at least ${TIMING.minStatsIntervalMs}, got ${describe(interval)}`);
-  }
-  const collectorURL = config.collectorURL === undefined
-    ? null
-    : checkCollectorURL('configParams.collectorURL', config.collectorURL);
-  if (config.precallTest !== undefined) checkPrecallOptions('configParams.precallTest', config.precallTest);
-
-  /** @type {Record<string, unknown>} */
-  const server = {};
-  for (const key of SERVER_CONFIG_KEYS) {
-    if (config[key] !== undefined) server[key] = config[key];
-  }
-  const known = SERVER_CONFIG_KEYS.concat(SDK_CONFIG_KEYS);
-  return {
-    settings: {
-      statsIntervalMs: interval,
-      collectorURL,
-      debug: config.debug === true,
-      collectIP: config.collectIP !== false,
-      beforeUnload: config.disableBeforeUnloadHandler !== true,
-      precall: config.disablePrecalltest === true ? null : (config.precallTest || {}),
-      applicationVersion: config.applicationVersion,
-    },
-    server,
-    unknown: Object.keys(config).filter((key) => !known.includes(key)),
-  };
 }
 
 /**

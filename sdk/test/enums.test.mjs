@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 
 import { callstats } from '../src/callstats.js';
-import { CS_ERROR, ENUMS, SDK_CONFIG_KEYS, SERVER_CONFIG_KEYS, namedValues } from '../src/enums.js';
+import { CS_ERROR, ENUMS, namedValues } from '../src/enums.js';
 
 const REFERENCE = {
   fabricUsage: ['multiplex', 'audio', 'video', 'screen', 'data', 'unbundled'],
@@ -63,13 +63,4 @@ test('namedValues makes a frozen object of names, each its own value', () => {
   const values = namedValues(['inbound', 'outbound']);
   assert.deepEqual({ ...values }, { inbound: 'inbound', outbound: 'outbound' });
   assert.ok(Object.isFrozen(values));
-});
-
-test('configParams keys are either the collector\'s or the SDK\'s, never both', () => {
-  assert.deepEqual(SERVER_CONFIG_KEYS, [
-    'applicationVersion', 'siteID', 'additionalIDs', 'disableBeforeUnloadHandler',
-    'disablePrecalltest', 'collectLegacyStats', 'collectIP',
-  ]);
-  assert.deepEqual(SDK_CONFIG_KEYS, ['statsInterval', 'collectorURL', 'debug', 'precallTest']);
-  assert.deepEqual(SERVER_CONFIG_KEYS.filter((key) => SDK_CONFIG_KEYS.includes(key)), []);
 });

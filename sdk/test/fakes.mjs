@@ -2,8 +2,11 @@
 // when a test advances it, a collector answering like the real one, and a
 // peer connection whose states and stats a test sets. They reach the SDK
 // through instances.js setEnvironment, never through globals.
+import assert from 'node:assert/strict';
+
 import { callstats } from '../src/callstats.js';
 import { setEnvironment } from '../src/instances.js';
+import { ArgumentError } from '../src/validate.js';
 
 /** Lets pending promises, real I/O and WebCrypto settle. */
 export async function settle() {
@@ -239,4 +242,13 @@ export function initialized(options = {}) {
     Object.assign({ collectorURL: 'https://collector.test', disablePrecalltest: true }, options.config || {}),
   );
   return { instance, clock, collector, console, init, stats, result };
+}
+
+/** Asserts that `fn` throws the SDK's ArgumentError with a message matching `pattern`. */
+export function refused(fn, pattern) {
+  assert.throws(fn, (error) => {
+    assert.ok(error instanceof ArgumentError, `an ArgumentError, got ${error}`);
+    assert.match(error.message, pattern);
+    return true;
+  });
 }

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
+import { checkConfigParams } from '../src/config.js';
 import { defaultEnvironment } from '../src/environment.js';
 import { LIMITS } from '../src/limits.js';
 import { Session } from '../src/session.js';
 import { utf8Bytes } from '../src/text.js';
-import { checkConfigParams } from '../src/validate.js';
 import { FakeClock, FakeCollector, recordingConsole, settle, until } from './fakes.mjs';
 
 const CHROME_LINUX = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
