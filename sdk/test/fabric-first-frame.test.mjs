@@ -61,8 +61,12 @@ test('without requestVideoFrameCallback: loadeddata or playing once the video ha
   await clock.advance(200);
   element.videoWidth = 640;
   element.dispatchEvent(new Event('playing'));
-  element.dispatchEvent(new Event('loadeddata'));
   assert.deepEqual(await firstFramePosts(posts), [['2222', 400, fabric.addedAt + 400]]);
+  element.dispatchEvent(new Event('loadeddata'));
+  const loaded = new EventElement(0, 320);
+  frames.watch('3333', loaded);
+  loaded.dispatchEvent(new Event('loadeddata'));
+  assert.deepEqual((await firstFramePosts(posts)).map(([ssrc]) => ssrc), ['2222', '3333']);
 });
 
 test('an element already showing video is reported at once', async () => {
