@@ -9,10 +9,6 @@ import { fileURLToPath } from 'node:url';
 const testDir = path.dirname(fileURLToPath(import.meta.url));
 const srcDir = path.join(testDir, '..', 'src');
 
-// The fabric (fabric.js, being split into fabric/) is driven through the API
-// by call.test.mjs and guide-pc.test.mjs; its parts have no tests of their own.
-const THROUGH_THE_API = [/^fabric\.js$/, /^fabric\//];
-
 /** Paths under `dir`, relative to it with '/' between parts, of files ending in `suffix`. */
 function filesUnder(dir, suffix) {
   return readdirSync(dir, { recursive: true })
@@ -40,12 +36,6 @@ test('the scan finds the SDK\'s modules and the test files', () => {
 
 test('every module of sdk/src is imported by a test file', () => {
   const imported = new Set(testFiles.flatMap(importedBy));
-  const untested = modules.filter((module) => !imported.has(module)
-    && !THROUGH_THE_API.some((pattern) => pattern.test(module)));
+  const untested = modules.filter((module) => !imported.has(module));
   assert.deepEqual(untested, [], 'modules no test file imports: give each a test file <module>.test.mjs');
-});
-
-test('the modules left to the API tests exist', () => {
-  assert.ok(modules.some((module) => THROUGH_THE_API.some((pattern) => pattern.test(module))),
-    'no fabric module left: drop THROUGH_THE_API');
 });
