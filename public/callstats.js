@@ -1036,8 +1036,8 @@
       this.fabric = fabric;
       this.watched = /* @__PURE__ */ new Set();
     }
-    /** Looks for the element (for a minute, when given by id) and reports its first frame once. */
     /**
+     * Looks for the element (for a minute, when given by id) and reports its first frame once.
      * @param {string} ssrc
      * @param {string | HTMLVideoElement} tag the element or its id
      */
@@ -1175,8 +1175,8 @@ ${fields.remoteSDP || ""}`;
       }
       return entry;
     }
-    /** associateMstWithUserID: labels one SSRC with its user and usage, and sends the entry at once. */
     /**
+     * associateMstWithUserID: labels one SSRC with its user and usage, and sends the entry at once.
      * @param {string} ssrc decimal
      * @param {import('../types.js').UserID} userID
      * @param {string} usageLabel

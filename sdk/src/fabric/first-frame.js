@@ -12,8 +12,8 @@ export class FirstFrames {
     this.watched = new Set();
   }
 
-  /** Looks for the element (for a minute, when given by id) and reports its first frame once. */
   /**
+   * Looks for the element (for a minute, when given by id) and reports its first frame once.
    * @param {string} ssrc
    * @param {string | HTMLVideoElement} tag the element or its id
    */

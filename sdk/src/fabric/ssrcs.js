@@ -78,8 +78,8 @@ export class SsrcMap {
     return entry;
   }
 
-  /** associateMstWithUserID: labels one SSRC with its user and usage, and sends the entry at once. */
   /**
+   * associateMstWithUserID: labels one SSRC with its user and usage, and sends the entry at once.
    * @param {string} ssrc decimal
    * @param {import('../types.js').UserID} userID
    * @param {string} usageLabel
