@@ -9,6 +9,112 @@
   var __defNormalProp = (obj, key, value) => key in obj ? __defProp(obj, key, { enumerable: true, configurable: true, writable: true, value }) : obj[key] = value;
   var __publicField = (obj, key, value) => __defNormalProp(obj, typeof key !== "symbol" ? key + "" : key, value);
 
+  // sdk/src/limits.js
+  var LIMITS = Object.freeze({
+    idBytes: 256,
+    userFieldChars: 128,
+    usageLabelBytes: 20,
+    applicationVersionChars: 30,
+    applicationLogBytes: 20 * 1024,
+    sdpBytes: 256 * 1024,
+    objectJsonBytes: 64 * 1024,
+    commentBytes: 8 * 1024,
+    precallMessageBytes: 1024,
+    itemsPerArray: 1e3,
+    statsObjects: 2e3
+  });
+  var TIMING = Object.freeze({
+    statsIntervalMs: 1e4,
+    minStatsIntervalMs: 1e3,
+    aliveIntervalMs: 1e4,
+    requestTimeoutMs: 1e4,
+    backoffStartMs: 500,
+    backoffCapMs: 15e3,
+    // The longest Retry-After honoured, so a wrong header cannot park the queue for good.
+    retryAfterCapMs: 60 * 60 * 1e3,
+    jwtLifetimeSeconds: 300,
+    // Re-authenticate this long before the access token expires.
+    tokenRefreshMarginMs: 5 * 60 * 1e3,
+    // How long an associatedVideoTag given by id is looked for in the page.
+    videoTagLookupMs: 6e4,
+    videoTagLookupStepMs: 250
+  });
+  var QUEUE = Object.freeze({ statsCap: 500, hardCap: 2e4 });
+
+  // sdk/src/text.js
+  var encoder = new TextEncoder();
+  function utf8Bytes(text) {
+    return encoder.encode(text).length;
+  }
+  function charCount(text) {
+    let count = 0;
+    for (const _ of text) count += 1;
+    return count;
+  }
+  function truncateUtf8(text, maxBytes) {
+    const bytes = encoder.encode(text);
+    if (bytes.length <= maxBytes) return { text, truncated: false };
+    let end = maxBytes;
+    while (end > 0 && (bytes[end] & 192) === 128) end -= 1;
+    return { text: new TextDecoder().decode(bytes.subarray(0, end)), truncated: true };
+  }
+  function hasLoneSurrogate(text) {
+    for (let i = 0; i < text.length; i += 1) {
+      const code = text.charCodeAt(i);
+      if (code >= 55296 && code <= 56319) {
+        const next = text.charCodeAt(i + 1);
+        if (!(next >= 56320 && next <= 57343)) return true;
+        i += 1;
+      } else if (code >= 56320 && code <= 57343) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function randomHex(env, bytes) {
+    const array = new Uint8Array(bytes);
+    if (env.crypto && typeof env.crypto.getRandomValues === "function") {
+      env.crypto.getRandomValues(array);
+    } else {
+      for (let i = 0; i < bytes; i += 1) array[i] = Math.floor(env.random() * 256);
+    }
+    return Array.from(array, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+  function result(status, msg) {
+    return { status, msg };
+  }
+  function isPlainObject(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
+  function errorText(error) {
+    if (error === null || error === void 0) return String(error);
+    if (typeof error === "string") return error;
+    const withMessage = (
+      /** @type {{ message?: unknown }} */
+      error
+    );
+    if (typeof withMessage.message === "string" && withMessage.message) return withMessage.message;
+    try {
+      return JSON.stringify(error);
+    } catch (_) {
+      return String(error);
+    }
+  }
+  function jsonOrNull(value) {
+    try {
+      return JSON.stringify(value);
+    } catch (_) {
+      return null;
+    }
+  }
+  function parseJson(text) {
+    try {
+      return JSON.parse(text);
+    } catch (_) {
+      return null;
+    }
+  }
+
   // sdk/src/enums.js
   function namedValues(names) {
     const values = (
@@ -86,189 +192,6 @@
     )
   });
   var CS_ERROR = ENUMS.csError;
-
-  // sdk/src/environment.js
-  var scriptURL = "";
-  function loadedFrom(url) {
-    if (!scriptURL && url) scriptURL = String(url);
-  }
-  function defaultEnvironment() {
-    const g = globalThis;
-    return {
-      fetch: (url, init) => g.fetch(url, init),
-      now: () => Date.now(),
-      monotonic: () => g.performance ? g.performance.now() : Date.now(),
-      setTimeout: (callback, ms) => g.setTimeout(callback, ms),
-      clearTimeout: (id) => g.clearTimeout(id),
-      random: () => Math.random(),
-      crypto: g.crypto,
-      window: typeof g.addEventListener === "function" && g.document ? g : null,
-      document: g.document || null,
-      navigator: g.navigator || null,
-      sessionStorage: () => g.sessionStorage,
-      RTCPeerConnection: g.RTCPeerConnection || null,
-      sendBeacon: g.navigator && typeof g.navigator.sendBeacon === "function" ? (url, data) => g.navigator.sendBeacon(url, data) : null,
-      console: g.console,
-      defaultCollector: () => {
-        try {
-          if (scriptURL) return new URL(scriptURL).origin;
-        } catch (_) {
-        }
-        return g.location && g.location.origin && g.location.origin !== "null" ? g.location.origin : "";
-      }
-    };
-  }
-  function makeLog(env, debug) {
-    const out = env.console || { debug() {
-    }, warn() {
-    } };
-    return {
-      debug: debug ? (...args) => out.debug("[callstats]", ...args) : () => {
-      },
-      // Never console.error: pages treat it as their own failure.
-      warn: (...args) => out.warn("[callstats]", ...args)
-    };
-  }
-  function guarded(log, what, fn) {
-    return (
-      /** @this {unknown} */
-      function(...args) {
-        try {
-          const value = (
-            /** @type {{ then?: unknown } | null | undefined} */
-            fn.apply(this, args)
-          );
-          if (value && typeof value.then === "function") {
-            return (
-              /** @type {PromiseLike<unknown>} */
-              value.then(void 0, (error) => log.warn(`${what} failed:`, error))
-            );
-          }
-          return value;
-        } catch (error) {
-          log.warn(`${what} failed:`, error);
-          return void 0;
-        }
-      }
-    );
-  }
-  function callBack(log, callback, ...args) {
-    if (typeof callback !== "function") return;
-    try {
-      callback(...args);
-    } catch (error) {
-      log.warn("a callback given to callstats threw:", error);
-    }
-  }
-  function sleep(env, ms) {
-    return new Promise((resolve) => env.setTimeout(resolve, ms));
-  }
-
-  // sdk/src/text.js
-  var encoder = new TextEncoder();
-  function utf8Bytes(text) {
-    return encoder.encode(text).length;
-  }
-  function charCount(text) {
-    let count = 0;
-    for (const _ of text) count += 1;
-    return count;
-  }
-  function truncateUtf8(text, maxBytes) {
-    const bytes = encoder.encode(text);
-    if (bytes.length <= maxBytes) return { text, truncated: false };
-    let end = maxBytes;
-    while (end > 0 && (bytes[end] & 192) === 128) end -= 1;
-    return { text: new TextDecoder().decode(bytes.subarray(0, end)), truncated: true };
-  }
-  function hasLoneSurrogate(text) {
-    for (let i = 0; i < text.length; i += 1) {
-      const code = text.charCodeAt(i);
-      if (code >= 55296 && code <= 56319) {
-        const next = text.charCodeAt(i + 1);
-        if (!(next >= 56320 && next <= 57343)) return true;
-        i += 1;
-      } else if (code >= 56320 && code <= 57343) {
-        return true;
-      }
-    }
-    return false;
-  }
-  function randomHex(env, bytes) {
-    const array = new Uint8Array(bytes);
-    if (env.crypto && typeof env.crypto.getRandomValues === "function") {
-      env.crypto.getRandomValues(array);
-    } else {
-      for (let i = 0; i < bytes; i += 1) array[i] = Math.floor(env.random() * 256);
-    }
-    return Array.from(array, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  }
-  function result(status, msg) {
-    return { status, msg };
-  }
-  function isPlainObject(value) {
-    return value !== null && typeof value === "object" && !Array.isArray(value);
-  }
-  function errorText(error) {
-    if (error === null || error === void 0) return String(error);
-    if (typeof error === "string") return error;
-    const withMessage = (
-      /** @type {{ message?: unknown }} */
-      error
-    );
-    if (typeof withMessage.message === "string" && withMessage.message) return withMessage.message;
-    try {
-      return JSON.stringify(error);
-    } catch (_) {
-      return String(error);
-    }
-  }
-  function jsonOrNull(value) {
-    try {
-      return JSON.stringify(value);
-    } catch (_) {
-      return null;
-    }
-  }
-  function parseJson(text) {
-    try {
-      return JSON.parse(text);
-    } catch (_) {
-      return null;
-    }
-  }
-
-  // sdk/src/limits.js
-  var LIMITS = Object.freeze({
-    idBytes: 256,
-    userFieldChars: 128,
-    usageLabelBytes: 20,
-    applicationVersionChars: 30,
-    applicationLogBytes: 20 * 1024,
-    sdpBytes: 256 * 1024,
-    objectJsonBytes: 64 * 1024,
-    commentBytes: 8 * 1024,
-    precallMessageBytes: 1024,
-    itemsPerArray: 1e3,
-    statsObjects: 2e3
-  });
-  var TIMING = Object.freeze({
-    statsIntervalMs: 1e4,
-    minStatsIntervalMs: 1e3,
-    aliveIntervalMs: 1e4,
-    requestTimeoutMs: 1e4,
-    backoffStartMs: 500,
-    backoffCapMs: 15e3,
-    // The longest Retry-After honoured, so a wrong header cannot park the queue for good.
-    retryAfterCapMs: 60 * 60 * 1e3,
-    jwtLifetimeSeconds: 300,
-    // Re-authenticate this long before the access token expires.
-    tokenRefreshMarginMs: 5 * 60 * 1e3,
-    // How long an associatedVideoTag given by id is looked for in the page.
-    videoTagLookupMs: 6e4,
-    videoTagLookupStepMs: 250
-  });
-  var QUEUE = Object.freeze({ statsCap: 500, hardCap: 2e4 });
 
   // sdk/src/validate.js
   var ArgumentError = class extends Error {
@@ -447,54 +370,6 @@
     }
   }
 
-  // sdk/src/instances.js
-  var instances = /* @__PURE__ */ new WeakMap();
-  function stateOf(instance) {
-    let state = instances.get(instance);
-    if (!state) {
-      state = { session: null, environment: null, signature: null };
-      instances.set(instance, state);
-    }
-    return state;
-  }
-  function sessionOf(instance) {
-    const session = stateOf(instance).session;
-    if (!session) throw new ArgumentError("callstats is not initialized: call initialize() first");
-    return session;
-  }
-  function checkInitializeSucceeded(session, callback) {
-    const refused = session.auth.refused;
-    if (!refused) return;
-    if (typeof callback === "function") {
-      Promise.resolve().then(() => callBack(session.log, callback, refused.csError, refused.message));
-    }
-    throw new ArgumentError(`initialize() failed (${refused.csError}: ${refused.message}); call initialize() again`);
-  }
-  function apiCall(instance, fn) {
-    try {
-      return result("success", fn());
-    } catch (error) {
-      if (error instanceof ArgumentError) return result("error", error.message);
-      try {
-        const session = stateOf(instance).session;
-        (session ? session.log : makeLog(defaultEnvironment(), false)).warn("internal error:", error);
-      } catch (_) {
-      }
-      return result("error", `internal error: ${errorText(error)}`);
-    }
-  }
-  function fabricOf(session, pc, conferenceID, name) {
-    const fabric = session.fabrics.get(pc);
-    if (!fabric) {
-      if (session.ended.has(pc)) fail(name, "its monitoring ended (fabricTerminated); call addNewFabric() for a new one");
-      fail(name, "is not monitored: call addNewFabric() with it first");
-    }
-    if (fabric.conference.id !== conferenceID) {
-      fail("conferenceID", `${JSON.stringify(conferenceID)} is not the conference the pcObject was added to (${JSON.stringify(fabric.conference.id)})`);
-    }
-    return fabric;
-  }
-
   // sdk/src/config.js
   var SERVER_CONFIG_KEYS = [
     "applicationVersion",
@@ -580,6 +455,131 @@
       server,
       unknown: Object.keys(config).filter((key) => !known.includes(key))
     };
+  }
+
+  // sdk/src/environment.js
+  var scriptURL = "";
+  function loadedFrom(url) {
+    if (!scriptURL && url) scriptURL = String(url);
+  }
+  function defaultEnvironment() {
+    const g = globalThis;
+    return {
+      fetch: (url, init) => g.fetch(url, init),
+      now: () => Date.now(),
+      monotonic: () => g.performance ? g.performance.now() : Date.now(),
+      setTimeout: (callback, ms) => g.setTimeout(callback, ms),
+      clearTimeout: (id) => g.clearTimeout(id),
+      random: () => Math.random(),
+      crypto: g.crypto,
+      window: typeof g.addEventListener === "function" && g.document ? g : null,
+      document: g.document || null,
+      navigator: g.navigator || null,
+      sessionStorage: () => g.sessionStorage,
+      RTCPeerConnection: g.RTCPeerConnection || null,
+      sendBeacon: g.navigator && typeof g.navigator.sendBeacon === "function" ? (url, data) => g.navigator.sendBeacon(url, data) : null,
+      console: g.console,
+      defaultCollector: () => {
+        try {
+          if (scriptURL) return new URL(scriptURL).origin;
+        } catch (_) {
+        }
+        return g.location && g.location.origin && g.location.origin !== "null" ? g.location.origin : "";
+      }
+    };
+  }
+  function makeLog(env, debug) {
+    const out = env.console || { debug() {
+    }, warn() {
+    } };
+    return {
+      debug: debug ? (...args) => out.debug("[callstats]", ...args) : () => {
+      },
+      // Never console.error: pages treat it as their own failure.
+      warn: (...args) => out.warn("[callstats]", ...args)
+    };
+  }
+  function guarded(log, what, fn) {
+    return (
+      /** @this {unknown} */
+      function(...args) {
+        try {
+          const value = (
+            /** @type {{ then?: unknown } | null | undefined} */
+            fn.apply(this, args)
+          );
+          if (value && typeof value.then === "function") {
+            return (
+              /** @type {PromiseLike<unknown>} */
+              value.then(void 0, (error) => log.warn(`${what} failed:`, error))
+            );
+          }
+          return value;
+        } catch (error) {
+          log.warn(`${what} failed:`, error);
+          return void 0;
+        }
+      }
+    );
+  }
+  function callBack(log, callback, ...args) {
+    if (typeof callback !== "function") return;
+    try {
+      callback(...args);
+    } catch (error) {
+      log.warn("a callback given to callstats threw:", error);
+    }
+  }
+  function sleep(env, ms) {
+    return new Promise((resolve) => env.setTimeout(resolve, ms));
+  }
+
+  // sdk/src/instances.js
+  var instances = /* @__PURE__ */ new WeakMap();
+  function stateOf(instance) {
+    let state = instances.get(instance);
+    if (!state) {
+      state = { session: null, environment: null, signature: null };
+      instances.set(instance, state);
+    }
+    return state;
+  }
+  function sessionOf(instance) {
+    const session = stateOf(instance).session;
+    if (!session) throw new ArgumentError("callstats is not initialized: call initialize() first");
+    return session;
+  }
+  function checkInitializeSucceeded(session, callback) {
+    const refused = session.auth.refused;
+    if (!refused) return;
+    if (typeof callback === "function") {
+      Promise.resolve().then(() => callBack(session.log, callback, refused.csError, refused.message));
+    }
+    throw new ArgumentError(`initialize() failed (${refused.csError}: ${refused.message}); call initialize() again`);
+  }
+  function apiCall(instance, fn) {
+    try {
+      return result("success", fn());
+    } catch (error) {
+      if (error instanceof ArgumentError) return result("error", error.message);
+      try {
+        const session = stateOf(instance).session;
+        (session ? session.log : makeLog(defaultEnvironment(), false)).warn("internal error:", error);
+      } catch (_) {
+      }
+      return result("error", `internal error: ${errorText(error)}`);
+    }
+  }
+  function fabricOf(session, pc, conferenceID, name) {
+    const fabric = session.fabrics.get(pc);
+    if (!fabric) {
+      if (session.ended.has(pc)) fail(name, "its monitoring ended (fabricTerminated); call addNewFabric() for a new one");
+      fail(name, "is not monitored: call addNewFabric() with it first");
+    }
+    if (fabric.conference.id !== conferenceID) {
+      fail("conferenceID", `${JSON.stringify(conferenceID)} is not the conference the pcObject was added to (${JSON.stringify(fabric.conference.id)})`);
+    }
+    return fabric;
   }
 
   // sdk/src/payloads.js

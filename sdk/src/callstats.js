@@ -1,10 +1,10 @@
 // The public API
 
+import { checkConfigParams } from './config.js';
 import { CS_ERROR, ENUMS, namedValues } from './enums.js';
 import { callBack, defaultEnvironment } from './environment.js';
 import { apiCall, checkInitializeSucceeded, fabricOf, sessionOf, stateOf } from './instances.js';
 import { LIMITS } from './limits.js';
-import { checkConfigParams } from './config.js';
 import { deviceList, errorFields, logFields } from './payloads.js';
 import { Session } from './session.js';
 import { isPlainObject, jsonOrNull, utf8Bytes } from './text.js';
