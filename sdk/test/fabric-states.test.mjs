@@ -7,7 +7,7 @@ import test from 'node:test';
 
 import { CS_ERROR } from '../src/enums.js';
 import { ConnectionStates, pcState } from '../src/fabric/states.js';
-import { FakePeerConnection, callStats } from './fakes.mjs';
+import { FakePeerConnection, GuidePeerConnection, callStats } from './fakes.mjs';
 import { bodiesOf, fakeFabric, postsTo } from './fabric-fakes.mjs';
 
 /** The pair CP1 of callStats as the collector takes it, addresses masked. */
@@ -19,20 +19,6 @@ const CP2 = {
   candidateID: 'CP2', localAddress: 'x.x.x.x', localPort: 3478, localCandidateType: 'relay',
   remoteAddress: 'x:x:x:x', remotePort: 60000, remoteCandidateType: 'srflx', transportType: 'turn/tls', protocol: 'udp',
 };
-
-/** The integration guide's wrapper of a pc: its states spelled its way, none of the standard names. */
-class GuidePeerConnection extends FakePeerConnection {
-  constructor() {
-    super();
-    delete this.signalingState;
-    delete this.iceGatheringState;
-    delete this.iceConnectionState;
-    delete this.connectionState;
-    this.signallingstate = 'stable';
-    this.icegatheringstate = 'new';
-    this.iceconnectionstate = 'new';
-  }
-}
 
 /** A started fabric whose pc has callStats' reports. */
 function started(options = {}) {

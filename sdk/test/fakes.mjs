@@ -153,6 +153,24 @@ export class FakePeerConnection extends EventTarget {
 }
 
 /**
+ * The integration guide's fakePcObject: getStats(), the event handlers, and
+ * the states as the guide spells them (signallingstate, icegatheringstate,
+ * iceconnectionstate), none of the standard names.
+ */
+export class GuidePeerConnection extends FakePeerConnection {
+  constructor() {
+    super();
+    delete this.signalingState;
+    delete this.iceGatheringState;
+    delete this.iceConnectionState;
+    delete this.connectionState;
+    this.signallingstate = 'stable';
+    this.icegatheringstate = 'new';
+    this.iceconnectionstate = 'new';
+  }
+}
+
+/**
  * A getStats() result of a call receiving audio (SSRC 1111) and sending
  * video (SSRC 2222) over one candidate pair, with counters after `seconds`.
  */

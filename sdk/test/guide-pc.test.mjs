@@ -4,23 +4,12 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { FakePeerConnection, callStats, initialized, until } from './fakes.mjs';
+import { GuidePeerConnection, callStats, initialized, until } from './fakes.mjs';
 
-/**
- * The integration guide's fakePcObject: getStats(), the event handlers, and
- * the states as the guide spells them (signallingstate, icegatheringstate,
- * iceconnectionstate), none of the standard names.
- */
-class GuidePeerConnection extends FakePeerConnection {
+/** The guide's fakePcObject of a call that has negotiated: its descriptions are set. */
+class NegotiatedGuidePeerConnection extends GuidePeerConnection {
   constructor() {
     super();
-    delete this.signalingState;
-    delete this.iceGatheringState;
-    delete this.iceConnectionState;
-    delete this.connectionState;
-    this.signallingstate = 'stable';
-    this.icegatheringstate = 'new';
-    this.iceconnectionstate = 'new';
     this.localDescription = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
     this.remoteDescription = { type: 'answer', sdp: 'v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n' };
   }
@@ -28,7 +17,7 @@ class GuidePeerConnection extends FakePeerConnection {
 
 test("a fake peerconnection with the guide's spellings of the states gets its state changes, SDPs and fabricSetup", async () => {
   const { instance, clock, collector, stats } = initialized({ config: { statsInterval: 5000 } });
-  const pc = new GuidePeerConnection();
+  const pc = new NegotiatedGuidePeerConnection();
   pc.reports = callStats(clock.now(), 0);
   assert.equal(instance.addNewFabric(pc, 'bob', 'multiplex', 'conf').status, 'success');
   await until(() => collector.to('/events/fabric/added').length === 1, 'fabric added');
@@ -65,7 +54,7 @@ test("a fake peerconnection with the guide's spellings of the states gets its st
 
 test("the standard spelling of a state wins over the guide's when a pc has both", async () => {
   const { instance, clock, collector } = initialized();
-  const pc = new GuidePeerConnection();
+  const pc = new NegotiatedGuidePeerConnection();
   pc.iceConnectionState = 'new';
   instance.addNewFabric(pc, 'bob', 'multiplex', 'conf');
   await until(() => collector.to('/events/fabric/added').length === 1, 'fabric added');
