@@ -135,7 +135,13 @@ async fn the_sdk_keeps_its_drop_in_url_with_a_short_cache_and_an_etag(pool: PgPo
 async fn the_versioned_sdk_is_immutable_minified_and_mapped(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let source = std::fs::read_to_string(site_root().join("callstats.js")).expect("the SDK");
-    let version = source.split("const VERSION = '").nth(1).and_then(|rest| rest.split('\'').next()).expect("VERSION");
+    let version_module = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/sdk/src/version.js"))
+        .expect("sdk/src/version.js");
+    let version = version_module
+        .split("export const VERSION = '")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("VERSION");
     let name = format!("/callstats-{version}.min.js");
 
     let minified = get(&app, &name, "").await;

@@ -8,7 +8,8 @@ use callscope::domain::limits;
 /// The SDK's `LIMITS` table, in order: each name and its value (an integer
 /// or a product of integers).
 fn sdk_limits() -> Vec<(String, usize)> {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/sdk/src/limits.js")).expect("the SDK's limits");
+    let source =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/sdk/src/limits.js")).expect("the SDK's limits");
     let (_, table) = source.split_once("export const LIMITS = Object.freeze({").expect("the SDK's LIMITS");
     let (table, _) = table.split_once("});").expect("the end of LIMITS");
     table
