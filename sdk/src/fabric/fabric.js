@@ -1,7 +1,8 @@
 // Fabrics: one monitored RTCPeerConnection. The Fabric holds what every part
 // shares (the pc, its ids, its listeners and timers); each concern is a part
 // of its own: connection states and setup (states.js), SDP (sdp.js), stats
-// polling (stats.js), the SSRC map (ssrcs.js) and time to first media
+// polling (stats.js, with what csStatsCallback receives in
+// callback-stats.js), the SSRC map (ssrcs.js) and time to first media
 // (first-frame.js).
 
 import { isPending } from '../conference.js';
