@@ -88,7 +88,7 @@ async function dropInFiles(esbuild, version) {
   return {
     'callstats.js': script['.js'],
     'callstats.mjs': module['.mjs'] ?? module['.js'],
-    'callstats.d.ts': await declarations(SDK_DIR),
+    'callstats.d.ts': await declarations(SDK_DIR).catch((error) => fail(`callstats.d.ts: ${error.message}`)),
   };
 }
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Writes public/callstats.d.ts from the SDK's JSDoc: TypeScript (from
 // sdk/node_modules) emits declarations for sdk/src/callstats.js (the class)
 // and sdk/src/types.js (the typedefs), in memory; they are then put in the
@@ -12,13 +11,10 @@
 // SDK module is an error, as is a declaration that fails to compile. Object
 // typedefs become interfaces, as they were, so applications may extend them.
 //
-//   node scripts/sdk-dts.mjs OUT   writes OUT (scripts/build-sdk.mjs writes
-//                                  public/callstats.d.ts through declarations())
+// scripts/build-sdk.mjs writes public/callstats.d.ts through declarations().
 
-import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The module of the public types, as the class's declarations import it. */
 const TYPES_MODULE = './types.js';
@@ -238,20 +234,3 @@ function diagnosticText(ts, diagnostics) {
     getNewLine: () => '\n',
   });
 }
-
-async function main(args) {
-  if (args.length !== 1 || args[0].startsWith('-')) {
-    console.error('usage: node scripts/sdk-dts.mjs OUT');
-    process.exit(2);
-  }
-  const sdkDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'sdk');
-  try {
-    writeFileSync(args[0], await declarations(sdkDir));
-  } catch (error) {
-    if (!(error instanceof DeclarationError)) throw error;
-    console.error(`sdk-dts: ${error.message}`);
-    process.exit(1);
-  }
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1]).href) await main(process.argv.slice(2));
