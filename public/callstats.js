@@ -114,6 +114,10 @@
       return null;
     }
   }
+  function isThenable(value) {
+    return value !== null && (typeof value === "object" || typeof value === "function") && typeof /** @type {{ then?: unknown }} */
+    value.then === "function";
+  }
 
   // sdk/src/enums.js
   function namedValues(names) {
@@ -504,16 +508,8 @@
       /** @this {unknown} */
       function(...args) {
         try {
-          const value = (
-            /** @type {{ then?: unknown } | null | undefined} */
-            fn.apply(this, args)
-          );
-          if (value && typeof value.then === "function") {
-            return (
-              /** @type {PromiseLike<unknown>} */
-              value.then(void 0, (error) => log.warn(`${what} failed:`, error))
-            );
-          }
+          const value = fn.apply(this, args);
+          if (isThenable(value)) return value.then(void 0, (error) => log.warn(`${what} failed:`, error));
           return value;
         } catch (error) {
           log.warn(`${what} failed:`, error);
@@ -976,7 +972,7 @@
       const session = this.session;
       const opts = options || {};
       const at = opts.at === void 0 ? session.env.now() : opts.at;
-      const body = isPending(fields) ? fields.then((resolved) => resolved ? Object.assign(session.header(at), resolved) : null) : Object.assign(session.header(at), fields);
+      const body = isThenable(fields) ? fields.then((resolved) => resolved ? Object.assign(session.header(at), resolved) : null) : Object.assign(session.header(at), fields);
       return session.transport.enqueue(this.laneKey, {
         kind: opts.kind,
         label: opts.label || suffix,
@@ -1025,9 +1021,6 @@
       this.session.forgetConference(this);
     }
   };
-  function isPending(fields) {
-    return !!fields && typeof fields.then === "function";
-  }
 
   // sdk/src/fabric/first-frame.js
   var FirstFrames = class {
@@ -1756,7 +1749,7 @@ ${fields.remoteSDP || ""}`;
      */
     post(suffix, fields, options) {
       const header = { connectionID: this.connectionID, remoteID: this.remoteID };
-      const body = isPending(fields) ? fields.then((resolved) => resolved ? Object.assign(header, resolved) : null) : Object.assign(header, fields);
+      const body = isThenable(fields) ? fields.then((resolved) => resolved ? Object.assign(header, resolved) : null) : Object.assign(header, fields);
       return this.conference.post(suffix, body, options);
     }
     /**
@@ -2098,17 +2091,13 @@ ${fields.remoteSDP || ""}`;
         if (body === null || body === void 0) entry.skip = true;
         else entry.text = JSON.stringify(body);
       };
-      if (request.body && typeof request.body.then === "function") {
-        entry.ready = /** @type {PromiseLike<RequestBody>} */
-        request.body.then(take, (error) => {
+      if (isThenable(request.body)) {
+        entry.ready = request.body.then(take, (error) => {
           entry.skip = true;
           this.log.warn(`${entry.label}: could not build the request:`, error);
         });
       } else {
-        take(
-          /** @type {RequestBody} */
-          request.body
-        );
+        take(request.body);
       }
       const lane = this.lane(laneKey);
       lane.queue.push(entry);

@@ -3,6 +3,7 @@
 
 import { callBack, guarded } from './environment.js';
 import { TIMING } from './limits.js';
+import { isThenable } from './text.js';
 import { wireUserObject } from './validate.js';
 
 /** @typedef {'joining' | 'joined' | 'failed' | 'left'} ConferenceState */
@@ -101,7 +102,7 @@ export class Conference {
     const session = this.session;
     const opts = options || {};
     const at = opts.at === undefined ? session.env.now() : opts.at;
-    const body = isPending(fields)
+    const body = isThenable(fields)
       ? fields.then((resolved) => (resolved ? Object.assign(session.header(at), resolved) : null))
       : Object.assign(session.header(at), fields);
     return session.transport.enqueue(this.laneKey, {
@@ -150,13 +151,4 @@ export class Conference {
     this.post('events/user/left', {}, { label: 'user left', urgent });
     this.session.forgetConference(this);
   }
-}
-
-/**
- * Whether post() was given a promise of its fields rather than the fields.
- * @param {Fields | PromiseLike<Fields | null> | null} fields
- * @returns {fields is PromiseLike<Fields | null>}
- */
-export function isPending(fields) {
-  return !!fields && typeof fields.then === 'function';
 }

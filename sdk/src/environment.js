@@ -1,6 +1,7 @@
 // Environment: every browser global the SDK uses, read when used (the
 // SDK loads in Node, where there is no window); tests replace parts
 
+import { isThenable } from './text.js';
 
 /**
  * Where the SDK was loaded from, whose origin is the default collector: the
@@ -95,10 +96,8 @@ export function makeLog(env, debug) {
 export function guarded(log, what, fn) {
   return /** @this {unknown} */ function (...args) {
     try {
-      const value = /** @type {{ then?: unknown } | null | undefined} */ (fn.apply(this, args));
-      if (value && typeof value.then === 'function') {
-        return /** @type {PromiseLike<unknown>} */ (value).then(undefined, (error) => log.warn(`${what} failed:`, error));
-      }
+      const value = fn.apply(this, args);
+      if (isThenable(value)) return value.then(undefined, (error) => log.warn(`${what} failed:`, error));
       return value;
     } catch (error) {
       log.warn(`${what} failed:`, error);

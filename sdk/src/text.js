@@ -126,3 +126,14 @@ export function parseJson(text) {
     return null;
   }
 }
+
+/**
+ * Whether `value` is a promise (any thenable) rather than the value itself.
+ * @template T
+ * @param {T | PromiseLike<T>} value
+ * @returns {value is PromiseLike<T>}
+ */
+export function isThenable(value) {
+  return value !== null && (typeof value === 'object' || typeof value === 'function')
+    && typeof (/** @type {{ then?: unknown }} */ (value)).then === 'function';
+}

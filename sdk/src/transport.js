@@ -5,7 +5,7 @@ import { CS_ERROR } from './enums.js';
 import { callBack, sleep } from './environment.js';
 import { backoffDelay, fetchWithTimeout, isRetryableStatus, retryAfterMs } from './http.js';
 import { QUEUE, TIMING } from './limits.js';
-import { errorText, isPlainObject, parseJson, randomHex } from './text.js';
+import { errorText, isPlainObject, isThenable, parseJson, randomHex } from './text.js';
 
 /** @import { Env, Log, TimerId } from './environment.js' */
 
@@ -118,13 +118,13 @@ export class Transport {
       else entry.text = JSON.stringify(body);
     };
     // A body given as an object is ready at once (a beacon at unload may need it right away).
-    if (request.body && typeof request.body.then === 'function') {
-      entry.ready = /** @type {PromiseLike<RequestBody>} */ (request.body).then(take, (error) => {
+    if (isThenable(request.body)) {
+      entry.ready = request.body.then(take, (error) => {
         entry.skip = true;
         this.log.warn(`${entry.label}: could not build the request:`, error);
       });
     } else {
-      take(/** @type {RequestBody} */ (request.body));
+      take(request.body);
     }
     const lane = this.lane(laneKey);
     lane.queue.push(entry);

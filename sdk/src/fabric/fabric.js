@@ -5,10 +5,9 @@
 // callback-stats.js), the SSRC map (ssrcs.js) and time to first media
 // (first-frame.js).
 
-import { isPending } from '../conference.js';
 import { CS_ERROR } from '../enums.js';
 import { callBack, guarded } from '../environment.js';
-import { randomHex } from '../text.js';
+import { isThenable, randomHex } from '../text.js';
 import { wireUserObject } from '../validate.js';
 import { FirstFrames } from './first-frame.js';
 import { SdpReporter } from './sdp.js';
@@ -82,7 +81,7 @@ export class Fabric {
    */
   post(suffix, fields, options) {
     const header = { connectionID: this.connectionID, remoteID: this.remoteID };
-    const body = isPending(fields)
+    const body = isThenable(fields)
       ? fields.then((resolved) => (resolved ? Object.assign(header, resolved) : null))
       : Object.assign(header, fields);
     return this.conference.post(suffix, body, options);
