@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 
 import {
-  charCount, errorText, hasLoneSurrogate, isPlainObject, jsonOrNull, parseJson, randomHex, result, truncateUtf8,
-  utf8Bytes,
+  charCount, errorText, hasLoneSurrogate, isPlainObject, isThenable, jsonOrNull, parseJson, randomHex, result,
+  truncateUtf8, utf8Bytes,
 } from '../src/text.js';
 
 test('utf8Bytes counts the bytes of the UTF-8 form', () => {
@@ -88,4 +88,13 @@ test('result and isPlainObject', () => {
   assert.equal(isPlainObject([]), false);
   assert.equal(isPlainObject(null), false);
   assert.equal(isPlainObject('text'), false);
+});
+
+test('isThenable tells a promise (or any thenable) from a value', () => {
+  assert.equal(isThenable(Promise.resolve(1)), true);
+  assert.equal(isThenable({ then() {} }), true);
+  assert.equal(isThenable(Object.assign(() => {}, { then() {} })), true);
+  for (const value of [null, undefined, 0, 'then', {}, { then: 'soon' }, [], () => {}]) {
+    assert.equal(isThenable(value), false, String(value));
+  }
 });
